@@ -1,0 +1,1 @@
+"""Benchmark problems with known answers, for measuring how often lawfinder finds the true law."""

@@ -1,0 +1,224 @@
+"""SRBench-style judges: exact symbolic recovery (run in a killable child process) and R^2."""
+
+from __future__ import annotations
+
+import enum
+import multiprocessing
+import re
+from collections.abc import Callable, Iterable
+from decimal import Context
+from multiprocessing.connection import Connection
+from typing import Union
+
+import numpy as np
+import sympy
+from sympy.polys.polyerrors import BasePolynomialError
+
+ExprLike = Union[sympy.Expr, str, int, float]
+
+# An identifier not preceded by a word character or a dot (so not the "e5" of "1e5"),
+# optionally followed by "(" when it is called as a function.
+_IDENTIFIER = re.compile(r"(?<![\w.])(?!\d)(\w+)(\s*\()?")
+_ALIAS_PREFIX = "_lf_"
+
+# Errors SymPy raises when a simplification routine gives up or hits one of its bugs.
+_SYMPY_ERRORS = (ArithmeticError, AttributeError, NotImplementedError, RecursionError,
+                 TypeError, ValueError, BasePolynomialError)
+
+_NOT_FINITE = (sympy.nan, sympy.zoo, sympy.oo, -sympy.oo)
+
+# Cheapest first: most equivalences are proven by expand alone, simplify is the last resort.
+_STEPS: tuple[Callable[[sympy.Expr], sympy.Expr], ...] = (
+    lambda e: e,
+    sympy.expand,  # also splits log(x*y) and x**(a+b) when the assumptions allow it
+    lambda e: sympy.cancel(sympy.together(e)),
+    sympy.trigsimp,
+    lambda e: sympy.logcombine(sympy.powsimp(e)),
+    sympy.simplify,
+)
+
+_START_METHOD = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+
+
+class Verdict(enum.Enum):
+    """Outcome of a symbolic judgement; NOT_JUDGED when SymPy timed out or failed."""
+
+    SOLVED = "solved"
+    NOT_SOLVED = "not solved"
+    NOT_JUDGED = "not judged"
+
+
+def parse(text: str) -> sympy.Expr:
+    """Parse text with every identifier a Symbol, so `E`, `I`, `S`, `gamma`, `lambda` are variables.
+
+    Exceptions: `pi` is the number pi, and an identifier followed by "(" is a function
+    looked up in SymPy (sin, exp, log, sqrt, gamma, ...); unknown ones become undefined
+    functions. Python keywords such as `lambda` are valid variable names here.
+    Raises sympy.SympifyError when the text is not an expression.
+    """
+    symbols: dict[str, sympy.Symbol] = {}
+
+    def alias(match: re.Match[str]) -> str:
+        name, call = match.groups()
+        if call or name == "pi":
+            return match.group(0)
+        # Aliasing every name also gets keywords like `lambda` past Python's parser.
+        symbols[_ALIAS_PREFIX + name] = sympy.Symbol(name)
+        return _ALIAS_PREFIX + name
+
+    return sympy.sympify(_IDENTIFIER.sub(alias, text), locals=symbols)
+
+
+def round_floats(expr: sympy.Expr, digits: int = 3) -> sympy.Expr:
+    """Round every floating-point number in expr to `digits` significant digits.
+
+    Integers and rationals are untouched.
+    """
+    context = Context(prec=digits)
+    return expr.xreplace({f: sympy.Float(str(context.create_decimal(str(f))))
+                          for f in expr.atoms(sympy.Float)})
+
+
+def judge(candidate: ExprLike, truth: ExprLike, *, digits: int = 3, timeout: float = 10.0,
+          positive: Iterable[str] = ()) -> Verdict:
+    """SRBench's exact recovery: after rounding floats on both sides, candidate is a solution
+    if candidate - truth simplifies to a constant or candidate / truth to a nonzero constant.
+
+    Names in `positive` become positive symbols, all others real. Raises sympy.SympifyError
+    for unparsable strings.
+    """
+    return _run("judge", candidate, truth, digits, timeout, positive)
+
+
+def is_identical(candidate: ExprLike, truth: ExprLike, *, digits: int = 3, timeout: float = 10.0,
+                 positive: Iterable[str] = ()) -> Verdict:
+    """Stricter: after rounding floats on both sides, candidate - truth simplifies to exactly 0."""
+    return _run("identical", candidate, truth, digits, timeout, positive)
+
+
+def r2_score(y_true: np.ndarray, y_pred: np.ndarray | float) -> float:
+    """1 - SS_res/SS_tot; -inf for a NaN or infinite prediction, so a broken model scores worst.
+
+    A scalar y_pred (a constant model) is broadcast. A constant y_true scores 1.0 when
+    matched exactly and 0.0 otherwise, as in scikit-learn.
+    """
+    truth = np.asarray(y_true, dtype=float)
+    pred = np.broadcast_to(np.asarray(y_pred, dtype=float), truth.shape)
+    if truth.size == 0 or not np.all(np.isfinite(truth)):
+        raise ValueError("y_true must be non-empty and finite")
+    if not np.all(np.isfinite(pred)):
+        return -np.inf
+    with np.errstate(over="ignore"):
+        ss_res = float(np.sum((truth - pred) ** 2))
+    ss_tot = float(np.sum((truth - truth.mean()) ** 2))
+    if ss_tot == 0.0:
+        return 1.0 if ss_res == 0.0 else 0.0
+    return 1.0 - ss_res / ss_tot
+
+
+def is_accuracy_solution(r2: float, threshold: float = 0.999) -> bool:
+    """SRBench's accuracy criterion: R^2 strictly above the threshold."""
+    return r2 > threshold
+
+
+def _run(rule: str, candidate: ExprLike, truth: ExprLike, digits: int, timeout: float,
+         positive: Iterable[str]) -> Verdict:
+    """Prepare both sides in this process, then decide in a child killed after `timeout` seconds."""
+    if digits < 1 or timeout <= 0:
+        raise ValueError(f"need digits >= 1 and timeout > 0, got {digits=}, {timeout=}")
+    if isinstance(positive, str):
+        raise TypeError(f"positive must be a collection of names, not the string {positive!r}")
+    names = frozenset(positive)
+    sides = [sympy.srepr(_prepare(side, digits, names)) for side in (candidate, truth)]
+    return _in_child(rule, *sides, timeout=timeout)
+
+
+def _prepare(value: ExprLike, digits: int, positive: frozenset[str]) -> sympy.Expr:
+    """Parse, give symbols their assumptions by name, round floats and make them exact rationals.
+
+    Exact rationals keep float noise out of the difference and make x**2.0 equal to x**2.
+    """
+    expr = parse(value) if isinstance(value, str) else sympy.sympify(value, strict=True)
+    rounded = round_floats(_with_assumptions(expr, positive), digits)
+    return rounded.xreplace({f: sympy.Rational(str(f)) for f in rounded.atoms(sympy.Float)})
+
+
+def _with_assumptions(expr: sympy.Expr, positive: frozenset[str]) -> sympy.Expr:
+    """Replace each symbol, whatever it assumed, by a positive or else a real one of that name."""
+    def renew(name: str) -> sympy.Symbol:
+        if name in positive:
+            return sympy.Symbol(name, positive=True)
+        return sympy.Symbol(name, real=True)
+
+    symbols = [s for s in expr.free_symbols if isinstance(s, sympy.Symbol)]
+    return expr.xreplace({s: renew(s.name) for s in symbols})
+
+
+def _in_child(rule: str, candidate: str, truth: str, *, timeout: float) -> Verdict:
+    """Run _decide on srepr strings in a child process; NOT_JUDGED if it overruns or dies."""
+    context = multiprocessing.get_context(_START_METHOD)
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(sender, rule, candidate, truth), daemon=True)
+    process.start()
+    sender.close()  # so that the child dying shows up here as EOF
+    try:
+        if not receiver.poll(timeout):
+            return Verdict.NOT_JUDGED
+        return receiver.recv()
+    except EOFError:
+        return Verdict.NOT_JUDGED
+    finally:
+        receiver.close()
+        _reap(process)
+
+
+def _reap(process: multiprocessing.process.BaseProcess) -> None:
+    """Stop the child if still running and wait for it, leaving no zombie."""
+    process.terminate()
+    process.join(1.0)
+    if process.is_alive():
+        process.kill()
+        process.join()
+    process.close()
+
+
+def _child(sender: Connection, rule: str, candidate: str, truth: str) -> None:
+    """Child process entry point: send back the Verdict."""
+    try:
+        verdict = _decide(rule, sympy.sympify(candidate), sympy.sympify(truth))
+    except _SYMPY_ERRORS:
+        verdict = Verdict.NOT_JUDGED
+    sender.send(verdict)
+    sender.close()
+
+
+def _decide(rule: str, candidate: sympy.Expr, truth: sympy.Expr) -> Verdict:
+    """Try each step on each check, cheapest step first; SOLVED as soon as one check holds.
+
+    A step that raises is skipped; if no step proves the rule and one raised, the pair
+    is NOT_JUDGED rather than NOT_SOLVED, since the failed step might have proven it.
+    """
+    checks = [(candidate - truth, _is_zero)] if rule == "identical" else [
+        (candidate - truth, _is_constant), (candidate / truth, _is_nonzero_constant)]
+    failed = False
+    for step in _STEPS:
+        for expr, holds in checks:
+            try:
+                if holds(step(expr)):
+                    return Verdict.SOLVED
+            except _SYMPY_ERRORS:
+                failed = True
+    return Verdict.NOT_JUDGED if failed else Verdict.NOT_SOLVED
+
+
+def _is_zero(expr: sympy.Expr) -> bool:
+    return expr == 0
+
+
+def _is_constant(expr: sympy.Expr) -> bool:
+    """A finite number, possibly involving pi or E: no free symbols."""
+    return not expr.free_symbols and not expr.has(*_NOT_FINITE)
+
+
+def _is_nonzero_constant(expr: sympy.Expr) -> bool:
+    return _is_constant(expr) and expr.is_zero is False
