@@ -92,8 +92,13 @@ def parse_units(text: str | None, *, what: str = "units") -> tuple[Dimension, fl
     try:
         quantity = registry.parse_expression(text.replace("^", "**"))
     except Exception as exc:  # pint raises several unrelated types for bad strings
-        raise UnitsError(f"{what}: cannot understand the unit string {text!r} ({exc}); "
+        raise UnitsError(f"{what}: cannot understand the unit string {text!r} "
+                         f"({type(exc).__name__}: {exc}); "
                          "write SI units such as 'kg*m/s^2', 'N', '1/s', or '1' for none") from exc
+    units = getattr(quantity, "units", None)
+    if units is not None and registry.Quantity(0.0, units).to_base_units().magnitude != 0:
+        raise UnitsError(f"{what}: {text!r} is an offset unit (its zero is not a physical zero); "
+                         "convert the column to an absolute unit such as K")
     dimension, factor = from_pint(quantity, what=what)
     return dimension, factor * float(getattr(quantity, "magnitude", 1.0))
 
