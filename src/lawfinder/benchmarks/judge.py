@@ -27,6 +27,17 @@ _SYMPY_ERRORS = (ArithmeticError, AttributeError, NotImplementedError, Recursion
 
 _NOT_FINITE = (sympy.nan, sympy.zoo, sympy.oo, -sympy.oo)
 
+def _forced_powers(expr: sympy.Expr) -> sympy.Expr:
+    """sqrt(1/x) -> 1/sqrt(x) and the like, when every symbol is positive.
+
+    With positive variables, a formula that is real and finite on its data has positive
+    radicands there, where these identities hold; SymPy applies them only when forced.
+    """
+    if not all(s.is_positive for s in expr.free_symbols):
+        return expr
+    return sympy.simplify(sympy.powdenest(sympy.together(expr), force=True))
+
+
 # Cheapest first: most equivalences are proven by expand alone, simplify is the last resort.
 _STEPS: tuple[Callable[[sympy.Expr], sympy.Expr], ...] = (
     lambda e: e,
@@ -35,6 +46,7 @@ _STEPS: tuple[Callable[[sympy.Expr], sympy.Expr], ...] = (
     sympy.trigsimp,
     lambda e: sympy.logcombine(sympy.powsimp(e)),
     sympy.simplify,
+    _forced_powers,
 )
 
 _START_METHOD = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"

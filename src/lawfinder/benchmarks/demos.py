@@ -1,0 +1,90 @@
+"""The three laws of the demo and the end-to-end tests, with data made from their formulas."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import sympy
+
+from lawfinder.benchmarks.judge import Verdict, is_identical, parse
+
+
+@dataclass(frozen=True)
+class DemoLaw:
+    """A known law, the search settings for it, and a way to make its data."""
+
+    name: str
+    title: str
+    truth: str                                   # SymPy-parsable, constants by name
+    target: str
+    target_units: str
+    variables: tuple[tuple[str, str, float, float], ...]   # name, units, low, high
+    constants: dict[str, tuple[float, str]]      # name -> (true value, units): fitted by the search
+    operators: tuple[str, ...]
+
+    @property
+    def names(self) -> list[str]:
+        return [v[0] for v in self.variables]
+
+    @property
+    def units(self) -> list[str]:
+        return [v[1] for v in self.variables]
+
+    @property
+    def free_constants(self) -> dict[str, str]:
+        return {name: units for name, (_, units) in self.constants.items()}
+
+    def sympy(self, numeric: bool = True) -> sympy.Expr:
+        """The law, with its constants' true values or, without `numeric`, as symbols."""
+        expr = parse(self.truth)
+        if not numeric:
+            return expr
+        return expr.subs({sympy.Symbol(k): v for k, (v, _) in self.constants.items()})
+
+    def generate(self, n: int = 1000, *, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+        """n points uniform in the variables' ranges and the law's exact values there."""
+        rng = np.random.default_rng(seed)
+        X = np.column_stack([rng.uniform(low, high, n) for _, _, low, high in self.variables])
+        f = sympy.lambdify([sympy.Symbol(n) for n in self.names], self.sympy(), "numpy")
+        return X, np.broadcast_to(np.asarray(f(*X.T), dtype=float), (n,)).copy()
+
+    def recovered(self, expr: sympy.Expr, constants: dict[str, float]) -> Verdict:
+        """Exact recovery: with every constant rounded to 3 significant digits on both sides,
+        the difference between `expr` (constants as symbols) and the law simplifies to 0."""
+        truth = _rounded(self.sympy(numeric=False), {k: v for k, (v, _) in self.constants.items()})
+        return is_identical(_rounded(expr, constants), truth, positive=self.positive_names())
+
+    def positive_names(self) -> list[str]:
+        return [name for name, _, low, _ in self.variables if low > 0]
+
+
+def _rounded(expr: sympy.Expr, values: dict[str, float]) -> sympy.Expr:
+    """Substitute each constant by its value rounded to 3 significant digits, as an exact rational."""
+    exact = {sympy.Symbol(k): sympy.Rational(f"{v:.3g}") for k, v in values.items()}
+    return expr.subs(exact)
+
+
+DEMO_LAWS = (
+    DemoLaw("oscillator", "Damped harmonic oscillator", "exp(-alpha*t)*cos(omega*t + phi)",
+            "y", "1", (("t", "s", np.pi, 10 * np.pi),),
+            {"alpha": (1 / 9.89, "1/s"), "omega": (0.784, "1/s"), "phi": (0.997, "1")},
+            ("add", "sub", "mul", "div", "neg", "inv", "n2", "exp", "log", "cos")),
+    DemoLaw("einstein", "Einstein's energy", "m*c**2/sqrt(1 - v**2/c**2)", "E", "J",
+            (("m", "kg", 1.0, 5.0), ("v", "m/s", 1.0, 10.0)),
+            {"c": (19.8, "m/s")},
+            ("add", "sub", "mul", "div", "neg", "inv", "n2", "sqrt", "exp", "log", "cos")),
+    DemoLaw("newton", "Newton's gravitation", "G*m1*m2/r**2", "F", "N",
+            (("m1", "kg", 1.0, 5.0), ("m2", "kg", 1.0, 5.0), ("r", "m", 1.0, 5.0)),
+            {"G": (6.123, "m^3/(kg*s^2)")},
+            ("add", "sub", "mul", "div", "neg", "inv", "n2", "sqrt", "exp", "log", "cos")),
+)
+
+
+def get(name: str) -> DemoLaw:
+    by_name = {law.name: law for law in DEMO_LAWS}
+    if name not in by_name:
+        from lawfinder.errors import LawfinderError
+
+        raise LawfinderError(f"unknown demo law {name!r}; choose from {', '.join(by_name)}")
+    return by_name[name]

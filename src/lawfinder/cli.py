@@ -1,0 +1,135 @@
+"""Command line: `lawfinder fit data.csv ...` and `lawfinder demo`; a thin layer over the API."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.table import Table
+
+from lawfinder.errors import LawfinderError
+
+console = Console()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except LawfinderError as error:
+        console.print(f"[bold red]error:[/] {error}", highlight=False)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="lawfinder", description=(
+        "Find dimensionally consistent physical laws in data."))
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    fit = commands.add_parser("fit", help="search a law in a CSV file")
+    fit.add_argument("csv", help="CSV file with a header row")
+    fit.add_argument("--target", required=True, help="name of the column to explain")
+    fit.add_argument("--units", help='units of every column, e.g. "m1=kg, m2=kg, r=m, F=N"; '
+                                     "leave out for a search without units")
+    fit.add_argument("--constants", default="", help='free constants and their units, '
+                                                      'e.g. "G=m^3/(kg*s^2)" ("c=1": dimensionless)')
+    fit.add_argument("--operators", help="comma-separated operators (default: "
+                                         "add,sub,mul,div,neg,inv,n2,sqrt,exp,log,sin,cos)")
+    _budget_options(fit, max_time=60.0)
+    fit.add_argument("--max-length", type=int, default=20, help="most tokens in a formula")
+    fit.set_defaults(run=_fit)
+
+    demo = commands.add_parser("demo", help="recover three known laws from data made here")
+    demo.add_argument("--law", choices=["oscillator", "einstein", "newton", "all"], default="all")
+    _budget_options(demo, max_time=120.0)
+    demo.set_defaults(run=_demo)
+    return parser
+
+
+def _budget_options(parser: argparse.ArgumentParser, max_time: float) -> None:
+    parser.add_argument("--max-time", type=float, default=max_time, help="seconds per search")
+    parser.add_argument("--max-evals", type=int, help="formulas sampled per search")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (reproducible runs)")
+    parser.add_argument("--quiet", action="store_true", help="no live progress")
+
+
+def _fit(args: argparse.Namespace) -> int:
+    from lawfinder.estimator import LawRegressor
+    from lawfinder.library import DEFAULT_OPERATORS
+    from lawfinder.problem import parse_assignments, read_csv
+
+    X, y = read_csv(args.csv, args.target)
+    units = parse_assignments(args.units, what="--units") if args.units else None
+    target_units = None
+    if units is not None:
+        missing = [c for c in [*X.columns, args.target] if c not in units]
+        if missing:
+            raise LawfinderError(f"--units: no units for column(s) {', '.join(missing)}; "
+                                 "give every column, e.g. \"x=m, t=s\" ('1' if dimensionless)")
+        target_units = units.pop(args.target)
+    constants = parse_assignments(args.constants, what="--constants") if args.constants else {}
+    operators = ([o.strip() for o in args.operators.split(",") if o.strip()]
+                 if args.operators else DEFAULT_OPERATORS)
+    model = LawRegressor(operators=operators, free_constants=constants,
+                         max_time=args.max_time, max_evals=args.max_evals,
+                         max_length=args.max_length, random_state=args.seed)
+    _run(model, f"lawfinder: {args.target}", args.quiet, X, y, units=units,
+         target_units=target_units)
+    _print_front(model)
+    return 0
+
+
+def _run(model, title: str, quiet: bool, X, y, **fit_args) -> None:
+    from lawfinder.progress import LiveProgress
+
+    if quiet:
+        model.fit(X, y, **fit_args)
+        return
+    with LiveProgress(title, console) as progress:
+        model.fit(X, y, callback=progress, **fit_args)
+    if model.interrupted_:
+        console.print("[yellow]interrupted: showing what was found so far[/]")
+
+
+def _print_front(model) -> None:
+    table = Table(title="Pareto front (simplest first)")
+    for column in ("complexity", "NRMSE", "formula", "constants"):
+        table.add_column(column)
+    for formula in model.pareto_:
+        mark = " *" if formula is model.best_ else ""
+        constants = ", ".join(f"{k} = {v:.6g}" for k, v in formula.constants.items())
+        table.add_row(f"{formula.complexity:g}{mark}", f"{formula.nrmse:.3g}",
+                      str(formula.sympy()), constants)
+    console.print(table)
+    console.print(f"best (*): {model.problem_.target_name} = {model.best_}")
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from lawfinder.benchmarks.demos import DEMO_LAWS
+    from lawfinder.estimator import LawRegressor
+
+    laws = [law for law in DEMO_LAWS if args.law in ("all", law.name)]
+    results = Table(title="lawfinder demo")
+    for column in ("law", "true", "found", "constants", "recovered", "time"):
+        results.add_column(column)
+    for law in laws:
+        X, y = law.generate(1000, seed=args.seed)
+        model = LawRegressor(operators=law.operators, free_constants=law.free_constants,
+                             max_time=args.max_time, max_evals=args.max_evals,
+                             random_state=args.seed)
+        _run(model, law.title, args.quiet, X, y, names=law.names, units=law.units,
+             target_units=law.target_units, target_name=law.target)
+        verdict = law.recovered(model.best_.sympy(), model.best_.constants)
+        constants = ", ".join(f"{k} = {v:.4g}" for k, v in model.best_.constants.items())
+        results.add_row(law.title, f"{law.target} = {law.sympy(numeric=False)}",
+                        f"{law.target} = {model.best_.sympy()}", constants, verdict.value,
+                        f"{model.history_[-1].elapsed:.1f} s" if model.history_ else "-")
+    console.print(results)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

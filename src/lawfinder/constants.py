@@ -1,0 +1,100 @@
+"""Fitting the free constants of a whole batch of formulas at once (batched Levenberg-Marquardt).
+
+Every (formula, starting point) pair is one row; all rows take their LM steps together,
+each with its own damping. Jacobians come from the forward-mode pass of `evaluate`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from lawfinder.expressions import evaluate
+from lawfinder.library import Library
+
+
+@dataclass(frozen=True)
+class FitConfig:
+    max_iter: int = 40        # LM steps per fit
+    n_random_starts: int = 2  # beyond the given starting points: escapes local minima
+    tol: float = 1e-6         # relative loss gain under which a fit counts as converged
+
+
+def fit_constants(tokens: np.ndarray, library: Library, X: np.ndarray, y: np.ndarray,
+                  weights: np.ndarray, starts: np.ndarray, user_scale: np.ndarray,
+                  config: FitConfig, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Best constants (B, K) and their weighted mean squared error (B,) for formulas (B, L).
+
+    `starts` (S, K), or (B, S, K) per formula, are tried for every formula, plus random
+    ones. Among equally good fits, the constants smallest in the user's units
+    (c * user_scale) win: cos(w*t + 0.997) rather than the same curve as cos(w*t + 7.28).
+    """
+    B, K = len(tokens), library.n_free
+    random = np.exp(rng.normal(0.0, 1.5, (config.n_random_starts, K))) * rng.choice(
+        [-1.0, 1.0], (config.n_random_starts, K))
+    starts = np.broadcast_to(starts, (B, *np.shape(starts)[-2:]))
+    inits = np.concatenate([starts, np.broadcast_to(random, (B, *random.shape))], axis=1)
+    S = inits.shape[1]                                                   # (B, S, K)
+    rows = np.repeat(tokens, S, axis=0)                                  # (B*S, L)
+    c = inits.reshape(B * S, K).copy()
+    c, loss = levenberg_marquardt(rows, library, X, y, weights, c, config)
+    loss = loss.reshape(B, S)
+    tied = loss <= loss.min(axis=1, keepdims=True) * (1 + 1e-6) + 1e-24
+    size = np.abs(c * user_scale).sum(axis=1).reshape(B, S)
+    best = np.argmin(np.where(tied, size, np.inf), axis=1)
+    pick = np.arange(B) * S + best
+    return c[pick], loss.ravel()[pick]
+
+
+def levenberg_marquardt(tokens: np.ndarray, library: Library, X: np.ndarray, y: np.ndarray,
+                        weights: np.ndarray, c: np.ndarray, config: FitConfig
+                        ) -> tuple[np.ndarray, np.ndarray]:
+    """Minimise mean(w * (f(X; c) - y)^2) for every row from `c` (R, K)."""
+    sqrt_w = np.sqrt(weights)[None]                                      # (1, N)
+    damping = np.full(len(c), 1e-3)
+    value, jac = evaluate(tokens, library, X, c, jacobian=True)
+    loss = _loss(value, y, sqrt_w)
+    active = np.isfinite(loss)
+    eye = np.eye(c.shape[1])[None]
+    for _ in range(config.max_iter):
+        idx = np.flatnonzero(active)
+        if not len(idx):
+            break
+        r = (value[idx] - y) * sqrt_w                                     # (n, N)
+        J = jac[idx] * sqrt_w[:, None]                                   # (n, K, N)
+        JtJ = np.einsum("bkn,bjn->bkj", J, J)
+        g = np.einsum("bkn,bn->bk", J, r)
+        diag = np.einsum("bkk->bk", JtJ)
+        with np.errstate(all="ignore"):
+            A = JtJ + damping[idx, None, None] * (diag[:, :, None] * eye + 1e-12 * eye)
+        step = _solve(A, -g)
+        trial = c[idx] + np.nan_to_num(step, nan=0.0, posinf=0.0, neginf=0.0)
+        t_value, t_jac = evaluate(tokens[idx], library, X, trial, jacobian=True)
+        t_loss = _loss(t_value, y, sqrt_w)
+        better = t_loss < loss[idx]
+        gain = np.where(better, (loss[idx] - t_loss) / np.maximum(loss[idx], 1e-300), 0.0)
+        ok = idx[better]
+        c[ok], value[ok], jac[ok], loss[ok] = trial[better], t_value[better], t_jac[better], t_loss[better]
+        damping[idx] = np.where(better, damping[idx] / 3, damping[idx] * 4)
+        # Converged: tiny relative gain on an accepted step, or damping so large steps vanish.
+        active[idx] = ~((better & (gain < config.tol)) | (damping[idx] > 1e10) | (loss[idx] == 0))
+    return c, loss
+
+
+def _solve(A: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Batched solve of A x = b (n, K, K), (n, K); least squares where A is singular."""
+    with np.errstate(all="ignore"):
+        try:
+            return np.linalg.solve(A, b[..., None])[..., 0]
+        except np.linalg.LinAlgError:
+            finite = np.isfinite(A).all(axis=(1, 2))
+            out = np.zeros_like(b)
+            out[finite] = (np.linalg.pinv(A[finite]) @ b[finite][..., None])[..., 0]
+            return out
+
+
+def _loss(value: np.ndarray, y: np.ndarray, sqrt_w: np.ndarray) -> np.ndarray:
+    with np.errstate(all="ignore"):
+        loss = np.mean(((value - y) * sqrt_w) ** 2, axis=1)
+    return np.where(np.isfinite(loss), loss, np.inf)

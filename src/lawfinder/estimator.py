@@ -1,0 +1,191 @@
+"""LawRegressor: the scikit-learn style front door to the search."""
+
+from __future__ import annotations
+
+import keyword
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from lawfinder.errors import LawfinderError, UnitsError
+from lawfinder.formula import Formula
+from lawfinder.library import DEFAULT_OPERATORS, build_library
+from lawfinder.pareto import HallOfFame
+from lawfinder.problem import Problem, check_features, make_problem
+from lawfinder.scaling import Frame
+from lawfinder.search import EpochStats, Search, SearchConfig
+from lawfinder.units import Dimension, parse_units
+
+# Formulas within this error of the most accurate one count as equally accurate.
+_TIE_RELATIVE, _TIE_ABSOLUTE = 0.01, 1e-9
+
+
+class LawRegressor:
+    """Find a short, dimensionally consistent formula y = f(X) with fitted constants.
+
+    Parameters are stored as given (scikit-learn convention) and checked by `fit`.
+    `free_constants` maps constant names to unit strings ("1" for dimensionless), or is a
+    list of names of dimensionless constants.
+    """
+
+    def __init__(self, *, operators: Sequence[str] = DEFAULT_OPERATORS,
+                 free_constants: Mapping[str, str] | Sequence[str] | None = None,
+                 fixed_constants: Sequence[str] = ("1",), max_length: int = 20,
+                 max_time: float = 60.0, max_evals: int | None = None,
+                 target_nrmse: float = 1e-9, patience: int = 10, batch_size: int = 500,
+                 random_state: int | None = None, verbose: bool = False):
+        self.operators = operators
+        self.free_constants = free_constants
+        self.fixed_constants = fixed_constants
+        self.max_length = max_length
+        self.max_time = max_time
+        self.max_evals = max_evals
+        self.target_nrmse = target_nrmse
+        self.patience = patience
+        self.batch_size = batch_size
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in _PARAMS}
+
+    def set_params(self, **params: Any) -> LawRegressor:
+        for name, value in params.items():
+            if name not in _PARAMS:
+                raise LawfinderError(f"unknown parameter {name!r}; valid: {', '.join(_PARAMS)}")
+            setattr(self, name, value)
+        return self
+
+    def fit(self, X: Any, y: Any, *, names: Sequence[str] | None = None,
+            units: Sequence[str] | Mapping[str, str] | None = None,
+            target_units: str | None = None, target_name: str | None = None,
+            sample_weight: Any = None, y_err: Any = None,
+            callback: Callable[[EpochStats, HallOfFame], None] | None = None) -> LawRegressor:
+        """Search for the law; Ctrl-C stops early and keeps what was found."""
+        problem = make_problem(X, y, names=names, units=units, target_units=target_units,
+                               target_name=target_name, sample_weight=sample_weight, y_err=y_err)
+        config = self._config()
+        constants = self._constants(problem)
+        library = build_library(self.operators, list(zip(problem.names, problem.dims)),
+                                {k: d for k, (d, _) in constants.items()}, self.fixed_constants)
+        frame = Frame.fit(problem.X, problem.y, problem.dims, problem.factors, problem.target_dim,
+                          problem.target_factor, [d for d, _ in constants.values()],
+                          [f for _, f in constants.values()])
+        search = Search(library, np.array(problem.target_dim.doubled()),
+                        frame.inputs_from_si(problem.X), frame.target_from_si(problem.y),
+                        problem.weights, _starts(frame),
+                        frame.scale_of(frame.constant_dims) / frame.constant_factors,
+                        config, self.random_state, callback)
+        if not search.sampler.feasible():
+            raise UnitsError(_infeasible_message(problem, library.names, config.priors.max_length))
+        search.run()
+        front = search.polish(search.hall.front())
+        if not front:
+            raise LawfinderError("the search ended before any formula could be scored; "
+                                 "raise max_time or max_evals")
+        self.problem_ = problem
+        self.library_ = library
+        self.frame_ = frame
+        self.pareto_ = [Formula(e.tokens, library, frame, e.constants, e.nrmse, e.complexity,
+                                e.found_at) for e in front]
+        self.best_ = _choose(self.pareto_)
+        self.history_ = search.history
+        self.n_evals_ = search.sampled
+        self.interrupted_ = search.interrupted
+        self.feature_names_in_ = np.array(problem.names, dtype=object)
+        self.n_features_in_ = problem.n_features
+        return self
+
+    @property
+    def equations_(self) -> pd.DataFrame:
+        """The Pareto front, one row per formula, simplest first."""
+        self._check_fitted()
+        return pd.DataFrame({
+            "complexity": [f.complexity for f in self.pareto_],
+            "loss": [f.nrmse for f in self.pareto_],
+            "reward": [f.reward for f in self.pareto_],
+            "sympy": [f.sympy() for f in self.pareto_],
+            "constants": [f.constants for f in self.pareto_],
+            "latex": [f.latex() for f in self.pareto_],
+        })
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Predictions of the best formula, in the target's units, for inputs in their units."""
+        self._check_fitted()
+        X_user = check_features(X, self.problem_.names, np.ones(self.n_features_in_))
+        return self.best_.predict(X_user)
+
+    def score(self, X: Any, y: Any) -> float:
+        """Coefficient of determination R^2 of `predict(X)` against y."""
+        y = np.asarray(y, dtype=float).ravel()
+        residual = np.sum((y - self.predict(X)) ** 2)
+        return float(1 - residual / np.sum((y - y.mean()) ** 2))
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "best_"):
+            raise LawfinderError("this LawRegressor is not fitted yet; call fit(X, y) first")
+
+    def _config(self) -> SearchConfig:
+        if not (isinstance(self.max_length, int) and self.max_length >= 1):
+            raise LawfinderError(f"max_length must be a positive integer, got {self.max_length!r}")
+        if not self.max_time > 0:
+            raise LawfinderError(f"max_time must be > 0 seconds, got {self.max_time!r}")
+        if self.max_evals is not None and self.max_evals < 1:
+            raise LawfinderError(f"max_evals must be >= 1 or None, got {self.max_evals!r}")
+        if not (isinstance(self.batch_size, int) and self.batch_size >= 20):
+            raise LawfinderError(f"batch_size must be an integer >= 20, got {self.batch_size!r}")
+        base = SearchConfig()
+        return replace(base, batch_size=self.batch_size, max_time=float(self.max_time),
+                       max_evals=self.max_evals, target_nrmse=float(self.target_nrmse),
+                       patience=int(self.patience),
+                       priors=replace(base.priors, max_length=self.max_length,
+                                      soft_length=min(base.priors.soft_length,
+                                                      self.max_length / 2)))
+
+    def _constants(self, problem: Problem) -> dict[str, tuple[Dimension, float]]:
+        """Free constants as name -> (dimension, SI factor of their declared units)."""
+        given = self.free_constants or {}
+        if isinstance(given, str):
+            raise LawfinderError(f"free_constants must be a dict of name -> units or a list of "
+                                 f"names, not the string {given!r}")
+        if not isinstance(given, Mapping):
+            given = {name: "1" for name in given}
+        out = {}
+        for name, text in given.items():
+            if not (isinstance(name, str) and name.isidentifier()) or keyword.iskeyword(name):
+                raise LawfinderError(f"free constant name {name!r} is not a valid identifier; "
+                                     "use letters, digits and underscores, e.g. 'G' or 'k_B'")
+            dim, factor = parse_units(text, what=f"free constant {name!r}")
+            if not problem.has_units and not dim.is_dimensionless:
+                raise UnitsError(f"free constant {name!r} has units {text!r} but the data has none; "
+                                 "give units for the columns (units=..., target_units=...) or "
+                                 "declare the constant dimensionless ('1')")
+            out[name] = (dim, factor)
+        return out
+
+
+_PARAMS = ("operators", "free_constants", "fixed_constants", "max_length", "max_time",
+           "max_evals", "target_nrmse", "patience", "batch_size", "random_state", "verbose")
+
+
+def _starts(frame: Frame) -> np.ndarray:
+    """Starting points for constant fits: 1 in the user's units, and 1 in the scaled units."""
+    return np.vstack([frame.constants_from_user(np.ones(len(frame.constant_dims))),
+                      np.ones(len(frame.constant_dims))])
+
+
+def _choose(front: list[Formula]) -> Formula:
+    """The most accurate formula; among near-ties, the simplest (front is simplest first)."""
+    best = min(f.nrmse for f in front)
+    return next(f for f in front if f.nrmse <= best * (1 + _TIE_RELATIVE) + _TIE_ABSOLUTE)
+
+
+def _infeasible_message(problem: Problem, tokens: Sequence[str], max_length: int) -> str:
+    given = ", ".join(f"{n} [{d}]" for n, d in zip(problem.names, problem.dims))
+    return (f"target {problem.target_name!r} has units {problem.target_dim}, which no formula of "
+            f"at most {max_length} tokens can build from {given} with the tokens "
+            f"{', '.join(tokens)}; add a free constant with the missing units (free_constants="
+            f"{{'k': '...'}}), more operators, or check the units")

@@ -1,0 +1,64 @@
+"""A found law: its tokens, fitted constants in the user's units, and its exports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import sympy
+
+from lawfinder.expressions import evaluate, to_sympy, to_text
+from lawfinder.library import Library
+from lawfinder.scaling import Frame
+
+
+@dataclass(frozen=True, eq=False)
+class Formula:
+    """One formula of the Pareto front.
+
+    Constants are reported in the units they were declared in; the formula relates
+    physical quantities, so with non-SI units (km, g) use `predict`, which converts.
+    """
+
+    tokens: tuple[int, ...]
+    library: Library
+    frame: Frame
+    scaled_constants: np.ndarray  # (K,) as the search fitted them
+    nrmse: float                  # normalised RMSE on the data it was fitted to
+    complexity: float
+    found_at: float = 0.0         # seconds into the search when it was first scored
+
+    @property
+    def reward(self) -> float:
+        return 1.0 / (1.0 + self.nrmse)
+
+    @property
+    def constants(self) -> dict[str, float]:
+        """Fitted values of the free constants this formula uses, in the user's units."""
+        values = self.frame.constants_to_user(self.scaled_constants)
+        used = {self.library.names[t] for t in self.tokens}
+        return {name: float(v) for name, v in zip(self.library.free_names, values) if name in used}
+
+    def sympy(self, numeric: bool = False) -> sympy.Expr:
+        """SymPy expression; constants as symbols, or as their fitted values with `numeric`."""
+        return to_sympy(self.tokens, self.library, self.constants if numeric else None)
+
+    def latex(self, numeric: bool = False) -> str:
+        return sympy.latex(self.sympy(numeric))
+
+    def prefix(self) -> str:
+        """The formula as the search wrote it, e.g. 'mul(G, div(m1, n2(r)))'."""
+        return to_text(self.tokens, self.library)
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """Predictions in the target's units for inputs (N, F) in the inputs' declared units."""
+        scaled = self.frame.inputs(np.asarray(X, dtype=float))
+        tokens = np.array([self.tokens])
+        values, _ = evaluate(tokens, self.library, scaled, self.scaled_constants[None])
+        return self.frame.output(values[0])
+
+    def __str__(self) -> str:
+        return str(self.sympy(numeric=True))
+
+    def __repr__(self) -> str:
+        return f"Formula({self.sympy()}, constants={self.constants}, nrmse={self.nrmse:.3g})"

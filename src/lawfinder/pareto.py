@@ -1,0 +1,45 @@
+"""Hall of fame: the best formula of each complexity seen during a whole run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Entry:
+    tokens: tuple[int, ...]
+    constants: np.ndarray   # (K,) in scaled units
+    nrmse: float
+    complexity: float
+    found_at: float = 0.0   # seconds into the search when first scored
+
+
+@dataclass
+class HallOfFame:
+    """Keeps, per complexity, the lowest-error formula; `front()` is the Pareto front."""
+
+    best: dict[float, Entry] = field(default_factory=dict)
+
+    def offer(self, entry: Entry) -> bool:
+        """Keep `entry` if it beats the current holder of its complexity; say whether it did."""
+        if not np.isfinite(entry.nrmse):
+            return False
+        held = self.best.get(entry.complexity)
+        if held is None or entry.nrmse < held.nrmse:
+            self.best[entry.complexity] = entry
+            return True
+        return False
+
+    def front(self) -> list[Entry]:
+        """Entries by increasing complexity, each strictly more accurate than all simpler ones."""
+        out: list[Entry] = []
+        for complexity in sorted(self.best):
+            entry = self.best[complexity]
+            if not out or entry.nrmse < out[-1].nrmse:
+                out.append(entry)
+        return out
+
+    def most_accurate(self) -> Entry | None:
+        return min(self.best.values(), key=lambda e: (e.nrmse, e.complexity), default=None)

@@ -1,0 +1,108 @@
+"""Masked sampling of a batch of formulas from the policy, and their log-probabilities."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from lawfinder.buildable import BuildCost
+from lawfinder.library import Library
+from lawfinder.policy import Observation, Policy
+from lawfinder.priors import PriorConfig, allowed, soft_length
+from lawfinder.state import FormulaState
+
+# Log-weight of a forbidden token: zero probability in float32, yet finite, so that
+# entropies and their gradients never meet 0 * inf.
+FORBIDDEN = -1e4
+
+
+@dataclass
+class Episode:
+    """Sampled formulas with everything needed to recompute their log-probabilities."""
+
+    tokens: np.ndarray      # (B, L) prefix token ids, -1 after the end
+    lengths: np.ndarray     # (B,)
+    previous: np.ndarray    # (B, L) observations per step
+    parent: np.ndarray
+    sibling: np.ndarray
+    units: np.ndarray       # (B, L, 8)
+    log_prior: np.ndarray   # (B, L, T) log mask + soft length weights
+
+    def subset(self, rows: np.ndarray) -> Episode:
+        return Episode(*(getattr(self, f)[rows] for f in self.__dataclass_fields__))
+
+
+class Sampler:
+    """Writes formulas with a policy, enforcing the priors at every step."""
+
+    def __init__(self, library: Library, target2: np.ndarray, config: PriorConfig):
+        self.library, self.config = library, config
+        self.target2 = np.asarray(target2)
+        self.cost = BuildCost(library, self.target2, config.max_length)
+
+    def feasible(self) -> bool:
+        """Whether any formula within max_length has the target units."""
+        state = FormulaState(self.library, 1, self.config.max_length, self.target2, self.cost)
+        return bool(allowed(state, self.config).any())
+
+    @torch.no_grad()
+    def sample(self, policy: Policy, batch: int, generator: torch.Generator) -> Episode:
+        """Sample `batch` formulas; the rare ones that reach a dead end are dropped."""
+        L, T = self.config.max_length, len(self.library)
+        state = FormulaState(self.library, batch, L, self.target2, self.cost)
+        obs = {k: np.full((batch, L), -1, dtype=np.int64) for k in ("previous", "parent", "sibling")}
+        units = np.zeros((batch, L, 8), dtype=np.float32)
+        log_prior = np.full((batch, L, T), FORBIDDEN, dtype=np.float32)
+        hidden = policy.initial(batch)
+        for step in range(L):
+            active = state.active
+            if not active.any():
+                break
+            o = self._observe(state)
+            for k in obs:
+                obs[k][:, step] = getattr(o, k).numpy()
+            units[:, step] = o.units.numpy()
+            mask = allowed(state, self.config)
+            dead = active & ~mask.any(axis=1)
+            state.failed[dead] = True
+            prior = np.where(mask, soft_length(state, self.config.soft_length,
+                                               self.config.soft_length_scale), FORBIDDEN)
+            log_prior[:, step] = prior
+            logits, hidden = policy(o, hidden)
+            logits = logits + torch.from_numpy(prior.astype(np.float32))
+            logits[~torch.from_numpy(state.active)] = 0.0  # finished rows: any valid distribution
+            choice = torch.multinomial(torch.softmax(logits, dim=1), 1, generator=generator)[:, 0]
+            state.append(choice.numpy())
+        keep = np.flatnonzero(state.done & ~state.failed)
+        return Episode(state.tokens, state.length, obs["previous"], obs["parent"],
+                       obs["sibling"], units, log_prior).subset(keep)
+
+    @staticmethod
+    def _observe(state: FormulaState) -> Observation:
+        req, free = state.required()
+        parent, sibling = state.parent_sibling()
+        units = np.concatenate([req / 2.0, free[:, None]], axis=1).astype(np.float32)
+        return Observation(torch.from_numpy(state.previous()), torch.from_numpy(parent),
+                           torch.from_numpy(sibling), torch.from_numpy(units))
+
+
+def log_probabilities(policy: Policy, episode: Episode) -> tuple[torch.Tensor, torch.Tensor]:
+    """Per-step log-probability of the chosen tokens and entropy, each (B, L), zero past the end."""
+    B, L = episode.tokens.shape
+    hidden = policy.initial(B)
+    steps = torch.arange(L)[None] < torch.from_numpy(episode.lengths)[:, None]  # (B, L)
+    logp, entropy = [], []
+    for step in range(L):
+        o = Observation(*(torch.from_numpy(getattr(episode, k)[:, step])
+                          for k in ("previous", "parent", "sibling", "units")))
+        logits, hidden = policy(o, hidden)
+        prior = torch.from_numpy(episode.log_prior[:, step])
+        valid = steps[:, step]
+        logits = torch.where(valid[:, None], logits + prior, torch.zeros_like(logits))
+        log_soft = torch.log_softmax(logits, dim=1)
+        chosen = torch.from_numpy(np.maximum(episode.tokens[:, step], 0))
+        logp.append(log_soft.gather(1, chosen[:, None])[:, 0] * valid)
+        entropy.append(-(log_soft.exp() * log_soft).sum(1) * valid)
+    return torch.stack(logp, 1), torch.stack(entropy, 1)

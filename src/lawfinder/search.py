@@ -1,0 +1,187 @@
+"""The search loop: sample -> fit constants -> reward -> risk-seeking update -> hall of fame."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import torch
+
+from lawfinder.constants import FitConfig, fit_constants
+from lawfinder.expressions import evaluate, to_sympy
+from lawfinder.library import Library
+from lawfinder.pareto import Entry, HallOfFame
+from lawfinder.policy import Policy
+from lawfinder.priors import PriorConfig
+from lawfinder.reward import nrmse, squash
+from lawfinder.sampler import Episode, Sampler, log_probabilities
+
+
+@dataclass(frozen=True)
+class SearchConfig:
+    batch_size: int = 500          # formulas sampled per epoch
+    risk_eps: float = 0.05         # only the best 5% of each batch are reinforced
+    learning_rate: float = 2.5e-3
+    entropy_weight: float = 0.005
+    entropy_gamma: float = 0.7     # entropy bonus decays along the sequence
+    hidden: int = 128
+    fit_points: int = 128          # constants are fitted on a subsample, confirmed on all data
+    max_time: float = 60.0         # seconds
+    max_evals: int | None = None   # formulas sampled, as PhySO counts them
+    target_nrmse: float = 1e-6     # formulas this accurate count as exact ...
+    patience: int = 10             # ... and once one is found, stop after this many epochs
+                                   # without a simpler exact one
+    priors: PriorConfig = field(default_factory=PriorConfig)
+    fit: FitConfig = field(default_factory=FitConfig)
+
+
+@dataclass(frozen=True)
+class EpochStats:
+    epoch: int
+    sampled: int        # formulas sampled so far
+    fitted: int         # distinct formulas scored so far
+    elapsed: float
+    best_nrmse: float
+    best: str           # best formula so far, constants as symbols
+    valid_fraction: float  # share of the batch that completed (no dead end)
+
+
+class Search:
+    """One symbolic-regression run on scaled data; `run()` returns when a stop rule fires."""
+
+    def __init__(self, library: Library, target2: np.ndarray, X: np.ndarray, y: np.ndarray,
+                 weights: np.ndarray, starts: np.ndarray, user_scale: np.ndarray,
+                 config: SearchConfig, seed: int | None = None,
+                 callback: Callable[[EpochStats, HallOfFame], None] | None = None):
+        self.library, self.config, self.callback = library, config, callback
+        self.X, self.y, self.weights = X, y, weights
+        self.starts, self.user_scale = starts, user_scale
+        self.rng = np.random.default_rng(seed)
+        self.generator = torch.Generator().manual_seed(int(self.rng.integers(2**31)))
+        torch.manual_seed(int(self.rng.integers(2**31)))
+        self.policy = Policy(len(library), hidden=config.hidden)
+        self.optimizer = torch.optim.Adam(self.policy.parameters(), lr=config.learning_rate)
+        self.sampler = Sampler(library, target2, config.priors)
+        fit_rows = self.rng.choice(len(y), min(len(y), config.fit_points), replace=False)
+        self.fit_rows = np.sort(fit_rows)
+        self.cache: dict[bytes, tuple[np.ndarray, float]] = {}
+        self.hall = HallOfFame()
+        self.epoch = self.sampled = 0
+        self.simplest_exact: tuple[float, int] | None = None  # (complexity, epoch found)
+        self.interrupted = False
+        self.start = time.perf_counter()
+        self.history: list[EpochStats] = []
+
+    def run(self) -> HallOfFame:
+        """Search until target accuracy, budget or Ctrl-C; what was found is kept in all cases."""
+        self.start = time.perf_counter()
+        try:
+            while not self._should_stop(time.perf_counter() - self.start):
+                stats = self.step()
+                if self.callback:
+                    self.callback(stats, self.hall)
+        except KeyboardInterrupt:
+            self.interrupted = True
+        return self.hall
+
+    def _should_stop(self, elapsed: float) -> bool:
+        cfg = self.config
+        patient = (self.simplest_exact is not None
+                   and self.epoch - self.simplest_exact[1] >= cfg.patience)
+        return (patient or elapsed >= cfg.max_time
+                or (cfg.max_evals is not None and self.sampled >= cfg.max_evals))
+
+    def step(self) -> EpochStats:
+        """One epoch: sample a batch, score it, reinforce its best 5%."""
+        episode = self.sampler.sample(self.policy, self.config.batch_size, self.generator)
+        self.sampled += self.config.batch_size
+        self.epoch += 1
+        errors = self.score(episode)
+        self._reinforce(episode, squash(errors))
+        self._track_exact()
+        best = self.hall.most_accurate()
+        stats = EpochStats(self.epoch, self.sampled, len(self.cache), self._elapsed(),
+                           best.nrmse if best else np.inf,
+                           str(to_sympy(best.tokens, self.library)) if best else "",
+                           len(episode.lengths) / self.config.batch_size)
+        self.history.append(stats)
+        return stats
+
+    def _elapsed(self) -> float:
+        return time.perf_counter() - self.start
+
+    def _track_exact(self) -> None:
+        """Remember when the simplest formula within target accuracy last got simpler."""
+        exact = [c for c, e in self.hall.best.items() if e.nrmse <= self.config.target_nrmse]
+        if exact and (self.simplest_exact is None or min(exact) < self.simplest_exact[0]):
+            self.simplest_exact = (min(exact), self.epoch)
+
+    def score(self, episode: Episode) -> np.ndarray:
+        """NRMSE (B,) of each sampled formula, fitting constants of formulas not seen before."""
+        keys = [episode.tokens[i, :n].tobytes() for i, n in enumerate(episode.lengths)]
+        new = {k: i for i, k in enumerate(keys) if k not in self.cache}
+        if new:
+            rows = np.fromiter(new.values(), dtype=np.int64)
+            constants, errors = self._fit(episode.tokens[rows])
+            for key, c, e, r in zip(new, constants, errors, rows):
+                self.cache[key] = (c, e)
+                n = episode.lengths[r]
+                tokens = tuple(int(t) for t in episode.tokens[r, :n])
+                complexity = float(self.library.complexity[list(tokens)].sum())
+                self.hall.offer(Entry(tokens, c, float(e), complexity, self._elapsed()))
+        return np.array([self.cache[k][1] for k in keys])
+
+    def _fit(self, tokens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Constants (B, K) and full-data NRMSE (B,) for distinct formulas (B, L)."""
+        lib = self.library
+        constants = np.ones((len(tokens), lib.n_free))
+        uses = np.isin(tokens, lib.free).any(axis=1)
+        if uses.any():
+            sub = self.fit_rows
+            constants[uses], _ = fit_constants(tokens[uses], lib, self.X[sub], self.y[sub],
+                                               self.weights[sub], self.starts, self.user_scale,
+                                               self.config.fit, self.rng)
+        values, _ = evaluate(tokens, lib, self.X, constants)
+        return constants, nrmse(values, self.y, self.weights)
+
+    def polish(self, entries: list[Entry]) -> list[Entry]:
+        """Refit the constants of `entries` on all data (the search fitted on a subsample).
+
+        Dimensionless constants are also tried wrapped into (-pi, pi]: a phase found as
+        0.997 - 2*pi is then reported as 0.997 when it fits as well.
+        """
+        if not entries or not self.library.n_free:
+            return entries
+        width = max(len(e.tokens) for e in entries)
+        tokens = np.full((len(entries), width), -1, dtype=np.int64)
+        for i, e in enumerate(entries):
+            tokens[i, :len(e.tokens)] = e.tokens
+        c0 = np.array([e.constants for e in entries])                   # (B, K)
+        dimensionless = np.array([d.is_dimensionless for d in self.library.free_dims])
+        wrapped = np.where(dimensionless, (c0 + np.pi) % (2 * np.pi) - np.pi, c0)
+        config = replace(self.config.fit, n_random_starts=0)
+        c, _ = fit_constants(tokens, self.library, self.X, self.y, self.weights,
+                             np.stack([c0, wrapped], axis=1), self.user_scale, config, self.rng)
+        values, _ = evaluate(tokens, self.library, self.X, c)
+        errors = nrmse(values, self.y, self.weights)
+        return [replace(e, constants=ci, nrmse=float(err))
+                if err <= e.nrmse * (1 + 1e-6) + 1e-12 else e
+                for e, ci, err in zip(entries, c, errors)]
+
+    def _reinforce(self, episode: Episode, rewards: np.ndarray) -> None:
+        """Risk-seeking policy gradient on the top `risk_eps` of the batch (never punishes)."""
+        cfg = self.config
+        if len(rewards) == 0:
+            return
+        threshold = np.quantile(rewards, 1 - cfg.risk_eps)
+        top = np.flatnonzero(rewards >= threshold)
+        logp, entropy = log_probabilities(self.policy, episode.subset(top))   # (n, L)
+        advantage = torch.as_tensor(rewards[top] - threshold, dtype=torch.float32)
+        decay = cfg.entropy_gamma ** torch.arange(logp.shape[1], dtype=torch.float32)
+        loss = (-(advantage * logp.sum(1)).mean()
+                - cfg.entropy_weight * (entropy * decay).sum(1).mean())
+        self.optimizer.zero_grad()
+        loss.backward()
+        self.optimizer.step()

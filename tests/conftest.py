@@ -1,0 +1,27 @@
+"""Shared fixtures: small libraries over the demo laws' units."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lawfinder.library import build_library
+from lawfinder.units import parse_units
+
+ALL_OPERATORS = ["add", "sub", "mul", "div", "neg", "inv", "n2", "n3", "sqrt", "exp", "log",
+                 "sin", "cos", "tan", "tanh", "abs"]
+
+
+def dim(text: str):
+    return parse_units(text)[0]
+
+
+@pytest.fixture
+def newton_library():
+    return build_library(ALL_OPERATORS, [("m1", dim("kg")), ("m2", dim("kg")), ("r", dim("m"))],
+                         {"G": dim("m^3/(kg*s^2)")}, ["1", "pi"])
+
+
+@pytest.fixture
+def newton_target():
+    return np.array(dim("N").doubled())
