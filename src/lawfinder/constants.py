@@ -19,6 +19,8 @@ class FitConfig:
     max_iter: int = 40        # LM steps per fit
     n_random_starts: int = 2  # beyond the given starting points: escapes local minima
     tol: float = 1e-6         # relative loss gain under which a fit counts as converged
+    prune_every: int = 8      # every so many steps, stop the worse half of the fits still running:
+    prune_keep: float = 0.5   # the search only needs accurate rewards for its best formulas
 
 
 def fit_constants(tokens: np.ndarray, library: Library, X: np.ndarray, y: np.ndarray,
@@ -57,7 +59,9 @@ def levenberg_marquardt(tokens: np.ndarray, library: Library, X: np.ndarray, y: 
     loss = _loss(value, y, sqrt_w)
     active = np.isfinite(loss)
     eye = np.eye(c.shape[1])[None]
-    for _ in range(config.max_iter):
+    for step in range(1, config.max_iter + 1):
+        if config.prune_every and step % config.prune_every == 0:
+            active &= loss <= np.quantile(loss[active], config.prune_keep) if active.any() else False
         idx = np.flatnonzero(active)
         if not len(idx):
             break
@@ -68,14 +72,15 @@ def levenberg_marquardt(tokens: np.ndarray, library: Library, X: np.ndarray, y: 
         diag = np.einsum("bkk->bk", JtJ)
         with np.errstate(all="ignore"):
             A = JtJ + damping[idx, None, None] * (diag[:, :, None] * eye + 1e-12 * eye)
-        step = _solve(A, -g)
-        trial = c[idx] + np.nan_to_num(step, nan=0.0, posinf=0.0, neginf=0.0)
-        t_value, t_jac = evaluate(tokens[idx], library, X, trial, jacobian=True)
+        trial = c[idx] + np.nan_to_num(_solve(A, -g), nan=0.0, posinf=0.0, neginf=0.0)
+        t_value, _ = evaluate(tokens[idx], library, X, trial)
         t_loss = _loss(t_value, y, sqrt_w)
         better = t_loss < loss[idx]
         gain = np.where(better, (loss[idx] - t_loss) / np.maximum(loss[idx], 1e-300), 0.0)
         ok = idx[better]
-        c[ok], value[ok], jac[ok], loss[ok] = trial[better], t_value[better], t_jac[better], t_loss[better]
+        # Jacobians only for accepted steps: rejected ones keep the old point's.
+        value[ok], jac[ok] = evaluate(tokens[ok], library, X, trial[better], jacobian=True)
+        c[ok], loss[ok] = trial[better], t_loss[better]
         damping[idx] = np.where(better, damping[idx] / 3, damping[idx] * 4)
         # Converged: tiny relative gain on an accepted step, or damping so large steps vanish.
         active[idx] = ~((better & (gain < config.tol)) | (damping[idx] > 1e10) | (loss[idx] == 0))

@@ -77,6 +77,9 @@ class Search:
     def run(self) -> HallOfFame:
         """Search until target accuracy, budget or Ctrl-C; what was found is kept in all cases."""
         self.start = time.perf_counter()
+        # The policy is small: one thread is as fast, and several fight other processes.
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
         try:
             while not self._should_stop(time.perf_counter() - self.start):
                 stats = self.step()
@@ -84,6 +87,8 @@ class Search:
                     self.callback(stats, self.hall)
         except KeyboardInterrupt:
             self.interrupted = True
+        finally:
+            torch.set_num_threads(threads)
         return self.hall
 
     def _should_stop(self, elapsed: float) -> bool:
@@ -161,7 +166,7 @@ class Search:
         c0 = np.array([e.constants for e in entries])                   # (B, K)
         dimensionless = np.array([d.is_dimensionless for d in self.library.free_dims])
         wrapped = np.where(dimensionless, (c0 + np.pi) % (2 * np.pi) - np.pi, c0)
-        config = replace(self.config.fit, n_random_starts=0)
+        config = replace(self.config.fit, n_random_starts=0, prune_every=0)
         c, _ = fit_constants(tokens, self.library, self.X, self.y, self.weights,
                              np.stack([c0, wrapped], axis=1), self.user_scale, config, self.rng)
         values, _ = evaluate(tokens, self.library, self.X, c)

@@ -1,0 +1,232 @@
+"""Benchmark: recovery rate, time to recovery, speed and memory on the three demo laws.
+
+Each (law, seed) runs in a fresh process so its peak memory is its own. Where `physo`
+is installed, PhySO runs on the same data, on the same machine, in the same command,
+and the ratios are printed. Usage:
+
+    python benchmarks/demo_laws.py --seeds 0-4 --max-time 120
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import contextlib
+import importlib.util
+import io
+import multiprocessing
+import resource
+import statistics
+import time
+import warnings
+
+
+def run_lawfinder(law_name: str, seed: int, max_time: float) -> dict:
+    from lawfinder import LawRegressor
+    from lawfinder.benchmarks.demos import get
+
+    law = get(law_name)
+    X, y = law.generate(1000, seed=seed)
+    start = time.perf_counter()
+    model = LawRegressor(operators=law.operators, free_constants=law.free_constants,
+                         max_time=max_time, random_state=seed)
+    model.fit(X, y, names=law.names, units=law.units, target_units=law.target_units,
+              target_name=law.target)
+    wall = time.perf_counter() - start
+    solved = law.recovered(model.best_.sympy(), model.best_.constants).value == "solved"
+    return {"recovered": solved, "time": model.best_.found_at if solved else None,
+            "wall": wall, "evals": model.n_evals_, "rate": model.n_evals_ / wall,
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "formula": str(model.best_.sympy())}
+
+
+def run_physo(law_name: str, seed: int, max_time: float) -> dict:
+    """PhySO on the same data, through its public API, with the run configuration its authors
+    recommend for symbolic regression with dimensional analysis (config1).
+
+    PhySO has no time limit: its run logger ends the run after the first epoch to finish past
+    max_time, the rule lawfinder follows. Otherwise PhySO stops by its own default rule,
+    10 epochs after a formula fits to float32 precision.
+    """
+    import numpy as np
+    import torch
+
+    from lawfinder.benchmarks.demos import get
+
+    law = get(law_name)
+    X, y = law.generate(1000, seed=seed)
+    np.random.seed(seed)  # PhySO draws from the global generators, as its demos seed them
+    torch.manual_seed(seed)
+    warnings.filterwarnings("ignore", "Latex display is not available")
+    with contextlib.redirect_stdout(io.StringIO()):  # its progress messages; it writes no files
+        import physo
+
+        logger = _physo_logger(max_time)
+        try:
+            physo.SR(X.T, y, X_names=law.names, X_units=[_units_vector(u) for u in law.units],
+                     y_name=law.target, y_units=_units_vector(law.target_units),
+                     fixed_consts=[1.0], fixed_consts_units=[_units_vector("1")],
+                     free_consts_names=list(law.constants),
+                     free_consts_units=[_units_vector(u) for _, u in law.constants.values()],
+                     op_names=list(law.operators), run_config=physo.config.config1.config1,
+                     get_run_logger=lambda: logger, get_run_visualiser=lambda: None,
+                     parallel_mode=False)
+        except _OutOfTime:
+            pass
+    wall = time.perf_counter() - logger.start
+    best = _physo_sympy(logger.get_pareto_front()[1][-1])  # most accurate: what physo.SR returns
+    solved = _physo_recovered(law, best)
+    evals = int(sum(logger.n_rewarded))  # formulas scored, as PhySO's max_n_evaluations counts them
+    return {"recovered": solved, "time": _first_recovery(law, logger.found) if solved else None,
+            "wall": wall, "evals": evals, "rate": evals / wall,
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "formula": str(best)}
+
+
+def _first_recovery(law, found: list) -> float:
+    """Seconds to the first of the run's successive best formulas that is the law; if a tie
+    in reward hid it, to when the best reward was first reached."""
+    solutions = (t for t, program in found if _physo_recovered(law, _physo_sympy(program)))
+    return next(solutions, found[-1][0])
+
+
+class _OutOfTime(Exception):
+    """Raised by the PhySO run logger to end a run at its time limit."""
+
+
+def _physo_logger(max_time: float):
+    """A PhySO RunLogger (no log file) that also records in `found` (seconds since it was made,
+    program) each time the run's best formula improves, and raises _OutOfTime after the first
+    epoch to end `max_time` seconds or more after it was made."""
+    from physo.learn.monitoring import RunLogger
+
+    class TimedRunLogger(RunLogger):
+        def __init__(self) -> None:
+            super().__init__(do_save=False)
+            self.start = time.perf_counter()
+            self.found: list = []
+
+        def log(self, **epoch) -> None:
+            improvements = len(self.hall_of_fame)
+            super().log(**epoch)
+            elapsed = time.perf_counter() - self.start
+            if len(self.hall_of_fame) > improvements:
+                self.found.append((elapsed, self.best_prog))
+            if elapsed >= max_time:
+                raise _OutOfTime
+
+    return TimedRunLogger()
+
+
+def _units_vector(text: str) -> list[float]:
+    """Exponents of (m, kg, s): a PhySO units vector."""
+    from lawfinder.units import BASE_SYMBOLS, parse_units
+
+    exponents = parse_units(text)[0].exponents
+    if any(exponents[3:]):
+        raise ValueError(f"units {text!r} use {BASE_SYMBOLS[3:]}: extend the PhySO units vectors")
+    return [float(e) for e in exponents[:3]]
+
+
+def _physo_sympy(program):
+    """A PhySO program as a SymPy expression with its fitted constants' values."""
+    import sympy
+
+    from lawfinder.benchmarks.judge import parse
+
+    values = program.get_sympy_local_dicts()[0]
+    return parse(program.get_infix_str()).subs({sympy.Symbol(k): v for k, v in values.items()})
+
+
+def _physo_recovered(law, expr) -> bool:
+    """Exact recovery judged on the formula with its constants' values, not law.recovered, which
+    rounds each constant: PhySO may scale one by numbers it builds, as G/cos(1), and lawfinder
+    never does (it forbids constant-only subtrees)."""
+    from lawfinder.benchmarks.judge import is_identical
+
+    return is_identical(expr, law.sympy(), positive=law.positive_names()).value == "solved"
+
+
+def _in_fresh_process(target, *args) -> dict:
+    """target(*args) in a new process, not a daemon: the recovery judge starts its own."""
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(1, mp_context=context) as pool:
+        return pool.submit(target, *args).result()
+
+
+def _seeds(text: str) -> list[int]:
+    if "-" in text:
+        low, high = text.split("-")
+        return list(range(int(low), int(high) + 1))
+    return [int(s) for s in text.split(",")]
+
+
+def _medians(runs: list[dict]) -> tuple[float, float | None, float | None]:
+    """Recovery rate, median time to recovery and median formulas/s (None when undefined)."""
+    times = [r["time"] for r in runs if r["recovered"]]
+    rates = [r["rate"] for r in runs if r["rate"]]
+    return (sum(bool(r["recovered"]) for r in runs) / len(runs),
+            statistics.median(times) if times else None,
+            statistics.median(rates) if rates else None)
+
+
+def _summary(name: str, runs: list[dict]) -> str:
+    recovery, median_time, median_rate = _medians(runs)
+    time_cell = f"{median_time:7.1f} s" if median_time is not None else "      -  "
+    rate_cell = f"{median_rate:8.2f}" if median_rate is not None else "       -"
+    return (f"{name:<12} {round(recovery * len(runs))}/{len(runs)}  {time_cell}  {rate_cell}/s  "
+            f"{max(r['peak_mb'] for r in runs):7.0f} MB")
+
+
+_RATIO_COLUMNS = ("recovery", "median time", "formulas/s")
+
+
+def _ratios(name: str, physo_runs: list[dict], lawfinder_runs: list[dict]) -> str:
+    """PhySO / lawfinder: recovery rate, median time to recovery, formulas/s ("-" if undefined)."""
+    cells = [f"{physo / ours:{len(column)}.3g}" if ours and physo is not None
+             else f"{'-':>{len(column)}}"
+             for column, physo, ours in zip(_RATIO_COLUMNS, _medians(physo_runs),
+                                            _medians(lawfinder_runs))]
+    return f"{name:<12} " + "  ".join(cells)
+
+
+def _run(method: str, runner, laws: list[str], seeds: list[int], max_time: float) -> dict:
+    """Runs of one method, by law, each printed as it ends and summarised per law."""
+    print(f"== {method}")
+    runs_by_law = {}
+    for law in laws:
+        runs = []
+        for seed in seeds:
+            result = _in_fresh_process(runner, law, seed, max_time)
+            runs.append(result)
+            status = "recovered" if result["recovered"] else "missed"
+            print(f"   {law} seed {seed}: {status} in {result['wall']:.1f} s: "
+                  f"{result['formula']}", flush=True)
+        print(_summary(law, runs), flush=True)
+        runs_by_law[law] = runs
+    return runs_by_law
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--laws", default="oscillator,einstein,newton")
+    parser.add_argument("--seeds", default="0-4")
+    parser.add_argument("--max-time", type=float, default=120.0)
+    args = parser.parse_args()
+    methods = {"lawfinder": run_lawfinder}
+    if importlib.util.find_spec("physo"):
+        methods["physo"] = run_physo
+    else:
+        print("physo is not installed (pip install physo): lawfinder only")
+    laws, seeds = args.laws.split(","), _seeds(args.seeds)
+    print(f"{'law':<12} solved  median time to recovery  formulas/s  peak memory")
+    results = {method: _run(method, runner, laws, seeds, args.max_time)
+               for method, runner in methods.items()}
+    if len(results) == 2:
+        print("== physo / lawfinder\n" + f"{'law':<12} " + "  ".join(_RATIO_COLUMNS))
+        for law in laws:
+            print(_ratios(law, results["physo"][law], results["lawfinder"][law]))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,51 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from lawfinder.cli import main
+
+
+@pytest.fixture
+def newton_csv(tmp_path):
+    rng = np.random.default_rng(0)
+    X = rng.uniform(1, 5, (200, 3))
+    frame = pd.DataFrame(X, columns=["m1", "m2", "r"])
+    frame["F"] = 6.123 * X[:, 0] * X[:, 1] / X[:, 2] ** 2
+    path = tmp_path / "newton.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+FIT = ["--target", "F", "--units", "m1=kg, m2=kg, r=m, F=N", "--constants", "G=m^3/(kg*s^2)",
+       "--max-evals", "300", "--quiet"]
+
+
+def test_fit_prints_the_front_and_the_best_formula(newton_csv, capsys):
+    assert main(["fit", str(newton_csv), *FIT]) == 0
+    out = capsys.readouterr().out
+    assert "Pareto front" in out and "best (*): F =" in out
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--target", "Force"], "Force"),
+    (["--target", "F", "--units", "m1=kg, m2=kg, F=N"], "r"),
+    (["--target", "F", "--units", "m1=kg m2=kg"], "--units"),
+    (["--target", "F", "--units", "m1=kg, m2=kg, r=m, F=s"], "units s"),
+    (["--target", "F", "--operators", "mul,sqr"], "sqrt"),
+])
+def test_errors_are_one_clear_line_and_exit_2(newton_csv, capsys, args, words):
+    assert main(["fit", str(newton_csv), *args, "--max-evals", "100", "--quiet"]) == 2
+    err = capsys.readouterr().out
+    assert "error:" in err and words in err and "Traceback" not in err
+
+
+def test_non_numeric_column_is_named(tmp_path, capsys):
+    path = tmp_path / "bad.csv"
+    path.write_text("x,label,y\n1,a,2\n2,b,4\n3,c,7\n")
+    assert main(["fit", str(path), "--target", "y", "--quiet"]) == 2
+    assert "label" in capsys.readouterr().out
+
+
+def test_missing_file_is_named(tmp_path, capsys):
+    assert main(["fit", str(tmp_path / "nope.csv"), "--target", "y", "--quiet"]) == 2
+    assert "nope.csv" in capsys.readouterr().out

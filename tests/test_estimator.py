@@ -1,0 +1,124 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from lawfinder import DataError, LawfinderError, LawRegressor, UnitsError
+
+
+def _newton(n=200, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(1, 5, (n, 3))
+    return X, 6.123 * X[:, 0] * X[:, 1] / X[:, 2] ** 2
+
+
+NEWTON = dict(names=["m1", "m2", "r"], units=["kg", "kg", "m"], target_units="N")
+
+
+def _quick(**kw):
+    params = dict(free_constants={"G": "m^3/(kg*s^2)"}, max_evals=400, batch_size=100,
+                  random_state=0)
+    return LawRegressor(**{**params, **kw})
+
+
+def test_fit_returns_self_and_a_consistent_front():
+    X, y = _newton()
+    model = _quick()
+    assert model.fit(X, y, **NEWTON) is model
+    front = model.equations_
+    assert list(front.columns) == ["complexity", "loss", "reward", "sympy", "constants", "latex"]
+    assert front["complexity"].is_monotonic_increasing
+    assert front["loss"].is_monotonic_decreasing
+    assert model.best_ in model.pareto_
+    assert np.isfinite(model.predict(X)).all()
+
+
+def test_predict_agrees_with_the_formula_in_user_units():
+    """Non-SI units: r in km, F in kN; predictions come back in kN."""
+    X, y = _newton()
+    model = _quick().fit(X, y, names=["m1", "m2", "r"], units=["kg", "kg", "km"],
+                         target_units="kN")
+    f = model.best_
+    assert f.predict(X).shape == (len(X),)
+    np.testing.assert_allclose(model.predict(X), f.predict(X))
+
+
+def test_same_seed_same_result():
+    X, y = _newton()
+    a = _quick().fit(X, y, **NEWTON)
+    b = _quick().fit(X, y, **NEWTON)
+    assert str(a.best_.sympy()) == str(b.best_.sympy())
+    assert a.best_.constants == b.best_.constants
+
+
+def test_dataframe_input_takes_names_from_columns():
+    X, y = _newton()
+    frame = pd.DataFrame(X, columns=["m1", "m2", "r"])
+    model = _quick().fit(frame, pd.Series(y, name="F"), units=["kg", "kg", "m"],
+                         target_units="N")
+    assert model.problem_.names == ("m1", "m2", "r")
+    assert model.problem_.target_name == "F"
+    assert np.isfinite(model.predict(frame)).all()
+
+
+def test_get_set_params_roundtrip():
+    model = LawRegressor(max_time=5)
+    params = model.get_params()
+    assert params["max_time"] == 5
+    assert LawRegressor(**params).get_params() == params
+    with pytest.raises(LawfinderError, match="unknown parameter"):
+        model.set_params(max_tme=3)
+
+
+def test_predict_before_fit_is_a_clear_error():
+    with pytest.raises(LawfinderError, match="not fitted"):
+        LawRegressor().predict(np.ones((2, 3)))
+
+
+@pytest.mark.parametrize("change, error, words", [
+    (dict(y=np.ones(199)), DataError, "199"),
+    (dict(X_nan=True), DataError, "m2"),
+    (dict(units=["kg", "kg", "furlongz"]), UnitsError, "furlongz"),
+    (dict(target_units="s"), UnitsError, "units s"),
+    (dict(constant_column=True), DataError, "r"),
+])
+def test_bad_input_names_the_culprit(change, error, words):
+    X, y = _newton()
+    args = dict(NEWTON)
+    if change.pop("X_nan", False):
+        X[5, 1] = np.nan
+    if change.pop("constant_column", False):
+        X[:, 2] = 2.0
+    y = change.pop("y", y)
+    args.update(change)
+    with pytest.raises(error, match=words):
+        _quick(free_constants=None).fit(X, y, **args)
+
+
+def test_unknown_operator_suggests_a_fix():
+    X, y = _newton()
+    with pytest.raises(LawfinderError, match="Did you mean sqrt"):
+        _quick(operators=["mul", "sqr"]).fit(X, y, **NEWTON)
+
+
+def test_dimensional_constant_without_data_units_is_refused():
+    X, y = _newton()
+    with pytest.raises(UnitsError, match="data has none"):
+        _quick().fit(X, y)
+
+
+@pytest.mark.parametrize("bad", [dict(max_time=0), dict(max_length=0), dict(batch_size=5),
+                                 dict(max_evals=0), dict(free_constants="G")])
+def test_bad_settings_are_refused_by_fit(bad):
+    X, y = _newton()
+    with pytest.raises(LawfinderError):
+        _quick(**bad).fit(X, y, **NEWTON)
+
+
+def test_without_units_it_is_ordinary_symbolic_regression():
+    rng = np.random.default_rng(1)
+    X = rng.uniform(-2, 2, (300, 2))
+    y = X[:, 0] * X[:, 1] + X[:, 0]
+    model = LawRegressor(operators=["add", "sub", "mul", "sin"], max_evals=20000,
+                         random_state=0).fit(X, y)
+    assert model.best_.nrmse < 1e-9
+    assert model.score(X, y) > 0.999999
