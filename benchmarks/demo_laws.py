@@ -34,8 +34,10 @@ def run_lawfinder(law_name: str, seed: int, max_time: float) -> dict:
               target_name=law.target)
     wall = time.perf_counter() - start
     solved = law.recovered(model.best_.sympy(), model.best_.constants).value == "solved"
+    # Formulas scored, as PhySO counts its evaluations (sampled ones that reached a dead end
+    # are not scored).
     return {"recovered": solved, "time": model.best_.found_at if solved else None,
-            "wall": wall, "evals": model.n_evals_, "rate": model.n_evals_ / wall,
+            "wall": wall, "evals": model.n_scored_, "rate": model.n_scored_ / wall,
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             "formula": str(model.best_.sympy())}
 
@@ -212,17 +214,20 @@ def main() -> None:
     parser.add_argument("--laws", default="oscillator,einstein,newton")
     parser.add_argument("--seeds", default="0-4")
     parser.add_argument("--max-time", type=float, default=120.0)
+    parser.add_argument("--methods", default="lawfinder,physo",
+                        help="physo runs only where it is installed")
     args = parser.parse_args()
-    methods = {"lawfinder": run_lawfinder}
-    if importlib.util.find_spec("physo"):
+    wanted = args.methods.split(",")
+    methods = {"lawfinder": run_lawfinder} if "lawfinder" in wanted else {}
+    if "physo" in wanted and importlib.util.find_spec("physo"):
         methods["physo"] = run_physo
-    else:
+    elif "physo" in wanted:
         print("physo is not installed (pip install physo): lawfinder only")
     laws, seeds = args.laws.split(","), _seeds(args.seeds)
     print(f"{'law':<12} solved  median time to recovery  formulas/s  peak memory")
     results = {method: _run(method, runner, laws, seeds, args.max_time)
                for method, runner in methods.items()}
-    if len(results) == 2:
+    if {"physo", "lawfinder"} <= set(results):
         print("== physo / lawfinder\n" + f"{'law':<12} " + "  ".join(_RATIO_COLUMNS))
         for law in laws:
             print(_ratios(law, results["physo"][law], results["lawfinder"][law]))

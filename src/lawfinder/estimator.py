@@ -93,7 +93,8 @@ class LawRegressor:
                                 e.found_at) for e in front]
         self.best_ = _choose(self.pareto_)
         self.history_ = search.history
-        self.n_evals_ = search.sampled
+        self.n_evals_ = search.sampled          # formulas sampled (the max_evals budget)
+        self.n_scored_ = search.scored          # of which complete and scored (no dead end)
         self.interrupted_ = search.interrupted
         self.feature_names_in_ = np.array(problem.names, dtype=object)
         self.n_features_in_ = problem.n_features

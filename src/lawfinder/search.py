@@ -68,7 +68,7 @@ class Search:
         self.fit_rows = np.sort(fit_rows)
         self.cache: dict[bytes, tuple[np.ndarray, float]] = {}
         self.hall = HallOfFame()
-        self.epoch = self.sampled = 0
+        self.epoch = self.sampled = self.scored = 0
         self.simplest_exact: tuple[float, int] | None = None  # (complexity, epoch found)
         self.interrupted = False
         self.start = time.perf_counter()
@@ -104,6 +104,7 @@ class Search:
         self.sampled += self.config.batch_size
         self.epoch += 1
         errors = self.score(episode)
+        self.scored += len(errors)
         self._reinforce(episode, squash(errors))
         self._track_exact()
         best = self.hall.most_accurate()
