@@ -1,8 +1,9 @@
 """lawfinder: physics-guided deep symbolic regression that finds dimensionally consistent laws."""
 
-from lawfinder.errors import DataError, LawfinderError, UnitsError
+from lawfinder.errors import DataError, LawfinderError, ModelFileError, UnitsError
 from lawfinder.estimator import LawRegressor
 from lawfinder.formula import Formula
 
-__all__ = ["DataError", "Formula", "LawRegressor", "LawfinderError", "UnitsError"]
+__all__ = ["DataError", "Formula", "LawRegressor", "LawfinderError", "ModelFileError",
+           "UnitsError"]
 __version__ = "0.1.0"

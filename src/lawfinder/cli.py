@@ -1,4 +1,5 @@
-"""Command line: `lawfinder fit data.csv ...` and `lawfinder demo`; a thin layer over the API."""
+"""Command line: `lawfinder fit data.csv ...`, `lawfinder demo` and `lawfinder bench`; a thin
+layer over the API."""
 
 from __future__ import annotations
 
@@ -46,7 +47,38 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--law", choices=["oscillator", "einstein", "newton", "all"], default="all")
     _budget_options(demo, max_time=120.0)
     demo.set_defaults(run=_demo)
+
+    _bench_parser(commands)
     return parser
+
+
+def _bench_parser(commands: argparse._SubParsersAction) -> None:
+    """`lawfinder bench [options]` runs a campaign; `lawfinder bench report FILE` reads one."""
+    bench = commands.add_parser("bench", help="run a benchmark campaign (or: bench report FILE)",
+                                description="Run methods x problems x noise levels x seeds on "
+                                "Dask, saving each run to SQLite; rerun to resume.")
+    bench.add_argument("--suite", help="feynman or demos")
+    bench.add_argument("--problems", help="comma-separated subset, e.g. I.6.2a,II.6.15a "
+                                          "(default: the whole suite)")
+    bench.add_argument("--sample", type=int, help="a random subset of this many problems")
+    bench.add_argument("--sample-seed", type=int, default=0, help="seed of --sample's draw")
+    bench.add_argument("--methods", default="lawfinder", help="comma-separated: lawfinder,physo")
+    bench.add_argument("--noise", default="0", help="noise levels, e.g. 0,0.001,0.01,0.1")
+    bench.add_argument("--seeds", default="0", help="e.g. 0-4 or 0,2,5")
+    bench.add_argument("--time-limit", type=float, default=600.0, help="seconds per run")
+    bench.add_argument("--max-evals", type=int, default=1_000_000,
+                       help="formulas per run (each method's own count)")
+    bench.add_argument("--n-points", type=int, default=10_000, help="training points per run")
+    bench.add_argument("--results", default="results.sqlite", help="SQLite file of results")
+    bench.add_argument("--scheduler", help="address of a running Dask scheduler "
+                                           "(default: a local cluster)")
+    bench.add_argument("--workers", type=int, help="local worker processes (default: cores)")
+    bench.add_argument("--retry-failed", action="store_true", help="run crashed tasks again")
+    bench.set_defaults(run=_bench)
+    reading = bench.add_subparsers(dest="bench_command", metavar="report")
+    report = reading.add_parser("report", help="tables and a figure from a results file")
+    report.add_argument("report_file", metavar="RESULTS", help="SQLite file of a campaign")
+    report.add_argument("--plot", help="write the figure to this PNG file")
 
 
 def _budget_options(parser: argparse.ArgumentParser, max_time: float) -> None:
@@ -129,6 +161,26 @@ def _demo(args: argparse.Namespace) -> int:
                         f"{model.history_[-1].elapsed:.1f} s" if model.history_ else "-")
     console.print(results)
     return 0
+
+
+def _bench(args: argparse.Namespace) -> int:
+    if args.bench_command == "report":
+        from lawfinder.benchmarks.report import report
+
+        report(args.report_file, plot_path=args.plot, console=console)
+        return 0
+    from lawfinder.benchmarks.campaign import campaign_from_options
+    from lawfinder.benchmarks.runner import run_campaign
+
+    campaign = campaign_from_options(
+        args.suite, problems=args.problems, sample=args.sample, sample_seed=args.sample_seed,
+        methods=args.methods, noise=args.noise, seeds=args.seeds, time_limit=args.time_limit,
+        max_evals=args.max_evals, n_points=args.n_points)
+    summary = run_campaign(campaign, args.results, scheduler=args.scheduler,
+                           workers=args.workers, retry_failed=args.retry_failed, console=console)
+    console.print(f"{summary.ran} runs now ({summary.failed} crashed); results in "
+                  f"{args.results}; summary: lawfinder bench report {args.results}")
+    return 130 if summary.interrupted else 0
 
 
 if __name__ == "__main__":

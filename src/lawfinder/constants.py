@@ -17,7 +17,7 @@ from lawfinder.library import Library
 @dataclass(frozen=True)
 class FitConfig:
     max_iter: int = 40        # LM steps per fit
-    n_random_starts: int = 2  # beyond the given starting points: escapes local minima
+    n_random_starts: int = 4  # beyond the given starting points: escapes local minima
     tol: float = 1e-6         # relative loss gain under which a fit counts as converged
     prune_every: int = 8      # every so many steps, stop the worse half of the fits still running:
     prune_keep: float = 0.5   # the search only needs accurate rewards for its best formulas
@@ -33,8 +33,10 @@ def fit_constants(tokens: np.ndarray, library: Library, X: np.ndarray, y: np.nda
     (c * user_scale) win: cos(w*t + 0.997) rather than the same curve as cos(w*t + 7.28).
     """
     B, K = len(tokens), library.n_free
-    random = np.exp(rng.normal(0.0, 1.5, (config.n_random_starts, K))) * rng.choice(
-        [-1.0, 1.0], (config.n_random_starts, K))
+    # Random starts around 1 in the user's units, either sign: users' units tend to make
+    # constants of order one, and a wrong sign is a basin LM rarely leaves.
+    shape = (config.n_random_starts, K)
+    random = rng.choice([-1.0, 1.0], shape) * np.exp(rng.normal(0.0, 1.0, shape)) / user_scale
     starts = np.broadcast_to(starts, (B, *np.shape(starts)[-2:]))
     inits = np.concatenate([starts, np.broadcast_to(random, (B, *random.shape))], axis=1)
     S = inits.shape[1]                                                   # (B, S, K)

@@ -11,3 +11,7 @@ class UnitsError(LawfinderError):
 
 class DataError(LawfinderError):
     """A data column has the wrong shape, type or values."""
+
+
+class ModelFileError(LawfinderError):
+    """A saved model file cannot be written, read, or understood."""

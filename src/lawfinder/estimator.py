@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import keyword
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -17,6 +18,7 @@ from lawfinder.pareto import HallOfFame
 from lawfinder.problem import Problem, check_features, make_problem
 from lawfinder.scaling import Frame
 from lawfinder.search import EpochStats, Search, SearchConfig
+from lawfinder.serialize import load_model, save_model
 from lawfinder.units import Dimension, parse_units
 
 # Formulas within this error of the most accurate one count as equally accurate.
@@ -35,7 +37,7 @@ class LawRegressor:
                  free_constants: Mapping[str, str] | Sequence[str] | None = None,
                  fixed_constants: Sequence[str] = ("1",), max_length: int = 20,
                  max_time: float = 60.0, max_evals: int | None = None,
-                 target_nrmse: float = 1e-9, patience: int = 10, batch_size: int = 500,
+                 target_nrmse: float = 1e-9, patience: int = 20, batch_size: int = 500,
                  random_state: int | None = None, verbose: bool = False):
         self.operators = operators
         self.free_constants = free_constants
@@ -125,6 +127,50 @@ class LawRegressor:
         residual = np.sum((y - self.predict(X)) ** 2)
         return float(1 - residual / np.sum((y - y.mean()) ** 2))
 
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the fitted model to `path` as versioned, human-readable JSON (no pickle).
+
+        The file keeps the settings, the units, the token library and the Pareto front,
+        not the training data; `LawRegressor.load` gives back a model that predicts the same.
+        """
+        self._check_fitted()
+        save_model(self, path)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> LawRegressor:
+        """Read a model written by `save`; its `problem_` has the names and units, no data."""
+        return load_model(path, cls)
+
+    def __sklearn_tags__(self) -> Any:
+        """How scikit-learn's tools and checks should treat this estimator.
+
+        Written by hand, with a lazy import, so that scikit-learn stays optional.
+        """
+        from sklearn.utils import InputTags, RegressorTags, Tags, TargetTags
+
+        return Tags(estimator_type="regressor", target_tags=TargetTags(required=True),
+                    regressor_tags=RegressorTags(), input_tags=InputTags(),
+                    non_deterministic=self.random_state is None)
+
+    def get_metadata_routing(self) -> Any:
+        """With scikit-learn's metadata routing on, ask for fit's own keywords by name.
+
+        Then Pipeline.fit(X, y, units=...) and cross_val_score(..., params=...) pass
+        names, units, target_units, target_name and y_err on to `fit`.
+        """
+        from sklearn.utils.metadata_routing import MetadataRequest
+
+        request = MetadataRequest(owner=type(self).__name__)
+        for name in _ROUTED_FIT_PARAMS:
+            request.fit.add_request(param=name, alias=True)
+        return request
+
+    def __repr__(self) -> str:
+        defaults = type(self)().get_params()
+        changed = [f"{name}={value!r}" for name, value in self.get_params().items()
+                   if value != defaults[name]]
+        return f"{type(self).__name__}({', '.join(changed)})"
+
     def _check_fitted(self) -> None:
         if not hasattr(self, "best_"):
             raise LawfinderError("this LawRegressor is not fitted yet; call fit(X, y) first")
@@ -170,6 +216,10 @@ class LawRegressor:
 
 _PARAMS = ("operators", "free_constants", "fixed_constants", "max_length", "max_time",
            "max_evals", "target_nrmse", "patience", "batch_size", "random_state", "verbose")
+
+# Keywords of fit that only lawfinder uses, so scikit-learn may always route them here.
+# sample_weight is left out: scikit-learn wants users to opt in to routing it.
+_ROUTED_FIT_PARAMS = ("names", "units", "target_units", "target_name", "y_err")
 
 
 def _starts(frame: Frame) -> np.ndarray:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import sympy
@@ -10,6 +12,9 @@ import sympy
 from lawfinder.expressions import evaluate, to_sympy, to_text
 from lawfinder.library import Library
 from lawfinder.scaling import Frame
+
+if TYPE_CHECKING:
+    from lawfinder.export import LawModule
 
 
 @dataclass(frozen=True, eq=False)
@@ -56,6 +61,18 @@ class Formula:
         tokens = np.array([self.tokens])
         values, _ = evaluate(tokens, self.library, scaled, self.scaled_constants[None])
         return self.frame.output(values[0])
+
+    def to_numpy(self) -> Callable[[np.ndarray], np.ndarray]:
+        """A NumPy function f(X) generated from SymPy that computes what `predict` does."""
+        from lawfinder.export import to_numpy  # export imports torch
+
+        return to_numpy(self)
+
+    def to_torch(self) -> LawModule:
+        """A `torch.nn.Module` computing `predict`, its constants trainable parameters."""
+        from lawfinder.export import to_torch
+
+        return to_torch(self)
 
     def __str__(self) -> str:
         return str(self.sympy(numeric=True))

@@ -133,6 +133,36 @@ def soft_length(state: FormulaState, loc: float, scale: float) -> np.ndarray:
     return np.where(early == terminal, penalty[:, None], 0.0)
 
 
+def repeats_a_child(tokens: np.ndarray, library) -> bool:
+    """Whether a finished formula holds sub(A, A) or div(A, A), or add(A, A) when free
+    constants could absorb the factor 2: such formulas are longer twins of simpler ones.
+
+    Identical children are only known once written, so this judges finished formulas.
+    """
+    twins = {"sub", "div"} | ({"add"} if library.n_free else set())
+    names = library.names
+    ends = _subtree_ends(tokens, library.arity)
+    for i, t in enumerate(tokens):
+        if names[t] in twins:
+            first_end = ends[i + 1]
+            second_end = ends[first_end]
+            if np.array_equal(tokens[i + 1:first_end], tokens[first_end:second_end]):
+                return True
+    return False
+
+
+def _subtree_ends(tokens: np.ndarray, arity: np.ndarray) -> list[int]:
+    """For each position, the position just past the subtree that starts there."""
+    ends = [0] * (len(tokens) + 1)
+    ends[len(tokens)] = len(tokens)
+    for i in range(len(tokens) - 1, -1, -1):
+        end = i + 1
+        for _ in range(arity[tokens[i]]):
+            end = ends[end]
+        ends[i] = end
+    return ends
+
+
 def allowed(state: FormulaState, config: PriorConfig) -> np.ndarray:
     """(B, T) AND of every hard prior."""
     mask = units_and_length(state) & min_length(state, config.min_length)

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import scipy.sparse
 import sympy
 
 from lawfinder.library import OPERATORS
@@ -39,11 +40,17 @@ class Problem:
     target_name: str
     target_dim: Dimension
     target_factor: float
-    has_units: bool               # False when the user gave no units (dimensionless search)
+    units: tuple[str, ...] | None  # unit strings as the user gave them, per feature; None: no units
+    target_units: str | None
 
     @property
     def n_features(self) -> int:
         return len(self.names)
+
+    @property
+    def has_units(self) -> bool:
+        """False when the user gave no units (a dimensionless search)."""
+        return self.units is not None
 
 
 def make_problem(X: Any, y: Any, *, names: Sequence[str] | None = None,
@@ -58,6 +65,9 @@ def make_problem(X: Any, y: Any, *, names: Sequence[str] | None = None,
     columns, column_names = _feature_columns(X)
     if not columns:
         raise DataError("X has no feature columns; give at least one input column")
+    if y is None:
+        raise DataError("fit requires y to be passed, but the target y is None; give the "
+                        "target values, one per row of X")
     target, series_name = _one_column(y, "y")
     _check_row_counts(len(columns[0]), len(target))
     names = _feature_names(names, column_names, len(columns))
@@ -79,16 +89,19 @@ def make_problem(X: Any, y: Any, *, names: Sequence[str] | None = None,
         X=_frozen(np.column_stack(features)), y=_frozen(_to_si(raw_y, target_factor, target_name)),
         weights=_frozen(_weights(sample_weight, y_err, len(raw_y))),
         names=names, dims=dims, factors=factors, target_name=target_name,
-        target_dim=target_dim, target_factor=target_factor, has_units=units is not None)
+        target_dim=target_dim, target_factor=target_factor,
+        units=None if units is None else tuple(map(str, _unit_texts(units, names))),
+        target_units=None if target_units is None else str(target_units))
 
 
 def check_features(X: Any, names: Sequence[str], factors: Sequence[float]) -> np.ndarray:
     """Validate new inputs for predict(): same number of columns, numeric, finite.
 
     Returns SI-converted float64 of shape (n, n_features). A DataFrame's columns are
-    picked by name, so their order and any extra columns do not matter.
+    picked by name, so their order and any extra columns do not matter (unless its
+    labels are pandas' default 0, 1, ..., which are taken in order).
     """
-    if isinstance(X, pd.DataFrame):
+    if isinstance(X, pd.DataFrame) and _column_names(X) is not None:
         X = _select_by_name(X, names)
     columns, _ = _feature_columns(X)
     if len(columns) != len(names):
@@ -153,7 +166,10 @@ def parse_assignments(text: str, *, what: str) -> dict[str, str]:
 def _feature_columns(X: Any) -> tuple[list[Any], list[str] | None]:
     """Split X into 1-D columns, plus the DataFrame's column names when it has them."""
     if isinstance(X, pd.DataFrame):
-        return [X.iloc[:, j] for j in range(X.shape[1])], [str(c) for c in X.columns]
+        return [X.iloc[:, j] for j in range(X.shape[1])], _column_names(X)
+    if scipy.sparse.issparse(X):
+        raise DataError("X is a sparse matrix, which lawfinder does not support; pass a dense "
+                        "array such as X.toarray()")
     array = _as_array(X, "X")
     if array.ndim == 1:
         array = array.reshape(-1, 1)
@@ -161,6 +177,12 @@ def _feature_columns(X: Any) -> tuple[list[Any], list[str] | None]:
         raise DataError(f"X must be a 2-D table of shape (n_samples, n_features), "
                         f"got shape {array.shape}")
     return [array[:, j] for j in range(array.shape[1])], None
+
+
+def _column_names(frame: pd.DataFrame) -> list[str] | None:
+    """The column labels when all are strings; pandas' default 0, 1, ... are no names."""
+    labels = list(frame.columns)
+    return labels if all(isinstance(label, str) for label in labels) else None
 
 
 def _one_column(values: Any, label: str) -> tuple[Any, str | None]:

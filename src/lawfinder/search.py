@@ -11,12 +11,13 @@ import torch
 
 from lawfinder.constants import FitConfig, fit_constants
 from lawfinder.expressions import evaluate, to_sympy
-from lawfinder.library import Library
+from lawfinder.library import Kind, Library
 from lawfinder.pareto import Entry, HallOfFame
 from lawfinder.policy import Policy
-from lawfinder.priors import PriorConfig
+from lawfinder.priors import PriorConfig, repeats_a_child
 from lawfinder.reward import nrmse, squash
 from lawfinder.sampler import Episode, Sampler, log_probabilities
+from lawfinder.simplify import simpler_tokens
 
 
 @dataclass(frozen=True)
@@ -31,8 +32,11 @@ class SearchConfig:
     max_time: float = 60.0         # seconds
     max_evals: int | None = None   # formulas sampled, as PhySO counts them
     target_nrmse: float = 1e-6     # formulas this accurate count as exact ...
-    patience: int = 10             # ... and once one is found, stop after this many epochs
+    patience: int = 20             # ... and once one is found, stop after this many epochs
                                    # without a simpler exact one
+    parsimony: float = 1e-4        # reward cost per unit of complexity: among equally exact
+                                   # formulas the policy learns the simplest (it changes no
+                                   # ranking between formulas whose errors differ by more)
     priors: PriorConfig = field(default_factory=PriorConfig)
     fit: FitConfig = field(default_factory=FitConfig)
 
@@ -66,6 +70,10 @@ class Search:
         self.sampler = Sampler(library, target2, config.priors)
         fit_rows = self.rng.choice(len(y), min(len(y), config.fit_points), replace=False)
         self.fit_rows = np.sort(fit_rows)
+        # Names SymPy may take as positive when simplifying: variables whose data are,
+        # and the free constants (a refit then tells whether the simplified form holds).
+        self.positive = {t.name for t in library.tokens if t.kind is Kind.VARIABLE
+                         and (X[:, t.index] > 0).all()} | set(library.free_names)
         self.cache: dict[bytes, tuple[np.ndarray, float]] = {}
         self.hall = HallOfFame()
         self.epoch = self.sampled = self.scored = 0
@@ -105,7 +113,9 @@ class Search:
         self.epoch += 1
         errors = self.score(episode)
         self.scored += len(errors)
-        self._reinforce(episode, squash(errors))
+        complexity = self.library.complexity[np.maximum(episode.tokens, 0)]
+        complexity = (complexity * (episode.tokens >= 0)).sum(axis=1)
+        self._reinforce(episode, squash(errors) - self.config.parsimony * complexity)
         self._track_exact()
         best = self.hall.most_accurate()
         stats = EpochStats(self.epoch, self.sampled, len(self.cache), self._elapsed(),
@@ -130,14 +140,33 @@ class Search:
         new = {k: i for i, k in enumerate(keys) if k not in self.cache}
         if new:
             rows = np.fromiter(new.values(), dtype=np.int64)
-            constants, errors = self._fit(episode.tokens[rows])
-            for key, c, e, r in zip(new, constants, errors, rows):
-                self.cache[key] = (c, e)
-                n = episode.lengths[r]
-                tokens = tuple(int(t) for t in episode.tokens[r, :n])
-                complexity = float(self.library.complexity[list(tokens)].sum())
-                self.hall.offer(Entry(tokens, c, float(e), complexity, self._elapsed()))
+            formulas = [tuple(int(t) for t in episode.tokens[r, :episode.lengths[r]]) for r in rows]
+            for entry in self._score_new(formulas):
+                if self.hall.offer(entry) and entry.nrmse <= self.config.target_nrmse:
+                    self._offer_simpler(entry)
         return np.array([self.cache[k][1] for k in keys])
+
+    def _score_new(self, formulas: list[tuple[int, ...]]) -> list[Entry]:
+        """Fit and score formulas not seen before; cache and return them as entries."""
+        width = max(len(f) for f in formulas)
+        tokens = np.full((len(formulas), width), -1, dtype=np.int64)
+        for i, f in enumerate(formulas):
+            tokens[i, :len(f)] = f
+        constants, errors = self._fit(tokens)
+        errors[[repeats_a_child(np.array(f), self.library) for f in formulas]] = np.inf
+        entries = []
+        for f, c, e in zip(formulas, constants, errors):
+            self.cache[np.array(f, dtype=np.int64).tobytes()] = (c, e)
+            complexity = float(self.library.complexity[list(f)].sum())
+            entries.append(Entry(f, c, float(e), complexity, self._elapsed()))
+        return entries
+
+    def _offer_simpler(self, entry: Entry) -> None:
+        """Give the hall of fame the SymPy-simplified twin of an exact formula, if shorter."""
+        shorter = simpler_tokens(entry.tokens, self.library, self.positive)
+        key = None if shorter is None else np.array(shorter, dtype=np.int64).tobytes()
+        if key is not None and key not in self.cache:
+            self.hall.offer(self._score_new([shorter])[0])
 
     def _fit(self, tokens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Constants (B, K) and full-data NRMSE (B,) for distinct formulas (B, L)."""

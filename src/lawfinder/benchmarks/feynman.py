@@ -51,16 +51,26 @@ class FeynmanProblem:
         """
         if n < 1:
             raise LawfinderError(f"{self.name}: need at least one point, got n={n}")
-        if noise < 0:
-            raise LawfinderError(f"{self.name}: noise is a fraction of RMS(y) and must be >= 0, "
-                                 f"got {noise}")
+        check_noise(noise, self.name)
         low = np.array([v.low for v in self.variables])
         high = np.array([v.high for v in self.variables])
         x = rng.uniform(low, high, size=(n, len(self.variables)))
         y = np.asarray(_numpy_function(self)(*x.T), dtype=float)
-        if noise:
-            y = y + rng.normal(0.0, noise * np.sqrt(np.mean(y**2)), size=n)
-        return x, y
+        return x, add_noise(y, noise, rng)
+
+
+def check_noise(noise: float, what: str) -> None:
+    """Raise LawfinderError, naming `what`, unless noise is a finite fraction >= 0."""
+    if not (np.isfinite(noise) and noise >= 0):
+        raise LawfinderError(f"{what}: noise is a fraction of RMS(y) and must be >= 0, "
+                             f"got {noise}")
+
+
+def add_noise(y: np.ndarray, noise: float, rng: np.random.Generator) -> np.ndarray:
+    """SRBench's target noise: y + N(0, (noise*RMS(y))^2); y itself (no draw) when noise is 0."""
+    if not noise:
+        return y
+    return y + rng.normal(0.0, noise * np.sqrt(np.mean(y**2)), size=y.shape)
 
 
 class UnknownProblemError(LawfinderError, KeyError):

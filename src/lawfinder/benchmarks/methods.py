@@ -1,0 +1,62 @@
+"""The methods a campaign compares, each behind one signature: (law, data, budget, seed) -> Fit."""
+
+from __future__ import annotations
+
+import importlib.util
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import sympy
+
+from lawfinder.benchmarks.suites import Law
+
+
+@dataclass(frozen=True)
+class Fit:
+    """The formula a method returned, and what it cost."""
+
+    formula: sympy.Expr   # over the law's own input names, constants as numbers
+    wall: float           # seconds of search
+    evals: int            # formulas scored, as PhySO counts them (dead ends are not scored)
+
+
+def fit_lawfinder(law: Law, X: np.ndarray, y: np.ndarray, *, time_limit: float,
+                  max_evals: int | None, seed: int) -> Fit:
+    """lawfinder's best formula (the most accurate of its front, simplest among near-ties)."""
+    from lawfinder.estimator import LawRegressor
+
+    model = LawRegressor(operators=law.operators, free_constants=dict(law.free_constants),
+                         fixed_constants=("1",), max_time=time_limit, max_evals=max_evals,
+                         random_state=seed)
+    start = time.perf_counter()
+    model.fit(X, y, names=list(law.inputs), units=list(law.units),
+              target_units=law.target_units, target_name="y")
+    wall = time.perf_counter() - start
+    return Fit(law.renamed(model.best_.sympy(numeric=True)), wall, model.n_scored_)
+
+
+def fit_physo(law: Law, X: np.ndarray, y: np.ndarray, *, time_limit: float,
+              max_evals: int | None, seed: int) -> Fit:
+    """PhySO's best formula with config1, on the same data, settings and budget."""
+    from lawfinder.benchmarks.physo_method import run_physo
+
+    run = run_physo(X, y, names=law.inputs, units=law.units, target_name="y",
+                    target_units=law.target_units, free_constants=law.free_constants,
+                    operators=law.operators, time_limit=time_limit, max_evals=max_evals,
+                    seed=seed)
+    return Fit(law.renamed(run.best), run.wall, run.evals)
+
+
+Method = Callable[..., Fit]
+METHODS: dict[str, Method] = {"lawfinder": fit_lawfinder, "physo": fit_physo}
+
+# Methods whose package lawfinder does not depend on: method -> module it imports.
+OPTIONAL_MODULES = {"physo": "physo"}
+
+
+def unavailable(methods: Iterable[str]) -> list[str]:
+    """The given methods whose optional package cannot be found in this environment."""
+    return [m for m in methods
+            if m in OPTIONAL_MODULES and importlib.util.find_spec(OPTIONAL_MODULES[m]) is None]

@@ -1,0 +1,153 @@
+"""Campaign reports: SRBench's rates per method and noise level, as tables and a figure.
+
+Rates are over the runs that finished (crashed ones are counted apart); a run the judge
+could not decide (not judged) counts as not recovered and is counted apart too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from os import PathLike
+
+import numpy as np
+import pandas as pd
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from lawfinder.benchmarks.store import ResultStore
+from lawfinder.errors import LawfinderError
+
+Z_95 = 1.959963984540054   # two-sided 95% quantile of the standard normal
+GROUP = ["suite", "budget", "method", "noise"]
+
+
+def wilson_interval(successes: int, n: int, z: float = Z_95) -> tuple[float, float]:
+    """Wilson score interval for a binomial rate; (0, 1) when there are no trials.
+
+    Unlike p +- z*sqrt(p(1-p)/n) it stays inside [0, 1] and is not empty at 0 or n successes.
+    """
+    if n == 0:
+        return 0.0, 1.0
+    p = successes / n
+    centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
+    half = z * math.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def summarize(rows: pd.DataFrame) -> pd.DataFrame:
+    """One line per suite, budget, method and noise level, from a results file's rows."""
+    if rows.empty:
+        raise LawfinderError("the results file has no runs yet; nothing to report")
+    rows = rows.assign(budget=[_budget(r) for r in rows.itertuples()])
+    return pd.DataFrame([_line(key, group) for key, group in rows.groupby(GROUP, sort=True)])
+
+
+def _budget(row: object) -> str:
+    evals = "no eval limit" if pd.isna(row.max_evals) else f"{int(row.max_evals)} evals"
+    return f"{row.time_limit:g} s, {evals}, {row.n_points} points"
+
+
+def _line(key: tuple, group: pd.DataFrame) -> dict[str, object]:
+    finished = group[group["error"].isna()]
+    n = len(finished)
+    solved = int((finished["verdict"] == "solved").sum())
+    accurate = int(finished["accuracy_solution"].fillna(0).astype(bool).sum())
+    return {**dict(zip(GROUP, key)), "runs": n, "crashed": len(group) - n,
+            "solved": solved, "recovery": solved / n if n else np.nan,
+            "recovery_ci": wilson_interval(solved, n),
+            "accurate": accurate, "accuracy": accurate / n if n else np.nan,
+            "accuracy_ci": wilson_interval(accurate, n),
+            "median_r2": finished["r2"].median(), "median_wall": finished["wall"].median(),
+            "median_evals": finished["evals"].median(),
+            "not_judged": int((finished["verdict"] == "not judged").sum())}
+
+
+def tables(summary: pd.DataFrame) -> list[Table]:
+    """One rich Table per suite and budget, a line per method and noise level."""
+    out = []
+    for (suite, budget), part in summary.groupby(["suite", "budget"], sort=True):
+        table = Table(title=f"{suite}: {budget}", box=box.SIMPLE_HEAD,
+                      caption="rates in % [95% Wilson interval] of the runs that finished")
+        for column in ("method", "noise", "runs", "recovered", "R2 > 0.999", "median R2",
+                       "median time", "median evals", "not judged", "crashed"):
+            table.add_column(column, justify="left" if column == "method" else "right")
+        for line in part.itertuples():
+            table.add_row(line.method, f"{line.noise:g}", str(line.runs),
+                          _rate(line.recovery, line.recovery_ci),
+                          _rate(line.accuracy, line.accuracy_ci),
+                          _number(line.median_r2, ".6f"), _number(line.median_wall, ".1f", " s"),
+                          _number(line.median_evals, ".0f"), str(line.not_judged),
+                          str(line.crashed))
+        out.append(table)
+    return out
+
+
+def _rate(rate: float, ci: tuple[float, float]) -> str:
+    if pd.isna(rate):
+        return "-"
+    return f"{100 * rate:.0f} [{100 * ci[0]:.0f}, {100 * ci[1]:.0f}]"
+
+
+def _number(value: float, spec: str, unit: str = "") -> str:
+    return "-" if pd.isna(value) else f"{value:{spec}}{unit}"
+
+
+def report(results: str | PathLike[str], *, plot_path: str | PathLike[str] | None = None,
+           console: Console | None = None) -> pd.DataFrame:
+    """Print the tables of a results file, write the figure if asked; return the summary."""
+    console = console or Console()
+    with contextlib.closing(ResultStore(results, create=False)) as store:
+        summary = summarize(store.frame())
+    for table in tables(summary):
+        console.print(table)
+    if plot_path is not None:
+        plot(summary, plot_path)
+        console.print(f"figure written to {plot_path}")
+    return summary
+
+
+def plot(summary: pd.DataFrame, path: str | PathLike[str]) -> None:
+    """As SRBench's figure: recovery and accuracy-solution rates with 95% CIs and median time,
+    per method against noise level; one row of panels per suite and budget. PNG, no display."""
+    try:
+        from matplotlib.figure import (
+            Figure,  # no pyplot: no GUI backend, no global state
+        )
+    except ImportError as error:
+        raise LawfinderError(f"--plot needs matplotlib ({error}); "
+                             "pip install 'lawfinder[bench]'") from error
+    groups = list(summary.groupby(["suite", "budget"], sort=True))
+    figure = Figure(figsize=(13, 3.6 * len(groups)), layout="constrained")
+    axes = figure.subplots(len(groups), 3, squeeze=False)
+    for row, ((suite, budget), part) in zip(axes, groups):
+        _panels(row, part, f"{suite} ({budget})")
+    figure.savefig(path, dpi=120)
+
+
+def _panels(axes: np.ndarray, part: pd.DataFrame, title: str) -> None:
+    noises = sorted(part["noise"].unique())
+    methods = sorted(part["method"].unique())
+    width = 0.8 / len(methods)
+    for i, (method, lines) in enumerate(part.groupby("method", sort=True)):
+        offset = (i - (len(methods) - 1) / 2) * width
+        x = np.array([noises.index(v) for v in lines["noise"]]) + offset
+        for ax, rate, ci in ((axes[0], "recovery", "recovery_ci"),
+                             (axes[1], "accuracy", "accuracy_ci")):
+            low, high = np.array(lines[ci].tolist()).T
+            values = lines[rate].to_numpy()
+            ax.bar(x, values, width, label=method,
+                   yerr=[values - low, high - values], capsize=3)
+        axes[2].bar(x, lines["median_wall"], width, label=method)
+    labels = [f"{v:g}" for v in noises]
+    for ax, ylabel in zip(axes, ("exact recovery rate", "rate of R$^2$ > 0.999",
+                                 "median wall time (s)")):
+        ax.set_xticks(range(len(noises)), labels)
+        ax.set_xlabel("noise level (fraction of RMS(y))")
+        ax.set_ylabel(ylabel)
+    for ax in axes[:2]:
+        ax.set_ylim(0, 1)
+    axes[2].set_yscale("log")
+    axes[0].legend()
+    axes[0].set_title(title, loc="left")

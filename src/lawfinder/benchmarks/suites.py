@@ -1,0 +1,100 @@
+"""The benchmark suites in one shape: what a method is told about a law, and the law's data.
+
+Methods see the inputs as x0, x1, ... so that Feynman names such as `I`, `gamma` and `beta`,
+which mean something else to SymPy (and so are refused by lawfinder), reach every method
+unchanged in meaning; `Law.renamed` puts the problem's own names back into a found formula.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import sympy
+
+from lawfinder.benchmarks import demos, feynman
+from lawfinder.benchmarks.feynman import add_noise, check_noise
+from lawfinder.errors import LawfinderError
+
+SUITES = ("feynman", "demos")
+
+# The protocol of issue 3 for Feynman: SRBench's operators, two dimensionless free constants
+# and the fixed constant 1; the physical constants of each law are input variables.
+FEYNMAN_OPERATORS = ("add", "sub", "mul", "div", "inv", "n2", "sqrt", "neg", "exp", "log",
+                     "sin", "cos")
+FEYNMAN_FREE_CONSTANTS = (("c0", "1"), ("c1", "1"))
+FIXED_CONSTANTS = ("1",)
+
+
+@dataclass(frozen=True)
+class Law:
+    """One benchmark law and the search settings every method gets for it."""
+
+    suite: str
+    name: str
+    names: tuple[str, ...]                # the law's own input names, in column order
+    units: tuple[str, ...]                # unit string of each input
+    target_name: str
+    target_units: str
+    truth: sympy.Expr                     # the law, constants as numbers, inputs by own names
+    positive: tuple[str, ...]             # inputs sampled from a positive range
+    free_constants: tuple[tuple[str, str], ...]   # (name, units) fitted by the search
+    operators: tuple[str, ...]
+    source: feynman.FeynmanProblem | demos.DemoLaw
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """The names methods see: x0, x1, ... (free constants never look like these)."""
+        return tuple(f"x{i}" for i in range(len(self.names)))
+
+    def renamed(self, expr: sympy.Expr) -> sympy.Expr:
+        """expr over `inputs` rewritten over the law's own names, as plain symbols."""
+        own = dict(zip(self.inputs, self.names))
+        return expr.xreplace({s: sympy.Symbol(own.get(s.name, s.name))
+                              for s in expr.free_symbols if isinstance(s, sympy.Symbol)})
+
+    def data(self, n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        """n points uniform in the inputs' ranges; target noise y + N(0, (noise*RMS(y))^2)."""
+        check_noise(noise, self.name)
+        if isinstance(self.source, feynman.FeynmanProblem):
+            X, y = self.source.generate(n, rng=rng)
+        else:
+            X, y = self.source.generate(n, seed=int(rng.integers(2**32)))
+        return X, add_noise(y, noise, rng)
+
+
+def problem_names(suite: str, *, include_excluded: bool = False) -> tuple[str, ...]:
+    """Names of the suite's problems in registry order; Feynman's EXCLUDED ones only if asked."""
+    check_suite(suite)
+    if suite == "demos":
+        return tuple(law.name for law in demos.DEMO_LAWS)
+    problems = feynman.ALL_PROBLEMS if include_excluded else feynman.FEYNMAN
+    return tuple(p.name for p in problems)
+
+
+def get_law(suite: str, name: str) -> Law:
+    """The law `name` of `suite`; LawfinderError naming the choices when either is unknown."""
+    check_suite(suite)
+    if suite == "demos":
+        return _demo_law(demos.get(name))
+    return _feynman_law(feynman.get(name))
+
+
+def check_suite(suite: str) -> None:
+    if suite not in SUITES:
+        raise LawfinderError(f"unknown benchmark suite {suite!r}; choose from {', '.join(SUITES)}")
+
+
+def _feynman_law(problem: feynman.FeynmanProblem) -> Law:
+    return Law("feynman", problem.name, tuple(v.name for v in problem.variables),
+               tuple(str(v.dim) for v in problem.variables), problem.target_name,
+               str(problem.target_dim), problem.sympy(),
+               tuple(v.name for v in problem.variables if v.low > 0),
+               FEYNMAN_FREE_CONSTANTS, FEYNMAN_OPERATORS, problem)
+
+
+def _demo_law(law: demos.DemoLaw) -> Law:
+    """A demo law with its own operators and free constants (with their units)."""
+    return Law("demos", law.name, tuple(law.names), tuple(law.units), law.target,
+               law.target_units, law.sympy(), tuple(law.positive_names()),
+               tuple(law.free_constants.items()), law.operators, law)

@@ -1,0 +1,124 @@
+"""One benchmark run (a Task) and its outcome (a Result): data, search, SRBench's judges.
+
+A Task's seed drives its data (training and test sets come from independent streams of it)
+and the method's search.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import traceback
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import sympy
+
+from lawfinder.benchmarks.judge import is_accuracy_solution, judge, r2_score
+from lawfinder.benchmarks.methods import METHODS
+from lawfinder.benchmarks.suites import Law, get_law
+from lawfinder.errors import LawfinderError
+
+TEST_POINTS = 10_000
+DEFAULT_POINTS = 10_000
+
+
+class DaemonWorkerError(LawfinderError):
+    """This process is a daemon, so it cannot start the child process the judge needs."""
+
+
+@dataclass(frozen=True)
+class Task:
+    """One run: a method on one problem at one noise level with one seed and budget."""
+
+    method: str
+    suite: str
+    problem: str
+    noise: float
+    seed: int
+    time_limit: float             # seconds
+    max_evals: int | None         # each method's own evaluation budget
+    n_points: int = DEFAULT_POINTS
+
+    @property
+    def key(self) -> str:
+        """Stable identity: the same fields give the same key in every process and release."""
+        evals = "none" if self.max_evals is None else str(self.max_evals)
+        return (f"{self.method}/{self.suite}/{self.problem}/noise={float(self.noise)!r}/"
+                f"seed={self.seed}/time={float(self.time_limit)!r}/evals={evals}/"
+                f"n={self.n_points}")
+
+
+@dataclass(frozen=True)
+class Result:
+    """A finished Task: judged, or crashed (then `error` holds the traceback)."""
+
+    task: Task
+    verdict: str | None = None            # a Verdict value; None if crashed
+    r2: float | None = None               # R^2 on a fresh, noise-free test set
+    accuracy_solution: bool | None = None  # r2 > 0.999
+    wall: float | None = None             # seconds of search
+    evals: int | None = None              # formulas scored
+    formula: str | None = None
+    error: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.error is not None
+
+
+def run_task(task: Task) -> Result:
+    """Run `task`; an exception from its data, method or judges becomes a crashed Result,
+    so one failed run never stops a campaign."""
+    try:
+        ensure_can_judge()
+        return _run(task)
+    except Exception:  # noqa: BLE001
+        return Result(task, error=traceback.format_exc())
+
+
+def ensure_can_judge() -> None:
+    """Raise DaemonWorkerError in a daemonic process, before hours of search are wasted:
+    the recovery judge runs SymPy in a child process, which daemons may not start."""
+    if multiprocessing.current_process().daemon:
+        raise DaemonWorkerError(
+            "this Dask worker is a daemonic process and cannot start the recovery judge's child "
+            "process; start workers with the Dask setting distributed.worker.daemon: False "
+            "(environment variable DASK_DISTRIBUTED__WORKER__DAEMON=False)")
+
+
+def _run(task: Task) -> Result:
+    """Fit on noisy training data; judge the formula symbolically and on noise-free test data.
+
+    The test target is noise-free, so R^2 measures distance to the law itself rather than
+    to one draw of the noise (SRBench's test split would carry the same noise as training).
+    """
+    law = get_law(task.suite, task.problem)
+    train, test = np.random.SeedSequence(task.seed).spawn(2)
+    X, y = law.data(task.n_points, task.noise, np.random.default_rng(train))
+    X_test, y_test = law.data(TEST_POINTS, 0.0, np.random.default_rng(test))
+    fit = METHODS[task.method](law, X, y, time_limit=task.time_limit,
+                               max_evals=task.max_evals, seed=task.seed)
+    r2 = r2_score(y_test, predict(law, fit.formula, X_test))
+    verdict = judge(fit.formula, law.truth, positive=law.positive)
+    return Result(task, verdict.value, r2, is_accuracy_solution(r2), fit.wall, fit.evals,
+                  str(fit.formula))
+
+
+def predict(law: Law, formula: sympy.Expr, X: np.ndarray) -> np.ndarray | float:
+    """The formula evaluated with NumPy on rows of X (columns in the law's input order).
+
+    Where the formula is undefined (log of a negative, say) the values are NaN, which
+    r2_score counts as a broken model.
+    """
+    by_name = {s.name: s for s in formula.free_symbols if isinstance(s, sympy.Symbol)}
+    unknown = set(by_name) - set(law.names)
+    if unknown:
+        raise ValueError(f"formula {formula} uses {sorted(unknown)}, which are not inputs of "
+                         f"{law.name} ({', '.join(law.names)})")
+    args = [by_name.get(name, sympy.Symbol(name)) for name in law.names]
+    function = sympy.lambdify(args, formula, modules="numpy", dummify=True)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return function(*X.T)
+

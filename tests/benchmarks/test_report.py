@@ -1,0 +1,71 @@
+"""Reports from a synthetic results file: rates, Wilson intervals, tables and the figure."""
+
+import contextlib
+import io
+
+import pytest
+from rich.console import Console
+
+from lawfinder.benchmarks.report import report, summarize, wilson_interval
+from lawfinder.benchmarks.store import ResultStore
+from lawfinder.errors import LawfinderError
+
+
+@pytest.mark.parametrize("k, n, interval", [
+    (5, 10, (0.2366, 0.7634)),   # textbook values of the Wilson score interval
+    (0, 10, (0.0, 0.2775)),
+    (10, 10, (0.7225, 1.0)),
+    (0, 0, (0.0, 1.0)),
+])
+def test_wilson_interval(k, n, interval):
+    assert wilson_interval(k, n) == pytest.approx(interval, abs=1e-4)
+
+
+@pytest.fixture
+def results(tmp_path, task, finished, crashed):
+    """lawfinder at noise 0: 3 solved of 4 (one crash apart); at 0.01 one not judged;
+    physo at noise 0: 1 solved of 2."""
+    path = tmp_path / "results.sqlite"
+    store = ResultStore(path)
+    for problem, verdict, r2, wall in [("I.12.1", "solved", 1.0, 2.0),
+                                       ("I.14.4", "solved", 0.99995, 4.0),
+                                       ("I.25.13", "solved", 1.0, 6.0),
+                                       ("I.29.4", "not solved", 0.9, 100.0)]:
+        store.write(finished(task(problem), verdict=verdict, r2=r2, wall=wall))
+    store.write(crashed(task("II.8.31")))
+    store.write(finished(task("I.12.1", noise=0.01), verdict="not judged", r2=0.9999))
+    store.write(finished(task("I.12.1", method="physo"), wall=30.0, evals=50))
+    store.write(finished(task("I.14.4", method="physo"), verdict="not solved", r2=float("-inf"),
+                         wall=50.0, evals=70))
+    store.close()
+    return path
+
+
+def test_summary_counts_rates_and_medians(results):
+    with contextlib.closing(ResultStore(results, create=False)) as store:
+        summary = summarize(store.frame()).set_index(["method", "noise"])
+    ours = summary.loc[("lawfinder", 0.0)]
+    assert (ours["runs"], ours["crashed"], ours["solved"], ours["accurate"]) == (4, 1, 3, 3)
+    assert ours["recovery"] == 0.75
+    assert ours["recovery_ci"] == pytest.approx(wilson_interval(3, 4))
+    assert ours["median_wall"] == 5.0 and ours["median_r2"] == pytest.approx(0.999975)
+    noisy = summary.loc[("lawfinder", 0.01)]
+    assert (noisy["runs"], noisy["solved"], noisy["not_judged"]) == (1, 0, 1)
+    physo = summary.loc[("physo", 0.0)]
+    assert (physo["recovery"], physo["median_evals"], physo["median_r2"]) == (0.5, 60, -float("inf"))
+    assert set(summary["budget"]) == {"20 s, 10000 evals, 500 points"}
+
+
+def test_report_prints_a_table_and_writes_a_png(results, tmp_path):
+    out = io.StringIO()
+    report(results, plot_path=tmp_path / "figure.png", console=Console(file=out, width=200))
+    text = out.getvalue()
+    assert "feynman: 20 s, 10000 evals, 500 points" in text
+    assert "75 [30, 95]" in text and "50 [9, 91]" in text
+    assert (tmp_path / "figure.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_an_empty_results_file_is_an_error(tmp_path):
+    ResultStore(tmp_path / "empty.sqlite").close()
+    with pytest.raises(LawfinderError, match="no runs yet"):
+        report(tmp_path / "empty.sqlite", console=Console(file=io.StringIO()))

@@ -1,0 +1,205 @@
+"""Saving and loading fitted models as JSON: exact round trips and clear refusals."""
+
+import copy
+import json
+import os
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lawfinder import LawfinderError, LawRegressor, ModelFileError
+
+NAMES = ["m1", "m2", "r"]
+
+
+def _newton(n=200, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(1, 5, (n, 3))
+    return X, 6.123 * X[:, 0] * X[:, 1] / X[:, 2] ** 2
+
+
+@pytest.fixture(scope="module")
+def model():
+    """Non-SI units (g, km, kN) given as a dict, so that every conversion is exercised."""
+    X, y = _newton()
+    return LawRegressor(free_constants={"G": "m^3/(kg*s^2)", "k": "1"}, max_evals=400,
+                        batch_size=100, random_state=0, fixed_constants=("1", "pi")).fit(
+        X, y, names=NAMES, units={"r": "km", "m1": "g", "m2": "kg"}, target_units="kN",
+        target_name="F")
+
+
+@pytest.fixture(scope="module")
+def unitless_model():
+    X, y = _newton(seed=1)
+    return LawRegressor(max_evals=300, batch_size=100, random_state=0).fit(X, y)
+
+
+@pytest.fixture
+def saved(model, tmp_path):
+    path = tmp_path / "newton.json"
+    model.save(path)
+    return path
+
+
+def test_round_trip_predicts_exactly_the_same(model, saved):
+    loaded = LawRegressor.load(saved)
+    X = np.random.default_rng(7).uniform(0.1, 10, (500, 3))
+    assert np.array_equal(loaded.predict(X), model.predict(X))
+    for before, after in zip(model.pareto_, loaded.pareto_, strict=True):
+        assert np.array_equal(after.predict(X), before.predict(X))
+
+
+def test_round_trip_keeps_the_front_and_the_settings(model, saved):
+    loaded = LawRegressor.load(saved)
+    pd.testing.assert_frame_equal(loaded.equations_, model.equations_)
+    assert loaded.best_.sympy() == model.best_.sympy()
+    assert loaded.best_.constants == model.best_.constants
+    assert loaded.pareto_.index(loaded.best_) == model.pareto_.index(model.best_)
+    assert loaded.get_params() == model.get_params()
+    assert list(loaded.feature_names_in_) == NAMES and loaded.n_features_in_ == 3
+    assert (loaded.n_evals_, loaded.n_scored_, loaded.interrupted_) == (
+        model.n_evals_, model.n_scored_, model.interrupted_)
+    problem = loaded.problem_
+    assert problem.units == ("g", "kg", "km") and problem.target_units == "kN"
+    assert problem.target_name == "F" and len(problem.X) == 0  # the data are not stored
+
+
+def test_the_file_is_readable_json(model, saved):
+    document = json.loads(saved.read_text(encoding="utf-8"))
+    assert (document["format"], document["version"]) == ("lawfinder-model", 1)
+    assert [q["units"] for q in document["inputs"]] == ["g", "kg", "km"]
+    assert document["inputs"][2] == {"name": "r", "units": "km", "dims": {"m": 1},
+                                     "si_factor": 1000.0}
+    assert document["free_constants"][0]["dims"] == {"m": 3, "kg": -1, "s": -2}
+    assert document["library"]["fixed_constants"] == ["1", "pi"]
+    best = document["pareto_front"][document["best"]]
+    assert best["tokens"] == [model.library_.names[t] for t in model.best_.tokens]
+    assert best["constants"] == model.best_.constants
+
+
+def test_a_model_without_units_round_trips(unitless_model, tmp_path):
+    path = tmp_path / "plain.json"
+    unitless_model.save(path)
+    loaded = LawRegressor.load(path)
+    X = np.random.default_rng(3).uniform(1, 5, (100, 3))
+    assert np.array_equal(loaded.predict(X), unitless_model.predict(X))
+    assert loaded.problem_.units is None and not loaded.problem_.has_units
+
+
+def test_saving_a_loaded_model_writes_the_same_file(saved, tmp_path):
+    again = tmp_path / "again.json"
+    LawRegressor.load(saved).save(again)
+    assert again.read_text(encoding="utf-8") == saved.read_text(encoding="utf-8")
+
+
+def test_load_builds_the_class_it_is_called_on(saved):
+    class Custom(LawRegressor):
+        pass
+
+    assert type(Custom.load(saved)) is Custom
+
+
+def test_save_replaces_atomically_and_leaves_no_temporary_file(model, saved, monkeypatch):
+    before = saved.read_text(encoding="utf-8")
+
+    def broken_replace(source, target):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(ModelFileError, match="No space left"):
+        model.save(saved)
+    assert saved.read_text(encoding="utf-8") == before
+    assert [p.name for p in saved.parent.iterdir()] == [saved.name]
+
+
+def test_save_into_a_missing_folder_names_the_path(model, tmp_path):
+    target = tmp_path / "nowhere" / "model.json"
+    with pytest.raises(ModelFileError, match="nowhere"):
+        model.save(target)
+
+
+def test_save_refuses_an_unfitted_model(tmp_path):
+    with pytest.raises(LawfinderError, match="not fitted"):
+        LawRegressor().save(tmp_path / "m.json")
+
+
+def test_save_refuses_settings_that_are_not_plain_data(model, tmp_path):
+    changed = copy.deepcopy(model).set_params(random_state=np.random.default_rng(0))
+    with pytest.raises(LawfinderError, match="random_state"):
+        changed.save(tmp_path / "m.json")
+
+
+def test_save_refuses_free_constants_changed_after_fit(model, tmp_path):
+    changed = copy.deepcopy(model).set_params(free_constants={"c": "m/s"})
+    with pytest.raises(LawfinderError, match="refit"):
+        changed.save(tmp_path / "m.json")
+
+
+def test_load_of_a_missing_file_names_it(tmp_path):
+    with pytest.raises(ModelFileError, match="absent.json"):
+        LawRegressor.load(tmp_path / "absent.json")
+
+
+@pytest.mark.parametrize("content, words", [
+    (b"\x80\x03 a pickle", "not JSON"),
+    (b"{not json", "not JSON"),
+    (b"[1, 2]", "'format' is None"),
+    (b'{"format": "something-else", "version": 1}', "'something-else'"),
+    (b'{"format": "lawfinder-model", "version": 2}', "upgrade lawfinder"),
+    (b'{"format": "lawfinder-model", "version": "1"}', "version '1'"),
+    (b'{"format": "lawfinder-model", "version": 1}', "inputs is missing"),
+])
+def test_load_rejects_files_that_are_not_models(tmp_path, content, words):
+    path = tmp_path / "odd.json"
+    path.write_bytes(content)
+    with pytest.raises(ModelFileError, match=words) as caught:
+        LawRegressor.load(path)
+    assert str(path) in str(caught.value)
+
+
+def _edit_best(document, key, value):
+    document["pareto_front"][document["best"]][key] = value
+
+
+@pytest.mark.parametrize("damage, words", [
+    (lambda d: d.pop("frame"), "frame is missing"),
+    (lambda d: d["frame"]["log_scale"].pop("kg"), "one number for each"),
+    (lambda d: d["inputs"][0].update(si_factor="1"), "si_factor should be a number"),
+    (lambda d: d["inputs"][0].update(si_factor=-1.0), "positive"),
+    (lambda d: d["inputs"][1].update(dims={"furlong": 1}), "not SI base units"),
+    (lambda d: d["inputs"][1].update(dims={"kg": "x/2"}), "not a fraction"),
+    (lambda d: d["inputs"][1].update(units=None), "all have units"),
+    (lambda d: d["library"]["operators"].append("sqr"), "unknown operator 'sqr'"),
+    (lambda d: d["params"].update(turbo=True), "unknown settings \\['turbo'\\]"),
+    (lambda d: d.update(best=99), "best is 99"),
+    (lambda d: d.update(best=True), "best should be an integer"),
+    (lambda d: _edit_best(d, "tokens", ["mul", "m1"]), "end before the formula is complete"),
+    (lambda d: _edit_best(d, "tokens", ["m1", "m2"]), "go on after a complete formula"),
+    (lambda d: _edit_best(d, "tokens", ["mul", "m1", "mass"]), "'mass', which is not in"),
+    (lambda d: _edit_best(d, "scaled_constants", [1.0]), "1 values for the 2 free"),
+    (lambda d: _edit_best(d, "scaled_constants", ["1", 2.0]), "only numbers"),
+    (lambda d: _edit_best(d, "nrmse", None), "nrmse should be a number"),
+    (lambda d: _edit_best(d, "constants", {"G": 1.0, "k": 1.0, "extra": 1.0}),
+     "edit those instead"),
+])
+def test_load_rejects_damaged_files_naming_the_part(saved, damage, words):
+    document = json.loads(saved.read_text(encoding="utf-8"))
+    damage(document)
+    saved.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(ModelFileError, match=words) as caught:
+        LawRegressor.load(saved)
+    assert str(saved) in str(caught.value)
+
+
+def test_load_rejects_hand_edited_constants(saved):
+    """The user-unit constants are a readable copy; editing only them would do nothing."""
+    document = json.loads(saved.read_text(encoding="utf-8"))
+    best = document["pareto_front"][document["best"]]
+    if not best["constants"]:
+        pytest.skip("the best formula of this search has no free constant")
+    name = next(iter(best["constants"]))
+    best["constants"][name] *= 2
+    saved.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(ModelFileError, match="scaled_constants give"):
+        LawRegressor.load(saved)

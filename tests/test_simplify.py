@@ -1,0 +1,46 @@
+import pytest
+import sympy
+
+from lawfinder.expressions import to_sympy
+from lawfinder.simplify import Untranslatable, simpler_tokens, to_tokens
+
+G, m1, m2, r = sympy.symbols("G m1 m2 r")
+
+
+def _same(a: sympy.Expr, b: sympy.Expr) -> bool:
+    """Equal for positive values of every symbol (the test data are positive)."""
+    positive = {s: sympy.Symbol(s.name, positive=True) for s in (a - b).free_symbols}
+    return sympy.simplify((a - b).subs(positive)) == 0
+
+
+@pytest.mark.parametrize("expr", [
+    G * m1 * m2 / r**2,
+    sympy.sqrt(m1) + m2 - r,
+    -sympy.exp(-G * r) * sympy.cos(m1 * r + 1),
+    m1 ** sympy.Rational(3, 2) / (r + sympy.pi),
+    1 / (m1 * r**3),
+    r**4 + m1**5 + m2 ** sympy.Rational(5, 2),
+])
+def test_tokens_round_trip(expr, newton_library):
+    tokens = to_tokens(expr, newton_library)
+    assert _same(to_sympy(tokens, newton_library), expr)
+
+
+@pytest.mark.parametrize("expr", [2 * m1 + r, m1**G, sympy.asin(m1 / r)])
+def test_what_the_library_cannot_write_is_refused(expr, newton_library):
+    with pytest.raises(Untranslatable):
+        to_tokens(expr, newton_library)
+
+
+def test_a_roundabout_law_becomes_the_law(newton_library):
+    """m2*(G*m1/r^2 + sqrt(G^2*m1^2/r^4)) is 2*G*m1*m2/r^2: the factor 2 goes into G."""
+    roundabout = m2 * (G * m1 / r**2 + 1 / sympy.sqrt(r**4 / (G**2 * m1**2)))
+    tokens = tuple(to_tokens(roundabout, newton_library))
+    shorter = simpler_tokens(tokens, newton_library, {"G", "m1", "m2", "r"})
+    assert shorter is not None and len(shorter) < len(tokens)
+    assert _same(to_sympy(shorter, newton_library), G * m1 * m2 / r**2)
+
+
+def test_nothing_shorter_gives_none(newton_library):
+    tokens = tuple(to_tokens(G * m1 * m2 / r**2, newton_library))
+    assert simpler_tokens(tokens, newton_library, {"G", "m1", "m2", "r"}) is None
