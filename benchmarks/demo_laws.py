@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
-import contextlib
 import importlib.util
-import io
 import multiprocessing
 import resource
 import statistics
 import time
-import warnings
 
 
 def run_lawfinder(law_name: str, seed: int, max_time: float) -> dict:
@@ -43,101 +40,30 @@ def run_lawfinder(law_name: str, seed: int, max_time: float) -> dict:
 
 
 def run_physo(law_name: str, seed: int, max_time: float) -> dict:
-    """PhySO on the same data, through its public API, with the run configuration its authors
-    recommend for symbolic regression with dimensional analysis (config1).
-
-    PhySO has no time limit: its run logger ends the run after the first epoch to finish past
-    max_time, the rule lawfinder follows. Otherwise PhySO stops by its own default rule,
-    10 epochs after a formula fits to float32 precision.
-    """
-    import numpy as np
-    import torch
-
+    """PhySO on the same data, with the law's settings, through lawfinder.benchmarks.physo_method
+    (config1, ended after the first epoch to finish past max_time)."""
     from lawfinder.benchmarks.demos import get
+    from lawfinder.benchmarks.physo_method import run_physo as physo_run
 
     law = get(law_name)
     X, y = law.generate(1000, seed=seed)
-    np.random.seed(seed)  # PhySO draws from the global generators, as its demos seed them
-    torch.manual_seed(seed)
-    warnings.filterwarnings("ignore", "Latex display is not available")
-    with contextlib.redirect_stdout(io.StringIO()):  # its progress messages; it writes no files
-        import physo
-
-        logger = _physo_logger(max_time)
-        try:
-            physo.SR(X.T, y, X_names=law.names, X_units=[_units_vector(u) for u in law.units],
-                     y_name=law.target, y_units=_units_vector(law.target_units),
-                     fixed_consts=[1.0], fixed_consts_units=[_units_vector("1")],
-                     free_consts_names=list(law.constants),
-                     free_consts_units=[_units_vector(u) for _, u in law.constants.values()],
-                     op_names=list(law.operators), run_config=physo.config.config1.config1,
-                     get_run_logger=lambda: logger, get_run_visualiser=lambda: None,
-                     parallel_mode=False)
-        except _OutOfTime:
-            pass
-    wall = time.perf_counter() - logger.start
-    best = _physo_sympy(logger.get_pareto_front()[1][-1])  # most accurate: what physo.SR returns
-    solved = _physo_recovered(law, best)
-    evals = int(sum(logger.n_rewarded))  # formulas scored, as PhySO's max_n_evaluations counts them
-    return {"recovered": solved, "time": _first_recovery(law, logger.found) if solved else None,
-            "wall": wall, "evals": evals, "rate": evals / wall,
+    run = physo_run(X, y, names=law.names, units=law.units, target_name=law.target,
+                    target_units=law.target_units, free_constants=list(law.free_constants.items()),
+                    operators=law.operators, time_limit=max_time, seed=seed)
+    solved = _physo_recovered(law, run.best)
+    return {"recovered": solved, "time": _first_recovery(law, run.found) if solved else None,
+            "wall": run.wall, "evals": run.evals, "rate": run.evals / run.wall,
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "formula": str(best)}
+            "formula": str(run.best)}
 
 
-def _first_recovery(law, found: list) -> float:
+def _first_recovery(law, found: tuple) -> float:
     """Seconds to the first of the run's successive best formulas that is the law; if a tie
     in reward hid it, to when the best reward was first reached."""
-    solutions = (t for t, program in found if _physo_recovered(law, _physo_sympy(program)))
+    from lawfinder.benchmarks.physo_method import program_sympy
+
+    solutions = (t for t, program in found if _physo_recovered(law, program_sympy(program)))
     return next(solutions, found[-1][0])
-
-
-class _OutOfTime(Exception):
-    """Raised by the PhySO run logger to end a run at its time limit."""
-
-
-def _physo_logger(max_time: float):
-    """A PhySO RunLogger (no log file) that also records in `found` (seconds since it was made,
-    program) each time the run's best formula improves, and raises _OutOfTime after the first
-    epoch to end `max_time` seconds or more after it was made."""
-    from physo.learn.monitoring import RunLogger
-
-    class TimedRunLogger(RunLogger):
-        def __init__(self) -> None:
-            super().__init__(do_save=False)
-            self.start = time.perf_counter()
-            self.found: list = []
-
-        def log(self, **epoch) -> None:
-            improvements = len(self.hall_of_fame)
-            super().log(**epoch)
-            elapsed = time.perf_counter() - self.start
-            if len(self.hall_of_fame) > improvements:
-                self.found.append((elapsed, self.best_prog))
-            if elapsed >= max_time:
-                raise _OutOfTime
-
-    return TimedRunLogger()
-
-
-def _units_vector(text: str) -> list[float]:
-    """Exponents of (m, kg, s): a PhySO units vector."""
-    from lawfinder.units import BASE_SYMBOLS, parse_units
-
-    exponents = parse_units(text)[0].exponents
-    if any(exponents[3:]):
-        raise ValueError(f"units {text!r} use {BASE_SYMBOLS[3:]}: extend the PhySO units vectors")
-    return [float(e) for e in exponents[:3]]
-
-
-def _physo_sympy(program):
-    """A PhySO program as a SymPy expression with its fitted constants' values."""
-    import sympy
-
-    from lawfinder.benchmarks.judge import parse
-
-    values = program.get_sympy_local_dicts()[0]
-    return parse(program.get_infix_str()).subs({sympy.Symbol(k): v for k, v in values.items()})
 
 
 def _physo_recovered(law, expr) -> bool:

@@ -5,15 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from support import ALL_OPERATORS, dim
+
 from lawfinder.library import build_library
-from lawfinder.units import parse_units
-
-ALL_OPERATORS = ["add", "sub", "mul", "div", "neg", "inv", "n2", "n3", "sqrt", "exp", "log",
-                 "sin", "cos", "tan", "tanh", "abs"]
-
-
-def dim(text: str):
-    return parse_units(text)[0]
 
 
 @pytest.fixture

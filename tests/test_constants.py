@@ -3,7 +3,7 @@ import numpy as np
 from lawfinder.constants import FitConfig, fit_constants
 from lawfinder.library import build_library
 
-from conftest import dim
+from support import dim
 
 
 def _oscillator():

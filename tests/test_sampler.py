@@ -11,7 +11,7 @@ from lawfinder.sampler import Sampler, log_probabilities
 from lawfinder.symbolic_units import dimension_of
 from lawfinder.units import parse_units
 
-from conftest import ALL_OPERATORS, dim
+from support import ALL_OPERATORS, dim
 
 
 def _sample(library, target, n, seed=0, **prior):

@@ -124,6 +124,13 @@ def test_save_refuses_an_unfitted_model(tmp_path):
         LawRegressor().save(tmp_path / "m.json")
 
 
+def test_numpy_and_infinite_settings_round_trip(model, tmp_path):
+    changed = copy.deepcopy(model).set_params(max_time=float("inf"), max_evals=np.int64(400))
+    changed.save(tmp_path / "m.json")
+    params = LawRegressor.load(tmp_path / "m.json").get_params()
+    assert params["max_time"] == float("inf") and params["max_evals"] == 400
+
+
 def test_save_refuses_settings_that_are_not_plain_data(model, tmp_path):
     changed = copy.deepcopy(model).set_params(random_state=np.random.default_rng(0))
     with pytest.raises(LawfinderError, match="random_state"):

@@ -44,3 +44,17 @@ def test_a_roundabout_law_becomes_the_law(newton_library):
 def test_nothing_shorter_gives_none(newton_library):
     tokens = tuple(to_tokens(G * m1 * m2 / r**2, newton_library))
     assert simpler_tokens(tokens, newton_library, {"G", "m1", "m2", "r"}) is None
+
+
+def test_factors_that_constants_absorb_are_dropped_inside_functions():
+    """cos(2*omega*t + 2*phi) is cos(omega*t + phi) with other constants."""
+    from lawfinder.library import build_library
+    from support import dim
+
+    library = build_library(["add", "mul", "div", "neg", "exp", "cos"], [("t", dim("s"))],
+                            {"alpha": dim("1/s"), "omega": dim("1/s"), "phi": dim("1")})
+    a, o, p, t = sympy.symbols("alpha omega phi t")
+    doubled = ("mul exp neg mul alpha t cos add add mul omega t phi add mul omega t phi").split()
+    tokens = tuple(library.index[name] for name in doubled)
+    shorter = simpler_tokens(tokens, library, {"alpha", "omega", "phi", "t"})
+    assert _same(to_sympy(shorter, library), sympy.exp(-a * t) * sympy.cos(o * t + p))

@@ -26,9 +26,10 @@ class BuildCost:
         used = np.vstack([terminal_dims, np.asarray(target2)[None]])
         # Base dims in play; keep one even when all is dimensionless so the box is never empty.
         self.axes = np.flatnonzero(np.any(used != 0, axis=0)) if used.any() else np.array([0])
-        self.bound = int(2 * np.abs(used).max(initial=0) + 4)
-        side = 2 * self.bound + 1
-        self.shape = (side,) * len(self.axes)
+        # Per base dimension: the largest exponent in play plus two units of margin. Wider
+        # boxes cost time as (side ** active dims); subtrees beyond them are not written.
+        self.bound = np.abs(used[:, self.axes]).max(axis=0) + 4                      # (a,)
+        self.shape = tuple(int(b) for b in 2 * self.bound + 1)
         coords = np.indices(self.shape).reshape(len(self.axes), -1).T - self.bound  # (P, a)
         cost = np.full(len(coords), INFEASIBLE, dtype=np.int64)
         for dims in {tuple(d[self.axes]) for d in terminal_dims}:

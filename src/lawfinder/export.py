@@ -62,14 +62,14 @@ class LawModule(nn.Module):
         frame = formula.frame
         self.formula = formula
         self._slots = _used_slots(formula)
-        self.scaled_constants = nn.Parameter(torch.tensor(formula.scaled_constants[self._slots]))
+        self.scaled_constants = nn.Parameter(_float64(formula.scaled_constants[self._slots]))
         # Unit conversions, in the same steps as Frame.inputs and Frame.output.
-        self.register_buffer("input_factors", torch.tensor(frame.input_factors), persistent=False)
-        self.register_buffer("input_scales", torch.tensor(frame.scale_of(frame.input_dims)),
-                             persistent=False)
-        self.register_buffer("output_scale", torch.tensor(frame.scale_of([frame.target_dim])[0]),
-                             persistent=False)
-        self.register_buffer("target_factor", torch.tensor(frame.target_factor), persistent=False)
+        conversions = {"input_factors": frame.input_factors,
+                       "input_scales": frame.scale_of(frame.input_dims),
+                       "output_scale": frame.scale_of([frame.target_dim])[0],
+                       "target_factor": frame.target_factor}
+        for name, value in conversions.items():
+            self.register_buffer(name, _float64(value), persistent=False)
         self._function = _lambdify(formula, "torch")
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:
@@ -103,11 +103,19 @@ class LawModule(nn.Module):
 def _lambdify(formula: Formula, module: str) -> Callable[..., Any]:
     """The SymPy expression as a function of (input columns..., used constants...)."""
     library = formula.library
-    variables = [sympy.Symbol(t.name) for t in library.tokens if t.kind is Kind.VARIABLE]
-    constants = [sympy.Symbol(library.free_names[slot]) for slot in _used_slots(formula)]
-    # dummify: an input named like a function the generated code calls (pow) cannot shadow it.
-    return sympy.lambdify([*variables, *constants], formula.sympy(), modules=module,
-                          dummify=True)
+    names = [t.name for t in library.tokens if t.kind is Kind.VARIABLE]
+    names += [library.free_names[slot] for slot in _used_slots(formula)]
+    # lambdify puts every symbol's name into the generated function's namespace, where a
+    # constant called pow or abs would hide that function: hand it Dummy symbols instead.
+    arguments = [sympy.Dummy(name) for name in names]
+    expression = formula.sympy().xreplace(dict(zip(map(sympy.Symbol, names), arguments)))
+    # Numbers such as pi**2 or sin(1) become floats (17 digits: enough for float64), as
+    # torch's functions refuse plain numbers: pow(3.14..., 2) fails.
+    return sympy.lambdify(arguments, expression.evalf(17), modules=module)
+
+
+def _float64(values: Any) -> torch.Tensor:
+    return torch.tensor(values, dtype=torch.float64)
 
 
 def _used_slots(formula: Formula) -> list[int]:

@@ -29,6 +29,7 @@ class Episode:
     sibling: np.ndarray
     units: np.ndarray       # (B, L, 8)
     log_prior: np.ndarray   # (B, L, T) log mask + soft length weights
+    rows: np.ndarray        # (B,) index of each formula in the batch asked for
 
     def subset(self, rows: np.ndarray) -> Episode:
         return Episode(*(getattr(self, f)[rows] for f in self.__dataclass_fields__))
@@ -37,10 +38,11 @@ class Episode:
 class Sampler:
     """Writes formulas with a policy, enforcing the priors at every step."""
 
-    def __init__(self, library: Library, target2: np.ndarray, config: PriorConfig):
+    def __init__(self, library: Library, target2: np.ndarray, config: PriorConfig,
+                 cost: BuildCost | None = None):
         self.library, self.config = library, config
         self.target2 = np.asarray(target2)
-        self.cost = BuildCost(library, self.target2, config.max_length)
+        self.cost = cost or BuildCost(library, self.target2, config.max_length)
 
     def feasible(self) -> bool:
         """Whether any formula within max_length has the target units."""
@@ -48,10 +50,19 @@ class Sampler:
         return bool(allowed(state, self.config).any())
 
     @torch.no_grad()
-    def sample(self, policy: Policy, batch: int, generator: torch.Generator) -> Episode:
-        """Sample `batch` formulas; the rare ones that reach a dead end are dropped."""
-        L, T = self.config.max_length, len(self.library)
-        state = FormulaState(self.library, batch, L, self.target2, self.cost)
+    def sample(self, policy: Policy, batch: int, generator: torch.Generator,
+               targets: np.ndarray | None = None, max_lengths: np.ndarray | None = None
+               ) -> Episode:
+        """Sample `batch` formulas; the rare ones that reach a dead end are dropped.
+
+        `targets` (B, 7) and `max_lengths` (B,) override the units and length cap per
+        formula (to grow replacement subtrees, for instance).
+        """
+        T = len(self.library)
+        max_length = self.config.max_length if max_lengths is None else max_lengths
+        target = self.target2 if targets is None else targets
+        state = FormulaState(self.library, batch, max_length, target, self.cost)
+        L = state.tokens.shape[1]
         obs = {k: np.full((batch, L), -1, dtype=np.int64) for k in ("previous", "parent", "sibling")}
         units = np.zeros((batch, L, 8), dtype=np.float32)
         log_prior = np.full((batch, L, T), FORBIDDEN, dtype=np.float32)
@@ -77,7 +88,7 @@ class Sampler:
             state.append(choice.numpy())
         keep = np.flatnonzero(state.done & ~state.failed)
         return Episode(state.tokens, state.length, obs["previous"], obs["parent"],
-                       obs["sibling"], units, log_prior).subset(keep)
+                       obs["sibling"], units, log_prior, np.arange(batch)).subset(keep)
 
     @staticmethod
     def _observe(state: FormulaState) -> Observation:

@@ -12,6 +12,7 @@ import torch
 from lawfinder.constants import FitConfig, fit_constants
 from lawfinder.expressions import evaluate, to_sympy
 from lawfinder.library import Kind, Library
+from lawfinder.mutation import mutants
 from lawfinder.pareto import Entry, HallOfFame
 from lawfinder.policy import Policy
 from lawfinder.priors import PriorConfig, repeats_a_child
@@ -25,7 +26,7 @@ class SearchConfig:
     batch_size: int = 500          # formulas sampled per epoch
     risk_eps: float = 0.05         # only the best 5% of each batch are reinforced
     learning_rate: float = 2.5e-3
-    entropy_weight: float = 0.005
+    entropy_weight: float = 0.02   # more than PhySO's 0.005: our batches are 20x smaller
     entropy_gamma: float = 0.7     # entropy bonus decays along the sequence
     hidden: int = 128
     fit_points: int = 128          # constants are fitted on a subsample, confirmed on all data
@@ -37,6 +38,8 @@ class SearchConfig:
     parsimony: float = 1e-4        # reward cost per unit of complexity: among equally exact
                                    # formulas the policy learns the simplest (it changes no
                                    # ranking between formulas whose errors differ by more)
+    elite: int = 10                # best formulas of each batch mutated by local search ...
+    mutations_per_formula: int = 10  # ... this many times each (0: no local search)
     priors: PriorConfig = field(default_factory=PriorConfig)
     fit: FitConfig = field(default_factory=FitConfig)
 
@@ -68,6 +71,10 @@ class Search:
         self.policy = Policy(len(library), hidden=config.hidden)
         self.optimizer = torch.optim.Adam(self.policy.parameters(), lr=config.learning_rate)
         self.sampler = Sampler(library, target2, config.priors)
+        # Replacement subtrees are short: a soft length of a few tokens.
+        self.mutation_sampler = Sampler(library, target2, replace(
+            config.priors, soft_length=3.0, soft_length_scale=3.0, min_length=1),
+            self.sampler.cost)
         fit_rows = self.rng.choice(len(y), min(len(y), config.fit_points), replace=False)
         self.fit_rows = np.sort(fit_rows)
         # Names SymPy may take as positive when simplifying: variables whose data are,
@@ -113,6 +120,10 @@ class Search:
         self.epoch += 1
         errors = self.score(episode)
         self.scored += len(errors)
+        if self.config.mutations_per_formula:
+            made = self._explore_locally(episode, errors)
+            self.sampled += made
+            self.scored += made
         complexity = self.library.complexity[np.maximum(episode.tokens, 0)]
         complexity = (complexity * (episode.tokens >= 0)).sum(axis=1)
         self._reinforce(episode, squash(errors) - self.config.parsimony * complexity)
@@ -136,15 +147,31 @@ class Search:
 
     def score(self, episode: Episode) -> np.ndarray:
         """NRMSE (B,) of each sampled formula, fitting constants of formulas not seen before."""
-        keys = [episode.tokens[i, :n].tobytes() for i, n in enumerate(episode.lengths)]
-        new = {k: i for i, k in enumerate(keys) if k not in self.cache}
-        if new:
-            rows = np.fromiter(new.values(), dtype=np.int64)
-            formulas = [tuple(int(t) for t in episode.tokens[r, :episode.lengths[r]]) for r in rows]
-            for entry in self._score_new(formulas):
+        formulas = [tuple(int(t) for t in tokens[:n])
+                    for tokens, n in zip(episode.tokens, episode.lengths)]
+        self._consider(formulas)
+        return np.array([self.cache[_key(f)][1] for f in formulas])
+
+    def _consider(self, formulas: list[tuple[int, ...]]) -> None:
+        """Score the formulas not seen before and offer them to the hall of fame; an exact
+        one that takes a place there also brings its simplified twin."""
+        fresh = list(dict.fromkeys(f for f in formulas if _key(f) not in self.cache))
+        if fresh:
+            for entry in self._score_new(fresh):
                 if self.hall.offer(entry) and entry.nrmse <= self.config.target_nrmse:
                     self._offer_simpler(entry)
-        return np.array([self.cache[k][1] for k in keys])
+
+    def _explore_locally(self, episode: Episode, errors: np.ndarray) -> int:
+        """Mutate the batch's and the hall of fame's best formulas; returns how many were made."""
+        cfg = self.config
+        order = np.argsort(errors)[:cfg.elite]
+        elite = [tuple(int(t) for t in episode.tokens[i, :episode.lengths[i]]) for i in order
+                 if np.isfinite(errors[i])]
+        elite += [e.tokens for e in sorted(self.hall.best.values(), key=lambda e: e.nrmse)[:3]]
+        made = mutants(list(dict.fromkeys(elite)), cfg.mutations_per_formula,
+                       self.mutation_sampler, self.rng, self.generator)
+        self._consider(made)
+        return len(made)
 
     def _score_new(self, formulas: list[tuple[int, ...]]) -> list[Entry]:
         """Fit and score formulas not seen before; cache and return them as entries."""
@@ -156,7 +183,7 @@ class Search:
         errors[[repeats_a_child(np.array(f), self.library) for f in formulas]] = np.inf
         entries = []
         for f, c, e in zip(formulas, constants, errors):
-            self.cache[np.array(f, dtype=np.int64).tobytes()] = (c, e)
+            self.cache[_key(f)] = (c, e)
             complexity = float(self.library.complexity[list(f)].sum())
             entries.append(Entry(f, c, float(e), complexity, self._elapsed()))
         return entries
@@ -164,8 +191,7 @@ class Search:
     def _offer_simpler(self, entry: Entry) -> None:
         """Give the hall of fame the SymPy-simplified twin of an exact formula, if shorter."""
         shorter = simpler_tokens(entry.tokens, self.library, self.positive)
-        key = None if shorter is None else np.array(shorter, dtype=np.int64).tobytes()
-        if key is not None and key not in self.cache:
+        if shorter is not None and _key(shorter) not in self.cache:
             self.hall.offer(self._score_new([shorter])[0])
 
     def _fit(self, tokens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -220,3 +246,7 @@ class Search:
         self.optimizer.zero_grad()
         loss.backward()
         self.optimizer.step()
+
+
+def _key(formula: tuple[int, ...]) -> bytes:
+    return np.array(formula, dtype=np.int64).tobytes()

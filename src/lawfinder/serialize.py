@@ -301,7 +301,7 @@ def _read_log_scale(section: dict[str, Any]) -> np.ndarray:
 def _read_formula(item: Any, where: str, library: Library, frame: Frame) -> Formula:
     item, prefix = _object(item, where), where + "."
     names = _get(item, "tokens", list, prefix)
-    unknown = [name for name in names if name not in library.index]
+    unknown = [name for name in names if not isinstance(name, str) or name not in library.index]
     if unknown:
         raise _Malformed(prefix + "tokens", f"hold {unknown[0]!r}, which is not in the "
                                             f"library ({', '.join(library.names)})")

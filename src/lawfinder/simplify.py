@@ -1,8 +1,8 @@
 """Shorter twins of exact formulas, found by SymPy and written back as tokens.
 
 The policy often first finds a law in a roundabout form (m1*(G*m2/r**2 + sqrt(G**2*m2**2/r**4))
-is 2*G*m1*m2/r**2). SymPy simplifies it; a numeric factor in front of a free constant is
-dropped (refitting the constant absorbs it); the result is translated back into the
+is 2*G*m1*m2/r**2). SymPy simplifies it; numeric factors of products that hold a free
+constant are dropped (refitting the constant absorbs them); the result is translated back into the
 library's tokens, when they can express it, so the search can refit and keep it.
 """
 
@@ -43,14 +43,16 @@ def simpler_tokens(tokens: tuple[int, ...], library: Library,
 
 
 def _drop_factor(expr: sympy.Expr, library: Library) -> sympy.Expr:
-    """Remove a numeric factor of a product that holds a free constant: refitting absorbs it."""
-    if not isinstance(expr, sympy.Mul):
-        return expr
-    coefficient, rest = expr.as_coeff_Mul()
-    names = {s.name for s in rest.free_symbols}
-    if coefficient != 1 and names & set(library.free_names):
-        return rest
-    return expr
+    """Remove numeric factors of products that hold a free constant (2*omega*t -> omega*t):
+    refitting absorbs them, and the refit tells whether the shorter form still holds."""
+    free = set(library.free_names)
+
+    def absorbable(node: sympy.Expr) -> bool:
+        coefficient, rest = node.as_coeff_Mul()
+        return coefficient not in (1, -1) and bool({s.name for s in rest.free_symbols} & free)
+
+    return expr.replace(lambda node: isinstance(node, sympy.Mul) and absorbable(node),
+                        lambda node: node.as_coeff_Mul()[1] * sympy.sign(node.as_coeff_Mul()[0]))
 
 
 def to_tokens(expr: sympy.Expr, library: Library) -> list[int]:
@@ -96,9 +98,12 @@ def _product(expr: sympy.Mul, library: Library) -> list[int]:
     if coefficient != 1:
         raise Untranslatable(str(coefficient))
     numerator, denominator = sympy.fraction(expr)
-    if denominator != 1:
+    if denominator != 1 and "div" in library.index:
         return [_token("div", library), *to_tokens(numerator, library),
                 *to_tokens(denominator, library)]
+    if denominator != 1:
+        return [_token("mul", library), *to_tokens(numerator, library),
+                _token("inv", library), *to_tokens(denominator, library)]
     first, *others = expr.args
     out = to_tokens(first, library)
     for factor in others:

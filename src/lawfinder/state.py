@@ -22,10 +22,12 @@ _SAME, _PRODUCT, _QUOTIENT, _POWER, _DIMLESS = (list(Rule).index(r) for r in
 class FormulaState:
     """Batch of prefix formulas under construction; `append` adds one token to each."""
 
-    def __init__(self, library: Library, batch_size: int, max_length: int,
+    def __init__(self, library: Library, batch_size: int, max_length: int | np.ndarray,
                  target2: np.ndarray, cost: BuildCost):
-        B, L = batch_size, max_length
-        self.library, self.cost, self.max_length = library, cost, max_length
+        """`max_length` (scalar or (B,)) caps the tokens; `target2` (7,) or (B, 7) are the
+        doubled units each formula must have."""
+        B, L = batch_size, int(np.max(max_length))
+        self.library, self.cost, self.max_length = library, cost, np.asarray(max_length)
         self.target2 = np.asarray(target2, dtype=np.int64)
         self.tokens = np.full((B, L), NONE, dtype=np.int64)
         self.length = np.zeros(B, dtype=np.int64)

@@ -8,8 +8,8 @@ from lawfinder.benchmarks.tasks import Result, Task
 
 
 def make_task(problem: str = "I.12.1", **fields) -> Task:
-    base = dict(method="lawfinder", suite="feynman", problem=problem, noise=0.0, seed=0,
-                time_limit=20.0, max_evals=10_000, n_points=500)
+    base = {"method": "lawfinder", "suite": "feynman", "problem": problem, "noise": 0.0, "seed": 0,
+                "time_limit": 20.0, "max_evals": 10_000, "n_points": 500}
     return Task(**{**base, **fields})
 
 

@@ -71,16 +71,16 @@ def test_sample_of_a_named_subset():
 
 
 @pytest.mark.parametrize("options, words", [
-    (dict(suite=None), "--suite feynman"),
-    (dict(suite="srbench"), "unknown benchmark suite 'srbench'; choose from feynman, demos"),
-    (dict(suite="feynman", problems="I.6.2z"), "did you mean I.6.2"),
-    (dict(suite="demos", problems="pendulum"), "unknown demo law 'pendulum'"),
-    (dict(suite="feynman", sample=0), "--sample"),
-    (dict(suite="feynman", sample=98), "from 1 to 97"),
-    (dict(suite="feynman", methods="lawfinder,pysr"), "unknown method(s) pysr"),
-    (dict(suite="feynman", time_limit=0), "time limit"),
-    (dict(suite="feynman", max_evals=0), "max_evals"),
-    (dict(suite="feynman", n_points=0), "data point"),
+    ({"suite": None}, "--suite feynman"),
+    ({"suite": "srbench"}, "unknown benchmark suite 'srbench'; choose from feynman, demos"),
+    ({"suite": "feynman", "problems": "I.6.2z"}, "did you mean I.6.2"),
+    ({"suite": "demos", "problems": "pendulum"}, "unknown demo law 'pendulum'"),
+    ({"suite": "feynman", "sample": 0}, "--sample"),
+    ({"suite": "feynman", "sample": 98}, "from 1 to 97"),
+    ({"suite": "feynman", "methods": "lawfinder,pysr"}, "unknown method(s) pysr"),
+    ({"suite": "feynman", "time_limit": 0}, "time limit"),
+    ({"suite": "feynman", "max_evals": 0}, "max_evals"),
+    ({"suite": "feynman", "n_points": 0}, "data point"),
 ])
 def test_bad_options_raise_clear_errors(options, words):
     with pytest.raises(LawfinderError) as error:

@@ -52,7 +52,8 @@ def test_summary_counts_rates_and_medians(results):
     noisy = summary.loc[("lawfinder", 0.01)]
     assert (noisy["runs"], noisy["solved"], noisy["not_judged"]) == (1, 0, 1)
     physo = summary.loc[("physo", 0.0)]
-    assert (physo["recovery"], physo["median_evals"], physo["median_r2"]) == (0.5, 60, -float("inf"))
+    assert (physo["recovery"], physo["median_evals"]) == (0.5, 60)
+    assert physo["median_r2"] == -float("inf")
     assert set(summary["budget"]) == {"20 s, 10000 evals, 500 points"}
 
 
@@ -61,7 +62,7 @@ def test_report_prints_a_table_and_writes_a_png(results, tmp_path):
     report(results, plot_path=tmp_path / "figure.png", console=Console(file=out, width=200))
     text = out.getvalue()
     assert "feynman: 20 s, 10000 evals, 500 points" in text
-    assert "75 [30, 95]" in text and "50 [9, 91]" in text
+    assert "75 [30,95]" in text and "50 [9,91]" in text
     assert (tmp_path / "figure.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 

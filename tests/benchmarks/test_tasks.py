@@ -105,3 +105,11 @@ def test_a_daemonic_process_is_told_how_to_fix_the_workers():
     process.join()
     assert "distributed.worker.daemon: False" in message
     ensure_can_judge()  # the test process itself is no daemon
+
+
+def test_physo_units_vectors_have_all_seven_si_base_units():
+    from lawfinder.benchmarks.physo_method import units_vector
+
+    assert units_vector("N") == [1.0, 1.0, -2.0, 0.0, 0.0, 0.0, 0.0]
+    assert units_vector("kg*m^2/(s^2*K)") == [2.0, 1.0, -2.0, 0.0, -1.0, 0.0, 0.0]
+    assert units_vector("1") == [0.0] * 7

@@ -68,10 +68,11 @@ def tables(summary: pd.DataFrame) -> list[Table]:
     """One rich Table per suite and budget, a line per method and noise level."""
     out = []
     for (suite, budget), part in summary.groupby(["suite", "budget"], sort=True):
-        table = Table(title=f"{suite}: {budget}", box=box.SIMPLE_HEAD,
+        table = Table(title=f"{suite}: {budget}", box=box.SIMPLE_HEAD, padding=0,
+                      pad_edge=False, show_edge=False,
                       caption="rates in % [95% Wilson interval] of the runs that finished")
-        for column in ("method", "noise", "runs", "recovered", "R2 > 0.999", "median R2",
-                       "median time", "median evals", "not judged", "crashed"):
+        for column in ("method", "noise", "runs", "recovered", "R2 >\n0.999", "median\nR2",
+                       "median\ntime", "median\nevals", "not\njudged", "crash"):
             table.add_column(column, justify="left" if column == "method" else "right")
         for line in part.itertuples():
             table.add_row(line.method, f"{line.noise:g}", str(line.runs),
@@ -87,7 +88,7 @@ def tables(summary: pd.DataFrame) -> list[Table]:
 def _rate(rate: float, ci: tuple[float, float]) -> str:
     if pd.isna(rate):
         return "-"
-    return f"{100 * rate:.0f} [{100 * ci[0]:.0f}, {100 * ci[1]:.0f}]"
+    return f"{100 * rate:.0f} [{100 * ci[0]:.0f},{100 * ci[1]:.0f}]"
 
 
 def _number(value: float, spec: str, unit: str = "") -> str:

@@ -15,6 +15,7 @@ from os import PathLike
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -63,26 +64,32 @@ def run_campaign(campaign: Campaign, results: str | PathLike[str], *,
         done = store.done_keys(include_failed=not retry_failed)
         pending = [t for t in tasks if t.key not in done and t.method not in missing]
         skipped = sum(t.method in missing and t.key not in done for t in tasks)
-        console.print(f"{len(tasks)} tasks: {len(tasks) - len(pending) - skipped} done before, "
-                      f"{skipped} skipped, {len(pending)} to run")
-        ran, failed, interrupted = 0, 0, False
-        if pending:
-            with _client(scheduler, workers) as client:
-                client.run(ensure_can_judge)
-                try:
-                    for result in _results(client, pending, len(tasks), len(tasks) - len(pending),
-                                           console):
-                        store.write(result)
-                        ran, failed = ran + 1, failed + result.failed
-                except KeyboardInterrupt:
-                    interrupted = True
-                    console.print(f"[yellow]interrupted: {ran} results saved in {results}; "
-                                  "run the same command again to resume[/]")
-    return RunSummary(len(tasks), len(tasks) - len(pending) - skipped, skipped, ran, failed,
-                      interrupted)
+        before = len(tasks) - len(pending) - skipped
+        console.print(f"{len(tasks)} tasks: {before} done before, {skipped} skipped, "
+                      f"{len(pending)} to run")
+        ran, failed, interrupted = (_run_pending(pending, len(tasks), store, scheduler, workers,
+                                                 console) if pending else (0, 0, False))
+    return RunSummary(len(tasks), before, skipped, ran, failed, interrupted)
 
 
-def _results(client: Any, pending: list[Task], total: int, done: int,
+def _run_pending(pending: list[Task], total: int, store: ResultStore, scheduler: str | None,
+                 workers: int | None, console: Console) -> tuple[int, int, bool]:
+    """Run the tasks on Dask, writing each result as it arrives: (ran, crashed, interrupted)."""
+    ran = failed = 0
+    with _client(scheduler, workers) as client:
+        client.run(ensure_can_judge)
+        try:
+            for result in _results(client, pending, total, console):
+                store.write(result)
+                ran, failed = ran + 1, failed + result.failed
+        except KeyboardInterrupt:
+            console.print(f"[yellow]interrupted: {ran} results saved in {store.path}; "
+                          "run the same command again to resume[/]")
+            return ran, failed, True
+    return ran, failed, False
+
+
+def _results(client: Any, pending: list[Task], total: int,
              console: Console) -> Iterator[Result]:
     """Submit the tasks and yield their results in the order they finish, with progress."""
     from distributed import as_completed
@@ -93,7 +100,7 @@ def _results(client: Any, pending: list[Task], total: int, done: int,
                TimeElapsedColumn(), _RateColumn())
     solved = 0
     with Progress(*columns, console=console) as progress:
-        bar = progress.add_task("benchmark", total=total, completed=done, ran=0)
+        bar = progress.add_task("benchmark", total=total, completed=total - len(pending), ran=0)
         for ran, future in enumerate(as_completed(futures), start=1):
             result = _result_of(future, futures.pop(future))
             solved += result.verdict == "solved"
@@ -116,9 +123,9 @@ def _line(result: Result) -> str:
     """One log line per finished task."""
     key = result.task.key
     if result.failed:
-        return f"[red]crashed[/] {key}: {result.error.strip().splitlines()[-1]}"
+        return f"[red]crashed[/] {key}: {escape(result.error.strip().splitlines()[-1])}"
     return (f"{result.verdict:<10} {key}: R2 = {result.r2:.6g}, {result.wall:.1f} s, "
-            f"{result.evals} evals: {result.formula}")
+            f"{result.evals} evals: {escape(result.formula)}")
 
 
 class _RateColumn(ProgressColumn):

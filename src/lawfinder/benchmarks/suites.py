@@ -18,12 +18,12 @@ from lawfinder.errors import LawfinderError
 
 SUITES = ("feynman", "demos")
 
-# The protocol of issue 3 for Feynman: SRBench's operators, two dimensionless free constants
-# and the fixed constant 1; the physical constants of each law are input variables.
+# The protocol of issue 3 for Feynman: these operators and two dimensionless free constants
+# (every method also gets the fixed constant 1); the physical constants of each law are
+# input variables.
 FEYNMAN_OPERATORS = ("add", "sub", "mul", "div", "inv", "n2", "sqrt", "neg", "exp", "log",
                      "sin", "cos")
 FEYNMAN_FREE_CONSTANTS = (("c0", "1"), ("c1", "1"))
-FIXED_CONSTANTS = ("1",)
 
 
 @dataclass(frozen=True)
