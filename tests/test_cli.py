@@ -26,6 +26,13 @@ def test_fit_prints_the_front_and_the_best_formula(newton_csv, capsys):
     assert "Pareto front" in out and "best (*): F =" in out
 
 
+def test_fit_writes_a_report(newton_csv, tmp_path, capsys):
+    report = tmp_path / "run.html"
+    assert main(["fit", str(newton_csv), *FIT, "--report", str(report)]) == 0
+    assert f"report: {report}" in capsys.readouterr().out
+    assert 'id="pareto-plot"' in report.read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize("args, words", [
     (["--target", "Force"], "Force"),
     (["--target", "F", "--units", "m1=kg, m2=kg, F=N"], "r"),

@@ -1,9 +1,10 @@
 """lawfinder: physics-guided deep symbolic regression that finds dimensionally consistent laws."""
 
-from lawfinder.errors import DataError, LawfinderError, ModelFileError, UnitsError
+from lawfinder.errors import (CheckpointError, DataError, LawfinderError, ModelFileError,
+                              UnitsError)
 from lawfinder.estimator import LawRegressor
 from lawfinder.formula import Formula
 
-__all__ = ["DataError", "Formula", "LawRegressor", "LawfinderError", "ModelFileError",
-           "UnitsError"]
+__all__ = ["CheckpointError", "DataError", "Formula", "LawRegressor", "LawfinderError",
+           "ModelFileError", "UnitsError"]
 __version__ = "0.1.0"

@@ -41,6 +41,12 @@ def _parser() -> argparse.ArgumentParser:
                                          "add,sub,mul,div,neg,inv,n2,sqrt,exp,log,sin,cos)")
     _budget_options(fit, max_time=60.0)
     fit.add_argument("--max-length", type=int, default=20, help="most tokens in a formula")
+    fit.add_argument("--checkpoint", metavar="PATH", help="save the search to this file every "
+                                                          "10 s and at the end")
+    fit.add_argument("--resume", action="store_true", help="continue the search saved in "
+                                                           "--checkpoint (a new one if no file)")
+    fit.add_argument("--report", metavar="HTML", help="also write a self-contained HTML report "
+                                                      "(plots, formulas) to this file")
     fit.set_defaults(run=_fit)
 
     demo = commands.add_parser("demo", help="recover three known laws from data made here")
@@ -104,13 +110,19 @@ def _fit(args: argparse.Namespace) -> int:
         target_units = units.pop(args.target)
     constants = parse_assignments(args.constants, what="--constants") if args.constants else {}
     operators = ([o.strip() for o in args.operators.split(",") if o.strip()]
-                 if args.operators else DEFAULT_OPERATORS)
+                 if args.operators is not None else DEFAULT_OPERATORS)
+    if not operators:
+        raise LawfinderError(f"--operators: no operator names in {args.operators!r}; give "
+                             "comma-separated names such as 'add,mul,div'")
     model = LawRegressor(operators=operators, free_constants=constants,
                          max_time=args.max_time, max_evals=args.max_evals,
                          max_length=args.max_length, random_state=args.seed)
     _run(model, f"lawfinder: {args.target}", args.quiet, X, y, units=units,
-         target_units=target_units)
+         target_units=target_units, report=args.report, checkpoint=args.checkpoint,
+         resume=args.resume)
     _print_front(model)
+    if args.report:
+        console.print(f"report: {args.report}", highlight=False)
     return 0
 
 

@@ -44,7 +44,10 @@ def fit_constants(tokens: np.ndarray, library: Library, X: np.ndarray, y: np.nda
     c = inits.reshape(B * S, K).copy()
     c, loss = levenberg_marquardt(rows, library, X, y, weights, c, config)
     loss = loss.reshape(B, S)
-    tied = loss <= loss.min(axis=1, keepdims=True) * (1 + 1e-6) + 1e-24
+    # Exact fits tie up to rounding: 1e-24 of the target's mean square, at most 1e-24, so that
+    # data of 1e-30 are judged as data of order one are.
+    floor = 1e-24 * min(1.0, float(np.mean(weights * y * y)))
+    tied = loss <= loss.min(axis=1, keepdims=True) * (1 + 1e-6) + floor
     size = np.abs(c * user_scale).sum(axis=1).reshape(B, S)
     best = np.argmin(np.where(tied, size, np.inf), axis=1)
     pick = np.arange(B) * S + best
@@ -72,8 +75,11 @@ def levenberg_marquardt(tokens: np.ndarray, library: Library, X: np.ndarray, y: 
         JtJ = np.einsum("bkn,bjn->bkj", J, J)
         g = np.einsum("bkn,bn->bk", J, r)
         diag = np.einsum("bkk->bk", JtJ)
+        # The floor keeps A invertible where a constant has no effect; relative to the largest
+        # diagonal (at most 1e-12) so that it cannot swamp the Jacobian of tiny data.
+        floor = 1e-12 * np.clip(diag.max(axis=1), 1e-300, 1.0)[:, None, None]
         with np.errstate(all="ignore"):
-            A = JtJ + damping[idx, None, None] * (diag[:, :, None] * eye + 1e-12 * eye)
+            A = JtJ + damping[idx, None, None] * (diag[:, :, None] * eye + floor * eye)
         trial = c[idx] + np.nan_to_num(_solve(A, -g), nan=0.0, posinf=0.0, neginf=0.0)
         t_value, _ = evaluate(tokens[idx], library, X, trial)
         t_loss = _loss(t_value, y, sqrt_w)

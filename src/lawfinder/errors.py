@@ -15,3 +15,7 @@ class DataError(LawfinderError):
 
 class ModelFileError(LawfinderError):
     """A saved model file cannot be written, read, or understood."""
+
+
+class CheckpointError(LawfinderError):
+    """A search checkpoint cannot be written or read, or was made for another run."""

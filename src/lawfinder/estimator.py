@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import keyword
+import numbers
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from lawfinder.checkpoint import Checkpoint, fingerprint
 from lawfinder.errors import LawfinderError, UnitsError
 from lawfinder.formula import Formula
 from lawfinder.library import DEFAULT_OPERATORS, build_library
 from lawfinder.pareto import HallOfFame
-from lawfinder.problem import Problem, check_features, make_problem
+from lawfinder.problem import Problem, check_features, check_target, make_problem
+from lawfinder.report import check_report_path, write_report
 from lawfinder.scaling import Frame
 from lawfinder.search import EpochStats, Search, SearchConfig
 from lawfinder.serialize import load_model, save_model
@@ -65,8 +68,26 @@ class LawRegressor:
             units: Sequence[str] | Mapping[str, str] | None = None,
             target_units: str | None = None, target_name: str | None = None,
             sample_weight: Any = None, y_err: Any = None,
-            callback: Callable[[EpochStats, HallOfFame], None] | None = None) -> LawRegressor:
-        """Search for the law; Ctrl-C stops early and keeps what was found."""
+            callback: Callable[[EpochStats, HallOfFame], None] | None = None,
+            report: str | os.PathLike[str] | None = None,
+            checkpoint: str | os.PathLike[str] | None = None, resume: bool = False,
+            checkpoint_every: float = 10.0) -> LawRegressor:
+        """Search for the law; Ctrl-C stops early and keeps what was found.
+
+        With `checkpoint`, the search state is saved to that file every `checkpoint_every`
+        seconds and at the end (Ctrl-C included), atomically. `resume=True` continues the
+        search saved there: max_time and max_evals count the whole run across resumes. Of
+        the settings, only the stop rules (max_time, max_evals, target_nrmse, patience) may
+        change; a checkpoint of other data or settings is refused. Without a file yet,
+        resume=True starts a new search, with a warning.
+
+        With `report`, an HTML report of the result is written to that file at the end
+        (see `lawfinder.report.write_report`), after a Ctrl-C too.
+        """
+        if report is not None:
+            check_report_path(report)  # before the search, not after it
+        if resume and checkpoint is None:
+            raise LawfinderError("resume=True needs checkpoint=PATH, the file to resume from")
         problem = make_problem(X, y, names=names, units=units, target_units=target_units,
                                target_name=target_name, sample_weight=sample_weight, y_err=y_err)
         config = self._config()
@@ -83,7 +104,12 @@ class LawRegressor:
                         config, self.random_state, callback)
         if not search.sampler.feasible():
             raise UnitsError(_infeasible_message(problem, library.names, config.priors.max_length))
-        search.run()
+        if checkpoint is None:
+            search.run()
+        else:
+            settings = {k: v for k, v in self.get_params().items() if k not in _RESUMABLE}
+            Checkpoint(checkpoint, fingerprint(problem, settings), checkpoint_every).run(
+                search, resume)
         front = search.polish(search.hall.front())
         if not front:
             raise LawfinderError("the search ended before any formula could be scored; "
@@ -100,6 +126,8 @@ class LawRegressor:
         self.interrupted_ = search.interrupted
         self.feature_names_in_ = np.array(problem.names, dtype=object)
         self.n_features_in_ = problem.n_features
+        if report is not None:
+            write_report(self, report)
         return self
 
     @property
@@ -116,15 +144,22 @@ class LawRegressor:
         })
 
     def predict(self, X: Any) -> np.ndarray:
-        """Predictions of the best formula, in the target's units, for inputs in their units."""
+        """Predictions of the best formula as plain numbers in the target's units.
+
+        Plain inputs are read in the units the model was fitted with; Quantities and
+        astropy tables are converted to them first.
+        """
         self._check_fitted()
-        X_user = check_features(X, self.problem_.names, np.ones(self.n_features_in_))
+        p = self.problem_
+        X_user = check_features(X, p.names, np.ones(p.n_features),
+                                units=list(zip(p.dims, p.factors)))
         return self.best_.predict(X_user)
 
     def score(self, X: Any, y: Any) -> float:
         """Coefficient of determination R^2 of `predict(X)` against y."""
-        y = np.asarray(y, dtype=float).ravel()
-        residual = np.sum((y - self.predict(X)) ** 2)
+        predicted = self.predict(X)
+        y = check_target(y, self.problem_, len(predicted))
+        residual = np.sum((y - predicted) ** 2)
         return float(1 - residual / np.sum((y - y.mean()) ** 2))
 
     def save(self, path: str | os.PathLike[str]) -> None:
@@ -178,10 +213,19 @@ class LawRegressor:
     def _config(self) -> SearchConfig:
         if not (isinstance(self.max_length, int) and self.max_length >= 1):
             raise LawfinderError(f"max_length must be a positive integer, got {self.max_length!r}")
-        if not self.max_time > 0:
+        if not (_is_real(self.max_time) and self.max_time > 0):
             raise LawfinderError(f"max_time must be > 0 seconds, got {self.max_time!r}")
-        if self.max_evals is not None and self.max_evals < 1:
+        if self.max_evals is not None and not (_is_real(self.max_evals) and self.max_evals >= 1):
             raise LawfinderError(f"max_evals must be >= 1 or None, got {self.max_evals!r}")
+        if not (_is_real(self.target_nrmse) and self.target_nrmse >= 0):
+            raise LawfinderError(f"target_nrmse must be a number >= 0, got {self.target_nrmse!r}")
+        if not (_is_real(self.patience) and self.patience >= 0):
+            raise LawfinderError(f"patience must be a number of epochs >= 0, got {self.patience!r}")
+        try:
+            np.random.default_rng(self.random_state)
+        except (TypeError, ValueError) as exc:
+            raise LawfinderError(f"random_state must be None, an integer >= 0 or a NumPy "
+                                 f"Generator, got {self.random_state!r}") from exc
         if not (isinstance(self.batch_size, int) and self.batch_size >= 20):
             raise LawfinderError(f"batch_size must be an integer >= 20, got {self.batch_size!r}")
         base = SearchConfig()
@@ -195,13 +239,12 @@ class LawRegressor:
     def _constants(self, problem: Problem) -> dict[str, tuple[Dimension, float]]:
         """Free constants as name -> (dimension, SI factor of their declared units)."""
         given = self.free_constants or {}
-        if isinstance(given, str):
+        if isinstance(given, str) or not isinstance(given, Iterable):
             raise LawfinderError(f"free_constants must be a dict of name -> units or a list of "
-                                 f"names, not the string {given!r}")
-        if not isinstance(given, Mapping):
-            given = {name: "1" for name in given}
+                                 f"names, not {given!r}")
+        pairs = given.items() if isinstance(given, Mapping) else [(name, "1") for name in given]
         out = {}
-        for name, text in given.items():
+        for name, text in pairs:
             if not (isinstance(name, str) and name.isidentifier()) or keyword.iskeyword(name):
                 raise LawfinderError(f"free constant name {name!r} is not a valid identifier; "
                                      "use letters, digits and underscores, e.g. 'G' or 'k_B'")
@@ -217,9 +260,16 @@ class LawRegressor:
 _PARAMS = ("operators", "free_constants", "fixed_constants", "max_length", "max_time",
            "max_evals", "target_nrmse", "patience", "batch_size", "random_state", "verbose")
 
+# Settings a resumed search may change: the stop rules (to extend the budget) and verbose.
+_RESUMABLE = ("max_time", "max_evals", "target_nrmse", "patience", "verbose")
+
 # Keywords of fit that only lawfinder uses, so scikit-learn may always route them here.
 # sample_weight is left out: scikit-learn wants users to opt in to routing it.
 _ROUTED_FIT_PARAMS = ("names", "units", "target_units", "target_name", "y_err")
+
+
+def _is_real(value: Any) -> bool:
+    return isinstance(value, numbers.Real)
 
 
 def _starts(frame: Frame) -> np.ndarray:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import difflib
 import enum
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 import sympy
@@ -144,10 +145,20 @@ class Library:
         return f"Library({', '.join(self.names)})"
 
 
+def _names(values: Any, what: str, example: str) -> list[str]:
+    """Token names given as a list (or any iterable) of strings; a LawfinderError otherwise."""
+    names = list(values) if isinstance(values, Iterable) and not isinstance(values, str) else None
+    if names is None or not all(isinstance(name, str) for name in names):
+        raise LawfinderError(f"{what} must be a list of names such as {example}, got {values!r}")
+    return names
+
+
 def build_library(operators: Sequence[str], variables: Sequence[tuple[str, Dimension]],
                   free_constants: Mapping[str, Dimension],
                   fixed_constants: Sequence[str] = ("1",)) -> Library:
     """Assemble operators, input variables, fixed and free constants into a Library."""
+    operators = _names(operators, "operators", "['add', 'mul']")
+    fixed_constants = _names(fixed_constants, "fixed_constants", "['1', 'pi']")
     tokens: list[Token] = []
     for name in operators:
         if name not in OPERATORS:

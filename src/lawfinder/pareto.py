@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -43,3 +44,17 @@ class HallOfFame:
 
     def most_accurate(self) -> Entry | None:
         return min(self.best.values(), key=lambda e: (e.nrmse, e.complexity), default=None)
+
+    def state_dict(self) -> list[dict[str, Any]]:
+        """The entries as plain data (lists, numbers), in the order of their places."""
+        return [{"tokens": [int(t) for t in e.tokens], "constants": e.constants.tolist(),
+                 "nrmse": float(e.nrmse), "complexity": float(e.complexity),
+                 "found_at": float(e.found_at)} for e in self.best.values()]
+
+    @classmethod
+    def from_state(cls, state: list[dict[str, Any]]) -> HallOfFame:
+        """The hall of fame `state_dict()` described, places in the same order (ties between
+        equally accurate entries are broken by that order)."""
+        entries = [Entry(tuple(item["tokens"]), np.array(item["constants"], dtype=float),
+                         item["nrmse"], item["complexity"], item["found_at"]) for item in state]
+        return cls({e.complexity: e for e in entries})

@@ -8,7 +8,7 @@ import numbers
 import re
 import warnings
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from os import PathLike
 from typing import Any
@@ -20,6 +20,7 @@ import sympy
 
 from lawfinder.library import OPERATORS
 from lawfinder.errors import DataError, LawfinderError, UnitsError
+from lawfinder.quantities import same_units, split_units
 from lawfinder.units import DIMENSIONLESS, Dimension, parse_units
 
 _NUMERIC_KINDS = frozenset({"integer", "floating", "mixed-integer-float", "empty"})
@@ -61,17 +62,24 @@ def make_problem(X: Any, y: Any, *, names: Sequence[str] | None = None,
 
     ``units`` is one unit string per feature (a list, or a dict keyed by name) and
     must come together with ``target_units``; leave both out for a unitless search.
+    X and y may carry their units instead (pint or astropy Quantities, astropy tables);
+    units given both ways must agree.
     """
+    X, carried = split_units(X, "X")
     columns, column_names = _feature_columns(X)
     if not columns:
         raise DataError("X has no feature columns; give at least one input column")
     if y is None:
         raise DataError("fit requires y to be passed, but the target y is None; give the "
                         "target values, one per row of X")
+    y, carried_target = split_units(y, "y")
     target, series_name = _one_column(y, "y")
     _check_row_counts(len(columns[0]), len(target))
     names = _feature_names(names, column_names, len(columns))
     target_name = _target_name(target_name, series_name, names)
+    units = _merged_units(carried, units, names)
+    target_units = _agreed(f"column {target_name!r}", carried_target and carried_target[0],
+                           target_units)
     dims, factors, target_dim, target_factor = _resolve_units(
         units, target_units, names, target_name)
 
@@ -94,23 +102,45 @@ def make_problem(X: Any, y: Any, *, names: Sequence[str] | None = None,
         target_units=None if target_units is None else str(target_units))
 
 
-def check_features(X: Any, names: Sequence[str], factors: Sequence[float]) -> np.ndarray:
+def check_features(X: Any, names: Sequence[str], factors: Sequence[float], *,
+                   units: Sequence[tuple[Dimension, float]] | None = None) -> np.ndarray:
     """Validate new inputs for predict(): same number of columns, numeric, finite.
 
-    Returns SI-converted float64 of shape (n, n_features). A DataFrame's columns are
-    picked by name, so their order and any extra columns do not matter (unless its
-    labels are pandas' default 0, 1, ..., which are taken in order).
+    Returns float64 of shape (n, n_features): each column times its factor. A DataFrame's
+    columns are picked by name, so their order and any extra columns do not matter
+    (unless its labels are pandas' default 0, 1, ..., which are taken in order).
+    ``units`` holds each input's (dimension, SI factor) as the law expects it (default:
+    dimensionless); columns that carry their own units (Quantities, astropy tables) are
+    converted to those first, plain numbers are taken to be in them.
     """
+    X, carried = split_units(X, "X")
     if isinstance(X, pd.DataFrame) and _column_names(X) is not None:
-        X = _select_by_name(X, names)
+        X, carried = _select_by_name(X, names, carried)
     columns, _ = _feature_columns(X)
     if len(columns) != len(names):
         raise DataError(f"X has {len(columns)} columns but the law uses the inputs "
                         f"{list(names)}; pass an array of shape (n_samples, {len(names)}) "
                         f"with the columns in that order (a single sample is (1, {len(names)}))")
+    expected = units or [(DIMENSIONLESS, 1.0)] * len(names)
     return np.column_stack([
-        _to_si(_finite(_as_float(values, f"column {name!r}"), f"column {name!r}"), factor, name)
-        for values, name, factor in zip(columns, names, factors)])
+        _to_si(_finite(_as_float(values, f"column {name!r}"), f"column {name!r}"),
+               factor * _conversion(f"column {name!r}", own, unit), name)
+        for values, name, factor, own, unit in zip(columns, names, factors,
+                                                   carried or [None] * len(names), expected)])
+
+
+def check_target(y: Any, problem: Problem, n_rows: int) -> np.ndarray:
+    """Validate target values for score(): n_rows numbers, finite, in the target's units.
+
+    A target that carries its units (a Quantity) is converted to the fitted target's.
+    """
+    y, carried = split_units(y, "y")
+    column, _ = _one_column(y, "y")
+    if len(column) != n_rows:
+        raise DataError(f"y has {len(column)} values but X has {n_rows} rows; they must match")
+    label = f"column {problem.target_name!r}"
+    scale = _conversion(label, carried and carried[0], (problem.target_dim, problem.target_factor))
+    return _to_si(_finite(_as_float(column, label), label), scale, problem.target_name)
 
 
 def read_csv(path: str | PathLike[str], target: str) -> tuple[pd.DataFrame, pd.Series]:
@@ -130,7 +160,8 @@ def read_csv(path: str | PathLike[str], target: str) -> tuple[pd.DataFrame, pd.S
                         "column names followed by rows of numbers") from exc
     except pd.errors.ParserWarning as exc:
         raise DataError(f"some rows of {str(path)!r} have more values than the header has "
-                        "column names; give every row one value per header name") from exc
+                        "column names; give every row one value per header name"
+                        f"{_delimiter_hint(header.iloc[0].tolist())}") from exc
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise DataError(f"cannot parse {str(path)!r} as CSV ({str(exc).strip()}); every row "
                         "needs one value per header name, separated by commas") from exc
@@ -138,9 +169,13 @@ def read_csv(path: str | PathLike[str], target: str) -> tuple[pd.DataFrame, pd.S
     frame.columns = _csv_column_names(header.iloc[0].tolist(), path)
     if frame.empty:
         raise DataError(f"the CSV file {str(path)!r} has a header but no data rows")
+    hint = _delimiter_hint(header.iloc[0].tolist())
     if target not in frame.columns:
         raise DataError(f"the CSV file {str(path)!r} has no column named {target!r}; "
-                        f"available columns: {', '.join(frame.columns)}")
+                        f"available columns: {', '.join(frame.columns)}{hint}")
+    if len(frame.columns) == 1:
+        raise DataError(f"the CSV file {str(path)!r} has only the target column {target!r}; "
+                        f"add the input columns to explain it with{hint}")
     for name in frame.columns:
         _as_float(frame[name], f"column {name!r}")
     return frame.drop(columns=target), frame[target]
@@ -148,6 +183,9 @@ def read_csv(path: str | PathLike[str], target: str) -> tuple[pd.DataFrame, pd.S
 
 def parse_assignments(text: str, *, what: str) -> dict[str, str]:
     """Parse "m1=kg, m2=kg, r=m, F=N" (as typed on the command line) into {"m1": "kg", ...}."""
+    if not isinstance(text, str):
+        raise LawfinderError(f"{what}: expected text, got {type(text).__name__} {text!r}; "
+                             f"give {_ASSIGNMENT_FORMAT}")
     parts = [part.strip() for part in re.split(r"[,;]", text)]
     if not any(parts):
         raise LawfinderError(f"{what}: nothing given; expected {_ASSIGNMENT_FORMAT}")
@@ -200,13 +238,23 @@ def _one_column(values: Any, label: str) -> tuple[Any, str | None]:
 
 
 def _as_array(values: Any, what: str) -> np.ndarray:
-    """An ndarray; Python lists keep their original cells, so bad cells can be reported as given."""
-    if not isinstance(values, (list, tuple)):
-        return np.asarray(values)
-    array = np.array(values, dtype=object)
-    if array.ndim == 1 and any(isinstance(cell, (list, tuple, np.ndarray)) for cell in array):
-        raise DataError(f"{what} has rows of different lengths; every row needs one value "
-                        "per feature")
+    """An ndarray; Python lists keep their original cells, so bad cells can be reported as given.
+
+    Masked cells (of a NumPy masked array) become NaN, so they are reported as missing.
+    """
+    if np.ma.isMaskedArray(values):
+        array = values.astype(object).filled(np.nan) if np.ma.is_masked(values) else values.data
+    elif not isinstance(values, (list, tuple)):
+        array = np.asarray(values)
+    else:
+        array = np.array(values, dtype=object)
+        if array.ndim == 1 and any(isinstance(cell, (list, tuple, np.ndarray)) for cell in array):
+            raise DataError(f"{what} has rows of different lengths; every row needs one value "
+                            "per feature")
+    if array.dtype.names:
+        raise DataError(f"{what} is a structured (record) array with fields "
+                        f"{list(array.dtype.names)}; pass pandas.DataFrame({what}) instead, "
+                        "which keeps the field names as column names")
     return array
 
 
@@ -225,8 +273,9 @@ def _feature_names(names: Sequence[str] | None, column_names: list[str] | None,
     """The given names, else the DataFrame's columns, else x0, x1, ...; all checked."""
     if names is None:
         names = column_names or [f"x{i}" for i in range(n_features)]
-    elif isinstance(names, str):
-        raise DataError(f"names must be a list with one name per column, got the string {names!r}")
+    elif isinstance(names, str) or not isinstance(names, Iterable):
+        raise DataError(f"names must be a list with one name per column, got "
+                        f"{_kind(names)} {names!r}")
     names = list(names)
     if len(names) != n_features:
         source = "the DataFrame has" if column_names is not None else "X has"
@@ -295,8 +344,8 @@ def _resolve_units(units: Sequence[str] | Mapping[str, str] | None, target_units
     if units is None or target_units is None:
         missing = "units (one per feature)" if units is None else "target_units"
         raise UnitsError(f"units and target_units must be given together, but {missing} is "
-                         "missing; give both (use '1' for dimensionless columns), or neither "
-                         "to search without units")
+                         "missing; give both, as arguments or as Quantities (use '1' for "
+                         "dimensionless columns), or neither to search without units")
     parsed = [parse_units(text, what=f"column {name!r}")
               for name, text in zip(names, _unit_texts(units, names))]
     target_dim, target_factor = parse_units(target_units, what=f"column {target_name!r}")
@@ -313,9 +362,9 @@ def _unit_texts(units: Sequence[str] | Mapping[str, str], names: tuple[str, ...]
             raise UnitsError(f"units must give exactly one unit per feature {list(names)}: "
                              f"missing {missing}, unknown names {unknown}")
         texts = [units[name] for name in names]
-    elif isinstance(units, str):
+    elif isinstance(units, str) or not isinstance(units, Iterable):
         raise UnitsError(f"units must be a list with one unit string per feature or a dict "
-                         f"name -> unit, got the string {units!r}")
+                         f"name -> unit, got {_kind(units)} {units!r}")
     else:
         texts = list(units)
         if len(texts) != len(names):
@@ -328,11 +377,57 @@ def _unit_texts(units: Sequence[str] | Mapping[str, str], names: tuple[str, ...]
     return texts
 
 
+def _merged_units(carried: list[str | None] | None,
+                  given: Sequence[str] | Mapping[str, str] | None,
+                  names: tuple[str, ...]) -> Sequence[str] | Mapping[str, str] | None:
+    """Feature units from the data, from ``units=``, or both when they agree.
+
+    A column of an astropy table without a unit is dimensionless unless ``units=`` says.
+    """
+    if carried is None:
+        return given
+    texts = [None] * len(names) if given is None else _unit_texts(given, names)
+    return [_agreed(f"column {name!r}", own, text) or "1"
+            for name, own, text in zip(names, carried, texts)]
+
+
+def _agreed(label: str, carried: str | None, given: str | None) -> str | None:
+    """The units of one column: as given, else as carried by the data; both must agree."""
+    if carried is not None and given is not None and not same_units(
+            parse_units(carried, what=label), parse_units(given, what=label)):
+        raise UnitsError(f"{label} carries the units {carried!r} in the data, but the units "
+                         f"given for it are {given!r}; leave the argument out to use the "
+                         "data's units, or make the two agree")
+    return given if given is not None else carried
+
+
+def _conversion(label: str, carried: str | None, expected: tuple[Dimension, float]) -> float:
+    """The factor from a column's own units to the expected ones (1 for plain numbers)."""
+    if carried is None:
+        return 1.0
+    dimension, factor = parse_units(carried, what=label)
+    if dimension != expected[0]:
+        raise UnitsError(f"{label} is in {carried!r} ({dimension}), but the law expects "
+                         f"{expected[0]}; convert it to units of that dimension")
+    return factor / expected[1]
+
+
+def _kind(value: Any) -> str:
+    """How to name a value's type in a message: "the string", "int", ..."""
+    return "the string" if isinstance(value, str) else type(value).__name__
+
+
 def _as_float(values: Any, label: str) -> np.ndarray:
     """One column as float64 (missing cells become NaN); else a DataError naming a bad cell."""
     series = values if isinstance(values, pd.Series) else pd.Series(values)
     if pd.api.types.infer_dtype(series, skipna=True) in _NUMERIC_KINDS:
-        return series.to_numpy(dtype=np.float64, na_value=np.nan)
+        try:
+            return series.to_numpy(dtype=np.float64, na_value=np.nan)
+        except OverflowError:  # Python integers beyond float64's range
+            row = next(i for i, cell in enumerate(series.tolist()) if _overflows(cell))
+            raise DataError(f"{label} holds a number too large for a 64-bit float at row "
+                            f"{row} (an integer of {len(str(abs(series.iloc[row])))} digits); "
+                            "rescale the column") from None
     fix = "clean or drop that column (text, booleans and dates must be turned into numbers first)"
     cells = series.tolist()
     bad = [i for i, cell in enumerate(cells) if not _is_number(cell) and not _is_missing(cell)]
@@ -341,6 +436,14 @@ def _as_float(values: Any, label: str) -> np.ndarray:
     # In a CSV column like "1.5", "2", "oops" every cell is text; "oops" is the one to show.
     row = next((i for i in bad if not _looks_numeric(cells[i])), bad[0])
     raise DataError(f"{label} is not numeric: row {row} holds {cells[row]!r}; {fix}")
+
+
+def _overflows(cell: Any) -> bool:
+    try:
+        float(cell)
+    except OverflowError:
+        return True
+    return False
 
 
 def _is_number(cell: Any) -> bool:
@@ -432,14 +535,18 @@ def _rows(bad: np.ndarray) -> str:
     return f"{count} row" if count == 1 else f"{count} rows"
 
 
-def _select_by_name(frame: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
-    """The DataFrame's columns named like the features, in feature order."""
-    by_name = {str(column): column for column in frame.columns}
-    missing = [name for name in names if name not in by_name]
+def _select_by_name(frame: pd.DataFrame, names: Sequence[str], carried: list[str | None] | None
+                    ) -> tuple[pd.DataFrame, list[str | None] | None]:
+    """The DataFrame's columns named like the features, in feature order, with their units."""
+    labels = [str(column) for column in frame.columns]
+    missing = [name for name in names if name not in labels]
     if missing:
-        raise DataError(f"X lacks the columns {missing} that the law uses; "
-                        f"it has {list(by_name)}")
-    return frame[[by_name[name] for name in names]]
+        raise DataError(f"X lacks the columns {missing} that the law uses; it has {labels}")
+    repeated = [name for name in names if labels.count(name) > 1]
+    if repeated:
+        raise DataError(f"X has more than one column named {repeated[0]!r}; keep one")
+    positions = [labels.index(name) for name in names]
+    return frame.iloc[:, positions], carried and [carried[i] for i in positions]
 
 
 def _csv_column_names(header: list[str], path: str | PathLike[str]) -> list[str]:
@@ -454,6 +561,15 @@ def _csv_column_names(header: list[str], path: str | PathLike[str]) -> list[str]
         raise DataError(f"the CSV file {str(path)!r} has more than one column named "
                         f"{repeated[0]!r}; rename them so that each name is unique")
     return names
+
+
+def _delimiter_hint(header: list[str]) -> str:
+    """A hint for files separated by semicolons or tabs, which read as a single column."""
+    for separator, name in ((";", "semicolon"), ("\t", "tab")):
+        if any(separator in cell for cell in header):
+            return (f". The header has {name}s in it: the file looks {name}-separated, but "
+                    "lawfinder reads comma-separated files; save it with commas")
+    return ""
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
 
 import numpy as np
 import torch
@@ -29,7 +31,8 @@ class SearchConfig:
     entropy_weight: float = 0.02   # more than PhySO's 0.005: our batches are 20x smaller
     entropy_gamma: float = 0.7     # entropy bonus decays along the sequence
     hidden: int = 128
-    fit_points: int = 128          # constants are fitted on a subsample, confirmed on all data
+    fit_points: int = 128          # constants are fitted on a subsample ...
+    score_points: int = 2000       # ... and formulas scored on a larger one
     max_time: float = 60.0         # seconds
     max_evals: int | None = None   # formulas sampled, as PhySO counts them
     target_nrmse: float = 1e-6     # formulas this accurate count as exact ...
@@ -53,6 +56,7 @@ class EpochStats:
     best_nrmse: float
     best: str           # best formula so far, constants as symbols
     valid_fraction: float  # share of the batch that completed (no dead end)
+    top_reward: float   # mean reward of the batch's best risk_eps, the formulas reinforced
 
 
 class Search:
@@ -75,8 +79,11 @@ class Search:
         self.mutation_sampler = Sampler(library, target2, replace(
             config.priors, soft_length=3.0, soft_length_scale=3.0, min_length=1),
             self.sampler.cost)
-        fit_rows = self.rng.choice(len(y), min(len(y), config.fit_points), replace=False)
-        self.fit_rows = np.sort(fit_rows)
+        # Constants are fitted on a small subsample and formulas scored on a larger one;
+        # the final front is refitted on all data (polish).
+        order = self.rng.permutation(len(y))
+        self.fit_rows = np.sort(order[:config.fit_points])
+        self.score_rows = np.sort(order[:config.score_points])
         # Names SymPy may take as positive when simplifying: variables whose data are,
         # and the free constants (a refit then tells whether the simplified form holds).
         self.positive = {t.name for t in library.tokens if t.kind is Kind.VARIABLE
@@ -87,11 +94,15 @@ class Search:
         self.simplest_exact: tuple[float, int] | None = None  # (complexity, epoch found)
         self.interrupted = False
         self.start = time.perf_counter()
+        self.elapsed_before = 0.0  # search seconds spent before a resume
         self.history: list[EpochStats] = []
 
-    def run(self) -> HallOfFame:
-        """Search until target accuracy, budget or Ctrl-C; what was found is kept in all cases."""
-        self.start = time.perf_counter()
+    def run(self, between_epochs: Callable[[], None] | None = None) -> HallOfFame:
+        """Search until target accuracy, budget or Ctrl-C; what was found is kept in all cases.
+
+        `between_epochs` is called after each epoch (to save checkpoints, for instance).
+        """
+        self.start = time.perf_counter() - self.elapsed_before
         # The policy is small: one thread is as fast, and several fight other processes.
         threads = torch.get_num_threads()
         torch.set_num_threads(1)
@@ -100,6 +111,8 @@ class Search:
                 stats = self.step()
                 if self.callback:
                     self.callback(stats, self.hall)
+                if between_epochs:
+                    between_epochs()
         except KeyboardInterrupt:
             self.interrupted = True
         finally:
@@ -112,6 +125,46 @@ class Search:
                    and self.epoch - self.simplest_exact[1] >= cfg.patience)
         return (patient or elapsed >= cfg.max_time
                 or (cfg.max_evals is not None and self.sampled >= cfg.max_evals))
+
+    def state_dict(self) -> dict[str, Any]:
+        """A snapshot of everything a resumed search needs to go on as this one would.
+
+        Plain data only (tensors, dicts, lists, tuples, numbers, strings), so that
+        torch.load(weights_only=True) reads it back: the policy and optimizer, the hall of
+        fame, the formula cache, the counters, elapsed time, history and random streams.
+        """
+        return {
+            "policy": copy.deepcopy(self.policy.state_dict()),
+            "optimizer": copy.deepcopy(self.optimizer.state_dict()),
+            "hall": self.hall.state_dict(),
+            "cache": _cache_state(self.cache, self.library.n_free),
+            "fit_rows": torch.from_numpy(self.fit_rows.copy()),
+            "score_rows": torch.from_numpy(self.score_rows.copy()),
+            "epoch": self.epoch, "sampled": self.sampled, "scored": self.scored,
+            "simplest_exact": self.simplest_exact,
+            "elapsed": self._elapsed(),
+            "history": [{k: _plain(v) for k, v in asdict(s).items()} for s in self.history],
+            "numpy_rng": self.rng.bit_generator.state,
+            "torch_generator": self.generator.get_state(),
+            "torch_rng": torch.get_rng_state(),
+        }
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Continue from the `state_dict()` of a search on the same data and settings: the
+        counters, elapsed time and random streams go on from where they were."""
+        self.policy.load_state_dict(state["policy"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        self.hall = HallOfFame.from_state(state["hall"])
+        self.cache = _cache_from_state(state["cache"])
+        self.fit_rows, self.score_rows = state["fit_rows"].numpy(), state["score_rows"].numpy()
+        self.epoch, self.sampled, self.scored = state["epoch"], state["sampled"], state["scored"]
+        self.simplest_exact = state["simplest_exact"]
+        self.elapsed_before = state["elapsed"]
+        self.start = time.perf_counter() - self.elapsed_before
+        self.history = [EpochStats(**stats) for stats in state["history"]]
+        self.rng.bit_generator.state = state["numpy_rng"]
+        self.generator.set_state(state["torch_generator"])
+        torch.set_rng_state(state["torch_rng"])
 
     def step(self) -> EpochStats:
         """One epoch: sample a batch, score it, reinforce its best 5%."""
@@ -126,13 +179,13 @@ class Search:
             self.scored += made
         complexity = self.library.complexity[np.maximum(episode.tokens, 0)]
         complexity = (complexity * (episode.tokens >= 0)).sum(axis=1)
-        self._reinforce(episode, squash(errors) - self.config.parsimony * complexity)
+        top_reward = self._reinforce(episode, squash(errors) - self.config.parsimony * complexity)
         self._track_exact()
         best = self.hall.most_accurate()
         stats = EpochStats(self.epoch, self.sampled, len(self.cache), self._elapsed(),
                            best.nrmse if best else np.inf,
                            str(to_sympy(best.tokens, self.library)) if best else "",
-                           len(episode.lengths) / self.config.batch_size)
+                           len(episode.lengths) / self.config.batch_size, top_reward)
         self.history.append(stats)
         return stats
 
@@ -195,7 +248,7 @@ class Search:
             self.hall.offer(self._score_new([shorter])[0])
 
     def _fit(self, tokens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Constants (B, K) and full-data NRMSE (B,) for distinct formulas (B, L)."""
+        """Constants (B, K) and NRMSE (B,) on the scoring rows for distinct formulas (B, L)."""
         lib = self.library
         constants = np.ones((len(tokens), lib.n_free))
         uses = np.isin(tokens, lib.free).any(axis=1)
@@ -204,8 +257,9 @@ class Search:
             constants[uses], _ = fit_constants(tokens[uses], lib, self.X[sub], self.y[sub],
                                                self.weights[sub], self.starts, self.user_scale,
                                                self.config.fit, self.rng)
-        values, _ = evaluate(tokens, lib, self.X, constants)
-        return constants, nrmse(values, self.y, self.weights)
+        rows = self.score_rows
+        values, _ = evaluate(tokens, lib, self.X[rows], constants)
+        return constants, nrmse(values, self.y[rows], self.weights[rows])
 
     def polish(self, entries: list[Entry]) -> list[Entry]:
         """Refit the constants of `entries` on all data (the search fitted on a subsample).
@@ -231,11 +285,12 @@ class Search:
                 if err <= e.nrmse * (1 + 1e-6) + 1e-12 else e
                 for e, ci, err in zip(entries, c, errors)]
 
-    def _reinforce(self, episode: Episode, rewards: np.ndarray) -> None:
-        """Risk-seeking policy gradient on the top `risk_eps` of the batch (never punishes)."""
+    def _reinforce(self, episode: Episode, rewards: np.ndarray) -> float:
+        """Risk-seeking policy gradient on the top `risk_eps` of the batch (never punishes);
+        returns their mean reward (NaN for a batch without a complete formula)."""
         cfg = self.config
         if len(rewards) == 0:
-            return
+            return float("nan")
         threshold = np.quantile(rewards, 1 - cfg.risk_eps)
         top = np.flatnonzero(rewards >= threshold)
         logp, entropy = log_probabilities(self.policy, episode.subset(top))   # (n, L)
@@ -246,7 +301,33 @@ class Search:
         self.optimizer.zero_grad()
         loss.backward()
         self.optimizer.step()
+        return float(rewards[top].mean())
 
 
 def _key(formula: tuple[int, ...]) -> bytes:
     return np.array(formula, dtype=np.int64).tobytes()
+
+
+def _cache_state(cache: dict[bytes, tuple[np.ndarray, float]], n_free: int
+                 ) -> dict[str, torch.Tensor]:
+    """The formula cache as tensors: keys' tokens end to end with their lengths, constants
+    (N, K) and errors (N,); far smaller and faster to save than N small objects."""
+    return {
+        "tokens": torch.from_numpy(np.frombuffer(b"".join(cache), dtype=np.int64).copy()),
+        "lengths": torch.tensor([len(key) // 8 for key in cache], dtype=torch.int64),
+        "constants": torch.from_numpy(
+            np.array([c for c, _ in cache.values()], dtype=float).reshape(len(cache), n_free)),
+        "errors": torch.from_numpy(np.array([e for _, e in cache.values()], dtype=float)),
+    }
+
+
+def _cache_from_state(state: dict[str, torch.Tensor]) -> dict[bytes, tuple[np.ndarray, float]]:
+    tokens, lengths = state["tokens"].numpy(), state["lengths"].numpy()
+    ends = np.cumsum(lengths)
+    return {tokens[end - n:end].tobytes(): (c, e) for n, end, c, e
+            in zip(lengths, ends, state["constants"].numpy(), state["errors"].numpy())}
+
+
+def _plain(value: Any) -> Any:
+    """NumPy scalars as Python numbers, which torch.load(weights_only=True) accepts."""
+    return value.item() if isinstance(value, np.generic) else value

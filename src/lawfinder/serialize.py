@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import uuid
 from collections.abc import Mapping
 from fractions import Fraction
 from pathlib import Path
@@ -24,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from lawfinder.atomic import write_atomically
 from lawfinder.errors import LawfinderError, ModelFileError
 from lawfinder.formula import Formula
 from lawfinder.library import Kind, Library, build_library
@@ -54,16 +54,9 @@ class _Malformed(Exception):
 def save_model(model: LawRegressor, path: str | os.PathLike[str]) -> None:
     """Write the fitted `model` to `path` as JSON, atomically (temporary file + rename)."""
     text = json.dumps(_document(model), indent=2) + "\n"
-    path = Path(path)
-    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:
-        with open(temporary, "x", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
+        write_atomically(path, lambda handle: handle.write(text.encode("utf-8")))
     except OSError as exc:
-        temporary.unlink(missing_ok=True)
         raise ModelFileError(f"cannot write the model file {str(path)!r}: {exc.strerror or exc}; "
                              "check that its folder exists and is writable") from exc
 

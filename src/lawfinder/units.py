@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -12,6 +13,7 @@ from lawfinder.errors import UnitsError
 BASE_SYMBOLS = ("m", "kg", "s", "A", "K", "mol", "cd")
 _PINT_DIMENSIONS = ("[length]", "[mass]", "[time]", "[current]", "[temperature]",
                     "[substance]", "[luminosity]")
+_PINT_BASE_UNITS = ("meter", "kilogram", "second", "ampere", "kelvin", "mole", "candela")
 
 
 @dataclass(frozen=True)
@@ -88,33 +90,64 @@ def parse_units(text: str | None, *, what: str = "units") -> tuple[Dimension, fl
         return DIMENSIONLESS, 1.0
     if not isinstance(text, str):
         raise UnitsError(f"{what}: units must be a string such as 'm/s', got {text!r}")
-    registry = _registry()
     try:
-        quantity = registry.parse_expression(text.replace("^", "**"))
+        parsed = _registry().parse_expression(text.replace("^", "**"))
+        magnitude = float(getattr(parsed, "magnitude", parsed))  # "1e3*m" has magnitude 1000
     except Exception as exc:  # pint raises several unrelated types for bad strings
-        raise UnitsError(f"{what}: cannot understand the unit string {text!r} "
-                         f"({type(exc).__name__}: {exc}); "
+        reason = f"{type(exc).__name__}: {exc}" if str(exc) else "an incomplete expression"
+        raise UnitsError(f"{what}: cannot understand the unit string {text!r} ({reason}); "
                          "write SI units such as 'kg*m/s^2', 'N', '1/s', or '1' for none") from exc
-    units = getattr(quantity, "units", None)
-    if units is not None and registry.Quantity(0.0, units).to_base_units().magnitude != 0:
-        raise UnitsError(f"{what}: {text!r} is an offset unit (its zero is not a physical zero); "
-                         "convert the column to an absolute unit such as K")
-    dimension, factor = from_pint(quantity, what=what)
-    return dimension, factor * float(getattr(quantity, "magnitude", 1.0))
+    # A bare number such as "2" parses to an int, not a Quantity: a dimensionless scale.
+    dimension, factor = from_pint(parsed, what=what) if hasattr(parsed, "units") else (
+        DIMENSIONLESS, 1.0)
+    scale = factor * magnitude
+    if not (math.isfinite(scale) and scale > 0):
+        raise UnitsError(f"{what}: the unit string {text!r} is {scale:g} times SI units; a unit "
+                         "must be a positive, finite multiple of SI units, such as 'km' or "
+                         "'1e-3*s'")
+    return dimension, scale
 
 
 def from_pint(units: Any, *, what: str = "units") -> tuple[Dimension, float]:
-    """Dimension and SI factor of a pint Unit, or of the units of a pint Quantity."""
-    registry = _registry()
+    """Dimension and SI factor of a pint Unit, or of the units of a pint Quantity.
+
+    The units may come from any pint registry (a user's own, with units of its own):
+    they are converted within that registry.
+    """
     units = getattr(units, "units", units)
+    registry = getattr(units, "_REGISTRY", None) or _registry()
     try:
-        base = registry.Quantity(1.0, units).to_base_units()
+        one = registry.Quantity(1.0, units)
+        unknown = set(one.dimensionality) - set(_PINT_DIMENSIONS)
+        if unknown:
+            raise UnitsError(f"{what}: units {str(units)!r} use dimensions {sorted(unknown)} "
+                             "outside the 7 SI base dimensions")
+        powers = [one.dimensionality.get(d, 0) for d in _PINT_DIMENSIONS]
+        exponents = tuple(_exponent(power, units, what) for power in powers)
+        si = _pint_si_expression(powers)
+        factor = float(one.to(si).magnitude)
+        offset = float(registry.Quantity(0.0, units).to(si).magnitude)
+    except UnitsError:
+        raise
     except Exception as exc:  # pint's errors for foreign objects vary
         raise UnitsError(f"{what}: cannot convert {units!r} to SI base units ({exc})") from exc
-    dims = base.dimensionality
-    unknown = set(dims) - set(_PINT_DIMENSIONS)
-    if unknown:
-        raise UnitsError(f"{what}: units {units!r} use dimensions {sorted(unknown)} "
-                         "outside the 7 SI base dimensions")
-    exponents = tuple(Fraction(dims.get(d, 0)).limit_denominator(64) for d in _PINT_DIMENSIONS)
-    return Dimension(exponents), float(base.magnitude)
+    if offset != 0:
+        raise UnitsError(f"{what}: {str(units)!r} is an offset or logarithmic unit (its zero is "
+                         "not a physical zero); convert the column to an absolute, linear unit "
+                         "such as K")
+    return Dimension(exponents), factor
+
+
+def _exponent(value: Any, units: Any, what: str) -> Fraction:
+    """A pint dimension exponent as an exact fraction (0.5 -> 1/2); finite or a UnitsError."""
+    try:
+        return Fraction(value).limit_denominator(64)
+    except (ValueError, OverflowError, TypeError) as exc:
+        raise UnitsError(f"{what}: units {str(units)!r} have the exponent {value!r}; exponents "
+                         "must be finite numbers, such as 2 or 0.5") from exc
+
+
+def _pint_si_expression(powers: list[Any]) -> str:
+    """The SI base units with pint's exact powers, in pint's names: "meter**1.0*second**-2.0"."""
+    parts = [f"{name}**{float(p)!r}" for name, p in zip(_PINT_BASE_UNITS, powers) if p]
+    return "*".join(parts) or "dimensionless"
