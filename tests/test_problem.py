@@ -402,3 +402,38 @@ def test_parse_assignments_errors(text, culprit):
 def test_parse_assignments_rejects_repeats():
     with pytest.raises(LawfinderError, match="--units: 'r' is given twice"):
         parse_assignments("r=m, r=km", what="--units")
+
+
+# --- inputs that used to escape as NumPy/pandas errors --------------------------------------
+
+def test_integers_too_large_for_a_float():
+    with pytest.raises(DataError, match=r"column 'x0' holds a number too large .* row 1 "
+                                        r"\(an integer of 401 digits\)"):
+        make_problem([1, 10**400, 2, 3], [1.0, 2.0, 3.0, 4.0])
+
+
+def test_structured_and_masked_arrays(X, y):
+    record = np.rec.fromarrays([X[:, 0], X[:, 1]], names="a,b")
+    with pytest.raises(DataError, match=r"structured \(record\) array with fields \['a', 'b'\]"
+                                        r".*pandas.DataFrame"):
+        make_problem(record, y)
+    masked = np.ma.masked_array(X, mask=[[0, 0], [0, 1], [0, 0], [0, 0]])
+    with pytest.raises(DataError, match=r"column 'x1' has missing .*first at row 1"):
+        make_problem(masked, y)
+    np.testing.assert_array_equal(make_problem(np.ma.masked_array(X), y).X, X)
+
+
+def test_names_and_units_that_are_not_lists(X, y):
+    with pytest.raises(DataError, match="names must be a list .* got int 5"):
+        make_problem(X, y, names=5)
+    with pytest.raises(UnitsError, match="units must be a list .* got int 5"):
+        make_problem(X, y, units=5, target_units="m")
+
+
+def test_read_csv_hints_at_other_delimiters_and_refuses_a_lone_target(tmp_path):
+    with pytest.raises(DataError, match="no column named 'F'.*semicolon-separated"):
+        read_csv(write(tmp_path, "a;F\n1;2\n"), "F")
+    with pytest.raises(DataError, match="more values than the header.*semicolon-separated"):
+        read_csv(write(tmp_path, "a;F\n1,5;2\n"), "F")
+    with pytest.raises(DataError, match="only the target column 'F'.*tab-separated"):
+        read_csv(write(tmp_path, "\tF\n1\n2\n"), "F")

@@ -1,10 +1,11 @@
+import re
 from fractions import Fraction
 
 import pint
 import pytest
 
 from lawfinder.errors import UnitsError
-from lawfinder.units import DIMENSIONLESS, Dimension, parse_units
+from lawfinder.units import DIMENSIONLESS, Dimension, from_pint, parse_units
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -55,3 +56,23 @@ def test_bad_units_name_the_culprit(text):
 def test_third_powers_are_refused_where_half_integers_are_needed():
     with pytest.raises(UnitsError, match="1/2"):
         (Dimension.of(m=1) ** Fraction(1, 3)).doubled()
+
+
+@pytest.mark.parametrize("text, words", [
+    ("0*m", "0 times SI units"), ("-1*m", "-1 times"), ("m[0]", "0 times"),
+    ("nan", "nan times"), ("inf*m", "inf times"), ("1e400*m", "inf times"),
+    ("10**400", "cannot understand"), ("m**nan", "exponent nan"), ("m**inf", "exponent inf"),
+    ("kg*", "an incomplete expression"), ("dB", "logarithmic"),
+])
+def test_unit_strings_must_be_positive_finite_multiples_of_si(text, words):
+    with pytest.raises(UnitsError, match=rf"^column 'x': .*{re.escape(words)}"):
+        parse_units(text, what="column 'x'")
+
+
+def test_pint_units_of_any_registry_and_system():
+    custom = pint.UnitRegistry()
+    custom.define("smoot = 1.7018 m")
+    assert from_pint(custom.smoot) == (Dimension.of(m=1), pytest.approx(1.7018))
+    cgs = pint.UnitRegistry(system="cgs")  # its base units are cm and g, not SI's
+    assert from_pint(cgs.dyne) == (Dimension.of(kg=1, m=1, s=-2), pytest.approx(1e-5))
+    assert parse_units("m**0.3333")[0] == Dimension.of(m=Fraction(1, 3))

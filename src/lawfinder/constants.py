@@ -84,7 +84,8 @@ def levenberg_marquardt(tokens: np.ndarray, library: Library, X: np.ndarray, y: 
         t_value, _ = evaluate(tokens[idx], library, X, trial)
         t_loss = _loss(t_value, y, sqrt_w)
         better = t_loss < loss[idx]
-        gain = np.where(better, (loss[idx] - t_loss) / np.maximum(loss[idx], 1e-300), 0.0)
+        with np.errstate(all="ignore"):  # rejected steps may overflow; they are discarded
+            gain = np.where(better, (loss[idx] - t_loss) / np.maximum(loss[idx], 1e-300), 0.0)
         ok = idx[better]
         # Jacobians only for accepted steps: rejected ones keep the old point's.
         value[ok], jac[ok] = evaluate(tokens[ok], library, X, trial[better], jacobian=True)

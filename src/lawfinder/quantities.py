@@ -8,6 +8,7 @@ come from, so astropy stays optional and costs nothing when it is not used.
 from __future__ import annotations
 
 import math
+import warnings
 from fractions import Fraction
 from typing import Any
 
@@ -82,7 +83,9 @@ def _means(text: str, unit: tuple[Dimension, float]) -> bool:
 def _astropy_string(unit: Any, form: str) -> str | None:
     """The unit written in one of astropy's formats, or None where that format cannot."""
     try:
-        return unit.to_string(form)
+        with warnings.catch_warnings():  # OGIP warns of scales that are not powers of 10
+            warnings.simplefilter("ignore")
+            return unit.to_string(form)
     except Exception:  # astropy refuses units a format lacks, with errors of its own
         return None
 
@@ -100,20 +103,28 @@ def _split_table(table: Any) -> tuple[pd.DataFrame, list[str | None]]:
         raise DataError(f"column {split!r} of the astropy table is not one number per row; "
                         "replace it with plain Quantity columns (e.g. c.ra and c.dec of a "
                         "SkyCoord)")
-    return frame, [None if unit is None else unit_text(unit, what=f"column {name!r}")
-                   for name, unit in zip(table.colnames, units)]
+    return frame, _texts(units, table.colnames)
 
 
-def _split_column(column: Any) -> tuple[pd.Series, list[str | None]]:
-    """One astropy table column as a named Series (masked cells become NaN) and its unit."""
+def _split_column(column: Any) -> tuple[pd.Series | pd.DataFrame, list[str | None] | None]:
+    """One astropy table column as a Series, or a one-column DataFrame when it has a name
+    (masked cells become NaN), and its unit."""
     name = column.name
     try:
         series = pd.Series(column, name=name)
     except (ValueError, TypeError) as exc:
         raise DataError(f"cannot read the astropy column {name!r} as one number per row "
                         f"({exc}); give a 1-D column of numbers") from exc
-    unit = getattr(column, "unit", None)
-    return series, [None if unit is None else unit_text(unit, what=f"column {name!r}")]
+    return (series if name is None else series.to_frame(),
+            _texts([getattr(column, "unit", None)], [name]))
+
+
+def _texts(units: list[Any], names: list[Any]) -> list[str | None] | None:
+    """Unit strings of table columns (None for a column without a unit); None if none has."""
+    if all(unit is None for unit in units):
+        return None
+    return [None if unit is None else unit_text(unit, what=f"column {name!r}")
+            for name, unit in zip(names, units)]
 
 
 def _split_columns(columns: list[Any] | tuple[Any, ...]) -> tuple[np.ndarray, list[str]]:

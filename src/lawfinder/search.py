@@ -28,7 +28,7 @@ class SearchConfig:
     batch_size: int = 500          # formulas sampled per epoch
     risk_eps: float = 0.05         # only the best 5% of each batch are reinforced
     learning_rate: float = 2.5e-3
-    entropy_weight: float = 0.02   # more than PhySO's 0.005: our batches are 20x smaller
+    entropy_weight: float = 0.005
     entropy_gamma: float = 0.7     # entropy bonus decays along the sequence
     hidden: int = 128
     fit_points: int = 128          # constants are fitted on a subsample ...
