@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pint
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -146,6 +146,10 @@ def test_extreme_magnitudes_survive_the_door(data):
 
 @settings(max_examples=8, deadline=None)
 @given(x_exp=st.integers(-30, 30), y_exp=st.integers(-30, 30), with_units=st.booleans())
+@example(x_exp=-30, y_exp=-30, with_units=False)  # corners: constant fits on tiny data
+@example(x_exp=-30, y_exp=0, with_units=False)    # used to stall in Levenberg-Marquardt
+@example(x_exp=-30, y_exp=30, with_units=True)
+@example(x_exp=30, y_exp=-30, with_units=True)
 def test_extreme_magnitudes_fit_and_predict_to_scale(x_exp, y_exp, with_units):
     """y = c*x is found whatever the scale, and predicts new points at that scale."""
     x = np.linspace(1, 5, 30)[:, None] * 10.0**x_exp
@@ -185,8 +189,9 @@ def test_any_argument_replaced_by_junk(argument, junk):
 
 
 @settings(max_examples=30, deadline=None)
-@given(setting=st.sampled_from(["free_constants", "operators", "fixed_constants",
-                                "max_length", "max_evals"]), junk=JUNK)
+@given(setting=st.sampled_from(["free_constants", "operators", "fixed_constants", "max_length",
+                                "max_time", "max_evals", "target_nrmse", "patience",
+                                "batch_size", "random_state"]), junk=JUNK)
 def test_estimator_settings_replaced_by_junk(setting, junk):
     X, y = np.linspace(1, 2, 20)[:, None], 3.0 * np.linspace(1, 2, 20)
     model = LawRegressor(**{**TINY, "max_evals": 50, setting: junk})
@@ -369,8 +374,8 @@ def test_quantities_convert_as_their_library_does(library, terms):
                            "candela"]) if exponents[sym]) or "dimensionless"
         expected = (values * unit).to(si).magnitude
     else:
-        si = AU.Unit(" ".join(f"{sym}({exponents[sym]})" for sym in BASE_SYMBOLS
-                              if exponents[sym]) or "")
+        si = math.prod((AU.Unit(sym) ** exponents[sym] for sym in BASE_SYMBOLS),
+                       start=AU.one)
         with AU.set_enabled_equivalencies(AU.dimensionless_angles()):
             expected = (values * unit).to_value(si)
     np.testing.assert_allclose(p.X, expected, rtol=1e-9)
@@ -414,7 +419,7 @@ def fitted():
                      target_units="m/s^3", target_name="j")
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=100, deadline=None)
 @given(st.data())
 def test_predict_on_random_shapes(fitted, data):
     shape = data.draw(hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=4))
@@ -481,8 +486,9 @@ def test_read_csv_on_random_files(case):
     result = outcome(read_csv, write_csv(text), "F")
     if isinstance(result, LawfinderError):
         assert isinstance(result, DataError)
+        # (pandas skips a header line of whitespace only, such as a lone tab)
         if ("no column named 'F'" in str(result) or "only the target" in str(result)) and (
-                delimiter != "," and len(header) > 1):
+                delimiter != "," and len(header) > 1 and "".join(header)):
             name = "semicolon" if delimiter == ";" else "tab"
             assert f"{name}-separated" in str(result)
         return
@@ -569,7 +575,8 @@ def test_cli_fit_with_bad_options(options, words):
 # --- parse_assignments -------------------------------------------------------------------------
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from("ab1=,; \t*/^()_\n-é"), max_size=20) | st.text(max_size=20))
+@given(st.text(alphabet=st.sampled_from("ab1=,; \t*/^()_\n-é"), max_size=20)
+       | st.text(max_size=20))
 def test_parse_assignments_on_random_text(text):
     result = outcome(parse_assignments, text, what="--units")
     if isinstance(result, LawfinderError):

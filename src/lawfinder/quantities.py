@@ -143,7 +143,7 @@ def _split_columns(columns: list[Any] | tuple[Any, ...]) -> tuple[np.ndarray, li
         raise DataError(f"the Quantities given as columns of X have different lengths "
                         f"{sorted(lengths)}; give one value per row in each")
     return (np.ma.column_stack([_magnitude(c) for c in columns]),
-            [unit_text(_unit(c), what=f"column {i}") for i, c in enumerate(columns)])
+            [unit_text(_unit(c), what=f"item {i} of X") for i, c in enumerate(columns)])
 
 
 def _astropy_si(unit: Any, what: str) -> tuple[Dimension, float]:
