@@ -16,6 +16,7 @@ import numpy as np
 from lawfinder.library import Library, Rule
 
 INFEASIBLE = 10**6
+_MAX_BOX = 200_000  # grid points of the units table: about a second to build
 
 
 class BuildCost:
@@ -26,9 +27,13 @@ class BuildCost:
         used = np.vstack([terminal_dims, np.asarray(target2)[None]])
         # Base dims in play; keep one even when all is dimensionless so the box is never empty.
         self.axes = np.flatnonzero(np.any(used != 0, axis=0)) if used.any() else np.array([0])
-        # Per base dimension: the largest exponent in play plus two units of margin. Wider
-        # boxes cost time as (side ** active dims); subtrees beyond them are not written.
-        self.bound = np.abs(used[:, self.axes]).max(axis=0) + 4                      # (a,)
+        # Per base dimension: the largest exponent in play plus up to two units of margin,
+        # less when many dimensions are active: the box's size grows as side ** dims, and
+        # subtrees with units beyond it are not written.
+        largest = np.abs(used[:, self.axes]).max(axis=0)                               # (a,)
+        margin = next(m for m in (4, 3, 2, 1, 0)
+                      if np.prod(2 * (largest + m) + 1) <= _MAX_BOX or m == 0)
+        self.bound = largest + margin
         self.shape = tuple(int(b) for b in 2 * self.bound + 1)
         coords = np.indices(self.shape).reshape(len(self.axes), -1).T - self.bound  # (P, a)
         cost = np.full(len(coords), INFEASIBLE, dtype=np.int64)
