@@ -13,7 +13,7 @@ import numpy as np
 
 from lawfinder.buildable import INFEASIBLE
 from lawfinder.library import Rule
-from lawfinder.state import NONE, FormulaState
+from lawfinder.state import NONE, FormulaState, second_child_cost
 
 
 @dataclass(frozen=True)
@@ -58,14 +58,6 @@ def min_size(state: FormulaState) -> np.ndarray:
             inner = 1 + second_child_cost(state, t, req)
         size[:, t] = np.where(free, 1 + lib.arity[t], 1 + np.minimum(inner, INFEASIBLE))
     return size
-
-
-def second_child_cost(state: FormulaState, op: int, req: np.ndarray) -> np.ndarray:
-    """(B,) cheapest second child of mul/div `op` with known units `req`, after a terminal."""
-    lib = state.library
-    sign = 1 if lib.rule[op] is Rule.PRODUCT else -1
-    terms = np.unique(lib.dims2[lib.is_terminal], axis=0)
-    return np.min([state.cost(sign * (req - u)) for u in terms], axis=0)
 
 
 def _dependent_ok(state: FormulaState, req: np.ndarray, terms: np.ndarray) -> np.ndarray:

@@ -134,8 +134,6 @@ class FormulaState:
         cheapest second child after a terminal first child (the plan the masks counted on).
         Otherwise one token.
         """
-        from lawfinder.priors import second_child_cost
-
         lib = self.library
         pending = np.where(lib.arity[t] == 2, 1, 0)
         for op in np.unique(t[lib.arity[t] == 2]):
@@ -178,3 +176,11 @@ class FormulaState:
         units = np.select([rule == _PRODUCT, rule == _QUOTIENT, rule == _POWER, rule == _DIMLESS],
                           [a + last, a - last, powered // den, 0], last)
         return units, exact
+
+
+def second_child_cost(state: FormulaState, op: int, req: np.ndarray) -> np.ndarray:
+    """(B,) cheapest second child of mul/div `op` with known units `req`, after a terminal."""
+    lib = state.library
+    sign = 1 if lib.rule[op] is Rule.PRODUCT else -1
+    terms = np.unique(lib.dims2[lib.is_terminal], axis=0)
+    return np.min([state.cost(sign * (req - u)) for u in terms], axis=0)
