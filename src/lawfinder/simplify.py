@@ -33,13 +33,20 @@ def simpler_tokens(tokens: tuple[int, ...], library: Library,
     expr = to_sympy(tokens, library)
     assumed = {s: sympy.Symbol(s.name, positive=True) for s in expr.free_symbols
                if s.name in positive}
-    simplified = _drop_factor(sympy.simplify(expr.subs(assumed)), library)
+    simplified = _drop_factor(_rewrite(expr.subs(assumed)), library)
     plain = simplified.subs({v: sympy.Symbol(v.name) for v in simplified.free_symbols})
     try:
         shorter = tuple(to_tokens(plain, library))
     except Untranslatable:
         return None
     return shorter if len(shorter) < len(tokens) else None
+
+
+def _rewrite(expr: sympy.Expr) -> sympy.Expr:
+    """Rational simplification and power collection: what turns roundabout laws into short
+    ones. Unlike sympy.simplify it does not search trigonometric identities, whose time
+    has no bound, and it runs inside the search loop."""
+    return sympy.factor_terms(sympy.powsimp(sympy.cancel(sympy.together(expr))))
 
 
 def _drop_factor(expr: sympy.Expr, library: Library) -> sympy.Expr:
