@@ -81,7 +81,7 @@ def mutants(formulas: list[tuple[int, ...]], per_formula: int, sampler: Sampler,
     episode = sampler.sample(UniformPolicy(len(library)), len(parents), generator,
                              np.array(targets), np.array(budgets))
     out = []
-    for row, tokens, n in zip(episode.rows, episode.tokens, episode.lengths):
+    for row, subtree in zip(episode.rows, episode.formulas()):
         f, start, end = parents[row], starts[row], ends[row]
-        out.append((*f[:start], *(int(t) for t in tokens[:n]), *f[end:]))
+        out.append((*f[:start], *subtree, *f[end:]))
     return out

@@ -34,6 +34,10 @@ class Episode:
     def subset(self, rows: np.ndarray) -> Episode:
         return Episode(*(getattr(self, f)[rows] for f in self.__dataclass_fields__))
 
+    def formulas(self) -> list[tuple[int, ...]]:
+        """Each formula's tokens, without the padding."""
+        return [tuple(int(t) for t in tokens[:n]) for tokens, n in zip(self.tokens, self.lengths)]
+
 
 class Sampler:
     """Writes formulas with a policy, enforcing the priors at every step."""

@@ -200,8 +200,7 @@ class Search:
 
     def score(self, episode: Episode) -> np.ndarray:
         """NRMSE (B,) of each sampled formula, fitting constants of formulas not seen before."""
-        formulas = [tuple(int(t) for t in tokens[:n])
-                    for tokens, n in zip(episode.tokens, episode.lengths)]
+        formulas = episode.formulas()
         self._consider(formulas)
         return np.array([self.cache[_key(f)][1] for f in formulas])
 
@@ -217,9 +216,8 @@ class Search:
     def _explore_locally(self, episode: Episode, errors: np.ndarray) -> int:
         """Mutate the batch's and the hall of fame's best formulas; returns how many were made."""
         cfg = self.config
-        order = np.argsort(errors)[:cfg.elite]
-        elite = [tuple(int(t) for t in episode.tokens[i, :episode.lengths[i]]) for i in order
-                 if np.isfinite(errors[i])]
+        formulas = episode.formulas()
+        elite = [formulas[i] for i in np.argsort(errors)[:cfg.elite] if np.isfinite(errors[i])]
         elite += [e.tokens for e in sorted(self.hall.best.values(), key=lambda e: e.nrmse)[:3]]
         made = mutants(list(dict.fromkeys(elite)), cfg.mutations_per_formula,
                        self.mutation_sampler, self.rng, self.generator)
@@ -228,11 +226,7 @@ class Search:
 
     def _score_new(self, formulas: list[tuple[int, ...]]) -> list[Entry]:
         """Fit and score formulas not seen before; cache and return them as entries."""
-        width = max(len(f) for f in formulas)
-        tokens = np.full((len(formulas), width), -1, dtype=np.int64)
-        for i, f in enumerate(formulas):
-            tokens[i, :len(f)] = f
-        constants, errors = self._fit(tokens)
+        constants, errors = self._fit(_padded(formulas))
         errors[[repeats_a_child(np.array(f), self.library) for f in formulas]] = np.inf
         entries = []
         for f, c, e in zip(formulas, constants, errors):
@@ -269,10 +263,7 @@ class Search:
         """
         if not entries or not self.library.n_free:
             return entries
-        width = max(len(e.tokens) for e in entries)
-        tokens = np.full((len(entries), width), -1, dtype=np.int64)
-        for i, e in enumerate(entries):
-            tokens[i, :len(e.tokens)] = e.tokens
+        tokens = _padded([e.tokens for e in entries])
         c0 = np.array([e.constants for e in entries])                   # (B, K)
         dimensionless = np.array([d.is_dimensionless for d in self.library.free_dims])
         wrapped = np.where(dimensionless, (c0 + np.pi) % (2 * np.pi) - np.pi, c0)
@@ -302,6 +293,14 @@ class Search:
         loss.backward()
         self.optimizer.step()
         return float(rewards[top].mean())
+
+
+def _padded(formulas: list[tuple[int, ...]]) -> np.ndarray:
+    """Formulas as one (B, L) token array, -1 after each one's end."""
+    tokens = np.full((len(formulas), max(len(f) for f in formulas)), -1, dtype=np.int64)
+    for i, f in enumerate(formulas):
+        tokens[i, :len(f)] = f
+    return tokens
 
 
 def _key(formula: tuple[int, ...]) -> bytes:
