@@ -40,6 +40,11 @@ PAIRS = [
     # sqrt(1/(a - b)) is 1/sqrt(a - b) wherever the formula is real: SymPy needs forcing.
     ("sqrt(1/(1/(c**4*m**2) - v**2/(c**6*m**2)))", "m*c**2/sqrt(1 - v**2/c**2)",
      ["c", "m", "v"], SOLVED, SOLVED),
+    # ... and the factors of a radicand must match whatever sign the formula gave them.
+    ("c*m*v*sqrt(-1/(-c**2 + v**2))", "m*v/sqrt(1 - v**2/c**2)", ["c", "m", "v"],
+     SOLVED, SOLVED),
+    # A constant below 1e-4 is fitting noise, dropped as SRBench drops it.
+    ("(6.28318530717959*a + 1.7e-16*n)/(d*n)", "2*pi*a/(d*n)", [], SOLVED, NOT_SOLVED),
 ]
 
 
@@ -112,7 +117,9 @@ def test_round_floats():
     expected = (sympy.Float("6.12") * x + sympy.Float("0.101") / x
                 + sympy.Rational(1, 3) * x**2 + 12345)
     assert round_floats(expr) == expected
-    assert round_floats(sympy.Float(6.1234e-11) * x, digits=2) == sympy.Float("6.1e-11") * x
+    tiny = sympy.Float(6.1234e-11) * x
+    assert round_floats(tiny, digits=2, zero_below=0) == sympy.Float("6.1e-11") * x
+    assert round_floats(tiny + sympy.Symbol("y")) == sympy.Symbol("y")
 
 
 def test_r2_score():

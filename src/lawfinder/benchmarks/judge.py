@@ -28,14 +28,18 @@ _SYMPY_ERRORS = (ArithmeticError, AttributeError, NotImplementedError, Recursion
 _NOT_FINITE = (sympy.nan, sympy.zoo, sympy.oo, -sympy.oo)
 
 def _forced_powers(expr: sympy.Expr) -> sympy.Expr:
-    """sqrt(1/x) -> 1/sqrt(x) and the like, when every symbol is positive.
+    """sqrt(1/x) -> 1/sqrt(x), sqrt(x)*sqrt(y) -> sqrt(x*y) and the like, when every symbol
+    is positive.
 
     With positive variables, a formula that is real and finite on its data has positive
     radicands there, where these identities hold; SymPy applies them only when forced.
+    Radicands are factored first, so that sqrt(1/(c**2 - v**2)) and sqrt(1 - v**2/c**2)
+    split into the same factors (c - v) and (c + v).
     """
     if not all(s.is_positive for s in expr.free_symbols):
         return expr
-    return sympy.simplify(sympy.powdenest(sympy.together(expr), force=True))
+    factored = sympy.factor(sympy.together(expr), deep=True)
+    return sympy.simplify(sympy.powsimp(sympy.powdenest(factored, force=True), force=True))
 
 
 # Cheapest first: most equivalences are proven by expand alone, simplify is the last resort.
@@ -81,13 +85,16 @@ def parse(text: str) -> sympy.Expr:
     return sympy.sympify(_IDENTIFIER.sub(alias, text), locals=symbols)
 
 
-def round_floats(expr: sympy.Expr, digits: int = 3) -> sympy.Expr:
-    """Round every floating-point number in expr to `digits` significant digits.
+def round_floats(expr: sympy.Expr, digits: int = 3, zero_below: float = 1e-4) -> sympy.Expr:
+    """Round every floating-point number in expr to `digits` significant digits; as SRBench
+    does, numbers smaller than `zero_below` in magnitude become 0 (fitting noise, such as
+    the 1e-16 of a constant the data did not need).
 
     Integers and rationals are untouched.
     """
     context = Context(prec=digits)
     return expr.xreplace({f: sympy.Float(str(context.create_decimal(str(f))))
+                          if abs(f) >= zero_below else sympy.Integer(0)
                           for f in expr.atoms(sympy.Float)})
 
 
