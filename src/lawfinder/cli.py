@@ -85,6 +85,8 @@ def _bench_parser(commands: argparse._SubParsersAction) -> None:
     report = reading.add_parser("report", help="tables and a figure from a results file")
     report.add_argument("report_file", metavar="RESULTS", help="SQLite file of a campaign")
     report.add_argument("--plot", help="write the figure to this PNG file")
+    report.add_argument("--paired", action="store_true",
+                        help="only the tasks every method ran (same problems, noise, seeds)")
 
 
 def _budget_options(parser: argparse.ArgumentParser, max_time: float) -> None:
@@ -179,7 +181,7 @@ def _bench(args: argparse.Namespace) -> int:
     if args.bench_command == "report":
         from lawfinder.benchmarks.report import report
 
-        report(args.report_file, plot_path=args.plot, console=console)
+        report(args.report_file, plot_path=args.plot, paired=args.paired, console=console)
         return 0
     from lawfinder.benchmarks.campaign import campaign_from_options
     from lawfinder.benchmarks.runner import run_campaign

@@ -12,7 +12,8 @@ def test_run_and_report_forms_both_parse():
     assert run.bench_command is None and run.suite == "feynman" and run.results == "r.sqlite"
     report = _parser().parse_args(["bench", "report", "r.sqlite", "--plot", "out.png"])
     assert report.bench_command == "report"
-    assert (report.report_file, report.plot) == ("r.sqlite", "out.png")
+    assert (report.report_file, report.plot, report.paired) == ("r.sqlite", "out.png", False)
+    assert _parser().parse_args(["bench", "report", "r.sqlite", "--paired"]).paired
 
 
 @pytest.mark.parametrize("args, words", [
@@ -46,3 +47,5 @@ def test_report_prints_the_table(tmp_path, capsys, task, finished):
     assert main(["bench", "report", str(path), "--plot", str(tmp_path / "f.png")]) == 0
     out = capsys.readouterr().out
     assert "feynman" in out and "lawfinder" in out and (tmp_path / "f.png").is_file()
+    assert main(["bench", "report", str(path), "--paired"]) == 0
+    assert "tasks every method ran" in capsys.readouterr().out

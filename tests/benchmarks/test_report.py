@@ -57,6 +57,15 @@ def test_summary_counts_rates_and_medians(results):
     assert set(summary["budget"]) == {"20 s, 10000 evals, 500 points"}
 
 
+def test_paired_keeps_the_tasks_every_method_ran(results):
+    with contextlib.closing(ResultStore(results, create=False)) as store:
+        summary = summarize(store.frame(), paired=True).set_index(["method", "noise"])
+    # physo ran I.12.1 and I.14.4 at noise 0 only: lawfinder's other runs drop out.
+    assert list(summary.index) == [("lawfinder", 0.0), ("physo", 0.0)]
+    assert summary.loc[("lawfinder", 0.0), "runs"] == 2
+    assert summary.loc[("lawfinder", 0.0), "recovery"] == 1.0
+
+
 def test_report_prints_a_table_and_writes_a_png(results, tmp_path):
     out = io.StringIO()
     report(results, plot_path=tmp_path / "figure.png", console=Console(file=out, width=200))

@@ -21,6 +21,7 @@ from lawfinder.errors import LawfinderError
 
 Z_95 = 1.959963984540054   # two-sided 95% quantile of the standard normal
 GROUP = ["suite", "budget", "method", "noise"]
+TASK = ["suite", "budget", "problem", "noise", "seed"]   # a task, whichever method ran it
 
 
 def wilson_interval(successes: int, n: int, z: float = Z_95) -> tuple[float, float]:
@@ -36,12 +37,23 @@ def wilson_interval(successes: int, n: int, z: float = Z_95) -> tuple[float, flo
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def summarize(rows: pd.DataFrame) -> pd.DataFrame:
-    """One line per suite, budget, method and noise level, from a results file's rows."""
+def summarize(rows: pd.DataFrame, *, paired: bool = False) -> pd.DataFrame:
+    """One line per suite, budget, method and noise level, from a results file's rows.
+
+    `paired` keeps only the tasks that every method of their suite and budget ran, so that
+    methods run on different subsets of problems are compared on the same ones.
+    """
     if rows.empty:
         raise LawfinderError("the results file has no runs yet; nothing to report")
     rows = rows.assign(budget=[_budget(r) for r in rows.itertuples()])
+    if paired:
+        rows = _paired(rows)
     return pd.DataFrame([_line(key, group) for key, group in rows.groupby(GROUP, sort=True)])
+
+
+def _paired(rows: pd.DataFrame) -> pd.DataFrame:
+    methods = rows.groupby(["suite", "budget"])["method"].transform("nunique")
+    return rows[rows.groupby(TASK)["method"].transform("nunique") == methods]
 
 
 def _budget(row: object) -> str:
@@ -64,11 +76,12 @@ def _line(key: tuple, group: pd.DataFrame) -> dict[str, object]:
             "not_judged": int((finished["verdict"] == "not judged").sum())}
 
 
-def tables(summary: pd.DataFrame) -> list[Table]:
+def tables(summary: pd.DataFrame, *, paired: bool = False) -> list[Table]:
     """One rich Table per suite and budget, a line per method and noise level."""
     out = []
     for (suite, budget), part in summary.groupby(["suite", "budget"], sort=True):
-        table = Table(title=f"{suite}: {budget}", box=box.SIMPLE_HEAD, padding=0,
+        title = f"{suite}: {budget}" + (", tasks every method ran" if paired else "")
+        table = Table(title=title, box=box.SIMPLE_HEAD, padding=0,
                       pad_edge=False, show_edge=False,
                       caption="rates in % [95% Wilson interval] of the runs that finished")
         for column in ("method", "noise", "runs", "recovered", "R2 >\n0.999", "median\nR2",
@@ -96,12 +109,15 @@ def _number(value: float, spec: str, unit: str = "") -> str:
 
 
 def report(results: str | PathLike[str], *, plot_path: str | PathLike[str] | None = None,
-           console: Console | None = None) -> pd.DataFrame:
-    """Print the tables of a results file, write the figure if asked; return the summary."""
+           paired: bool = False, console: Console | None = None) -> pd.DataFrame:
+    """Print the tables of a results file, write the figure if asked; return the summary.
+
+    `paired`: only the tasks every method ran (see `summarize`).
+    """
     console = console or Console()
     with contextlib.closing(ResultStore(results, create=False)) as store:
-        summary = summarize(store.frame())
-    for table in tables(summary):
+        summary = summarize(store.frame(), paired=paired)
+    for table in tables(summary, paired=paired):
         console.print(table)
     if plot_path is not None:
         plot(summary, plot_path)
@@ -149,6 +165,8 @@ def _panels(axes: np.ndarray, part: pd.DataFrame, title: str) -> None:
         ax.set_ylabel(ylabel)
     for ax in axes[:2]:
         ax.set_ylim(0, 1)
-    axes[2].set_yscale("log")
+    times = part["median_wall"].dropna()
+    if len(times) and times.max() > 10 * times.min() > 0:   # log only where times span decades
+        axes[2].set_yscale("log")
     axes[0].legend()
     axes[0].set_title(title, loc="left")
