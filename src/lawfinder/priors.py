@@ -63,7 +63,7 @@ def min_size(state: FormulaState) -> np.ndarray:
 def _dependent_ok(state: FormulaState, req: np.ndarray, terms: np.ndarray) -> np.ndarray:
     """(B, n_terms): in the free first slot of mul/div with known units, can the second close?"""
     lib = state.library
-    top, has = state._top()
+    top, has = state.top()
     rows = state.rows
     op = np.where(has, state.node_tok[rows, top], 0)
     rule = np.where(has, lib.rule_code[op], -1)

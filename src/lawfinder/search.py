@@ -206,12 +206,18 @@ class Search:
 
     def _consider(self, formulas: list[tuple[int, ...]]) -> None:
         """Score the formulas not seen before and offer them to the hall of fame; an exact
-        one that takes a place there also brings its simplified twin."""
+        one that takes a place there also brings its simplified twin.
+
+        All are offered before any is simplified: a Ctrl-C during SymPy's work then loses
+        no formula that was scored (and cached, so never scored again).
+        """
         fresh = list(dict.fromkeys(f for f in formulas if _key(f) not in self.cache))
-        if fresh:
-            for entry in self._score_new(fresh):
-                if self.hall.offer(entry) and entry.nrmse <= self.config.target_nrmse:
-                    self._offer_simpler(entry)
+        if not fresh:
+            return
+        placed = [e for e in self._score_new(fresh) if self.hall.offer(e)]
+        for entry in placed:
+            if entry.nrmse <= self.config.target_nrmse:
+                self._offer_simpler(entry)
 
     def _explore_locally(self, episode: Episode, errors: np.ndarray) -> int:
         """Mutate the batch's and the hall of fame's best formulas; returns how many were made."""

@@ -50,13 +50,13 @@ class FormulaState:
     def active(self) -> np.ndarray:
         return ~self.done & ~self.failed
 
-    def _top(self) -> tuple[np.ndarray, np.ndarray]:
+    def top(self) -> tuple[np.ndarray, np.ndarray]:
         """Index of the top node (clipped at 0) and whether a top node exists."""
         return np.maximum(self.sp - 1, 0), self.sp > 0
 
     def required(self) -> tuple[np.ndarray, np.ndarray]:
         """Units (B, 7) the next token must have, and whether any units will do (B,)."""
-        top, has = self._top()
+        top, has = self.top()
         op = np.where(has, self.node_tok[self.rows, top], 0)
         rule = np.where(has, self.library.rule_code[op], -1)
         nd = self.node_nd[self.rows, top]
@@ -85,7 +85,7 @@ class FormulaState:
 
     def parent_sibling(self) -> tuple[np.ndarray, np.ndarray]:
         """Token of the parent of the next slot, and of its left sibling (NONE if absent)."""
-        top, has = self._top()
+        top, has = self.top()
         parent = np.where(has, self.node_tok[self.rows, top], NONE)
         sibling = np.where(has & (self.node_nd[self.rows, top] == 1),
                            self.node_first[self.rows, top], NONE)
@@ -104,7 +104,7 @@ class FormulaState:
         self.tokens[rows, self.length[rows]] = t
         self.length[rows] += 1
         self.dangling[rows] += self.library.arity[t] - 1
-        top, has = self._top()
+        top, has = self.top()
         first = rows[has[rows] & (self.node_nd[rows, top[rows]] == 0)]
         self.node_first[first, top[first]] = chosen[first]
         is_op = self.library.arity[t] > 0
