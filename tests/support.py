@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
+
+from lawfinder.library import DEFAULT_OPERATORS, build_library
+from lawfinder.search import Search, SearchConfig
 from lawfinder.units import Dimension, parse_units
 
 ALL_OPERATORS = ["add", "sub", "mul", "div", "neg", "inv", "n2", "n3", "sqrt", "exp", "log",
@@ -10,3 +14,20 @@ ALL_OPERATORS = ["add", "sub", "mul", "div", "neg", "inv", "n2", "n3", "sqrt", "
 
 def dim(text: str) -> Dimension:
     return parse_units(text)[0]
+
+
+def newton_data(n: int = 300, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Newton's law with G = 6.123 on masses and distances uniform in [1, 5]."""
+    X = np.random.default_rng(seed).uniform(1, 5, (n, 3))
+    return X, 6.123 * X[:, 0] * X[:, 1] / X[:, 2] ** 2
+
+
+def newton_search(seed: int) -> Search:
+    """A small search on raw Newton data (y = 6.123 m1 m2 / r^2); formulas within 20% count
+    as exact, so that the bookkeeping of exact formulas is exercised too."""
+    kg, m, N = dim("kg"), dim("m"), dim("N")
+    library = build_library(DEFAULT_OPERATORS, [("m1", kg), ("m2", kg), ("r", m)],
+                            {"G": dim("m^3/(kg*s^2)")}, ["1"])
+    X, y = newton_data()
+    return Search(library, np.array(N.doubled()), X, y, np.ones(len(y)), np.ones((1, 1)),
+                  np.ones(1), SearchConfig(batch_size=50, target_nrmse=0.2), seed)

@@ -13,21 +13,14 @@ import pandas as pd
 import pytest
 import torch
 
+from support import newton_data, newton_search
+
 from lawfinder import CheckpointError, LawfinderError, LawRegressor
 from lawfinder.atomic import write_atomically
 from lawfinder.checkpoint import Checkpoint
 from lawfinder.cli import main
-from lawfinder.library import DEFAULT_OPERATORS, build_library
-from lawfinder.search import Search, SearchConfig
-from lawfinder.units import parse_units
 
 NEWTON = dict(names=["m1", "m2", "r"], units=["kg", "kg", "m"], target_units="N")
-
-
-def _newton(n=300, seed=0):
-    rng = np.random.default_rng(seed)
-    X = rng.uniform(1, 5, (n, 3))
-    return X, 6.123 * X[:, 0] * X[:, 1] / X[:, 2] ** 2
 
 
 def _model(**kw):
@@ -43,17 +36,6 @@ def one_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(threads)
-
-
-def _search(seed):
-    """A small search on raw Newton data; formulas within 20% count as exact, so that
-    the bookkeeping of exact formulas is exercised too."""
-    (kg, _), (m, _), (N, _) = parse_units("kg"), parse_units("m"), parse_units("N")
-    library = build_library(DEFAULT_OPERATORS, [("m1", kg), ("m2", kg), ("r", m)],
-                            {"G": parse_units("m^3/(kg*s^2)")[0]}, ["1"])
-    X, y = _newton()
-    return Search(library, np.array(N.doubled()), X, y, np.ones(len(y)), np.ones((1, 1)),
-                  np.ones(1), SearchConfig(batch_size=50, target_nrmse=0.2), seed)
 
 
 def _through_a_file(state):
@@ -82,13 +64,13 @@ def _same_fronts(a, b):
 
 @pytest.mark.usefixtures("one_thread")
 def test_a_loaded_search_is_the_saved_one_and_goes_on_identically():
-    original = _search(seed=0)
+    original = newton_search(seed=0)
     for _ in range(3):
         original.step()
     state = _through_a_file(original.state_dict())
     global_draw = torch.rand(3)
 
-    resumed = _search(seed=1)  # the state overrides all that the seed drew
+    resumed = newton_search(seed=1)  # the state overrides all that the seed drew
     resumed.load_state_dict(state)
     assert torch.equal(torch.rand(3), global_draw)
     assert _entries(resumed.hall) == _entries(original.hall)
@@ -113,7 +95,7 @@ def test_a_loaded_search_is_the_saved_one_and_goes_on_identically():
 
 @pytest.mark.usefixtures("one_thread")
 def test_state_dict_is_a_snapshot():
-    search = _search(seed=0)
+    search = newton_search(seed=0)
     search.step()
     state = search.state_dict()
     weights = {k: v.clone() for k, v in state["policy"].items()}
@@ -122,7 +104,7 @@ def test_state_dict_is_a_snapshot():
 
 
 def test_a_resumed_fit_ends_as_an_uninterrupted_one(tmp_path):
-    X, y = _newton()
+    X, y = newton_data()
     path = tmp_path / "run.ckpt"
     first = _model(max_evals=800).fit(X, y, **NEWTON, checkpoint=path)
     resumed = _model(max_evals=1400).fit(X, y, **NEWTON, checkpoint=path, resume=True)
@@ -135,7 +117,7 @@ def test_a_resumed_fit_ends_as_an_uninterrupted_one(tmp_path):
 
 
 def test_max_time_counts_the_time_before_the_resume(tmp_path):
-    X, y = _newton()
+    X, y = newton_data()
     path = tmp_path / "run.ckpt"
     first = _model(max_evals=300).fit(X, y, **NEWTON, checkpoint=path)
     spent = first.history_[-1].elapsed
@@ -224,7 +206,7 @@ def test_a_checkpoint_of_another_run_is_refused_and_the_mismatch_named(tmp_path)
 
 
 def test_resuming_other_data_or_settings_is_refused(tmp_path):
-    X, y = _newton()
+    X, y = newton_data()
     path = tmp_path / "run.ckpt"
     _model(max_evals=200).fit(X, y, **NEWTON, checkpoint=path)
     with pytest.raises(CheckpointError, match="data"):
@@ -245,7 +227,7 @@ def test_a_file_that_is_no_checkpoint_is_refused(tmp_path, content):
 
 
 def test_resume_without_a_file_starts_fresh_with_a_warning(tmp_path):
-    X, y = _newton()
+    X, y = newton_data()
     path = tmp_path / "run.ckpt"
     with pytest.warns(UserWarning, match="starting a new search"):
         model = _model(max_evals=200).fit(X, y, **NEWTON, checkpoint=path, resume=True)
@@ -253,7 +235,7 @@ def test_resume_without_a_file_starts_fresh_with_a_warning(tmp_path):
 
 
 def test_bad_checkpoint_arguments_are_refused_before_the_search(tmp_path):
-    X, y = _newton()
+    X, y = newton_data()
     with pytest.raises(LawfinderError, match="needs checkpoint=PATH"):
         _model(max_evals=200).fit(X, y, **NEWTON, resume=True)
     with pytest.raises(CheckpointError, match="does not exist"):
@@ -264,7 +246,7 @@ def test_bad_checkpoint_arguments_are_refused_before_the_search(tmp_path):
 
 
 def test_cli_checkpoint_and_resume(tmp_path):
-    X, y = _newton()
+    X, y = newton_data()
     csv, path = tmp_path / "newton.csv", tmp_path / "run.ckpt"
     pd.DataFrame({"m1": X[:, 0], "m2": X[:, 1], "r": X[:, 2], "F": y}).to_csv(csv, index=False)
     args = ["fit", str(csv), "--target", "F", "--units", "m1=kg, m2=kg, r=m, F=N",
@@ -307,7 +289,7 @@ def _wait_for_a_rewrite(path, process, timeout=30.0):
 
 
 def test_a_search_killed_with_sigkill_resumes_without_losing_anything(tmp_path):
-    X, y = _newton()
+    X, y = newton_data()
     data, path, script = tmp_path / "data.npz", tmp_path / "run.ckpt", tmp_path / "search.py"
     np.savez(data, X=X, y=y)
     script.write_text(_SCRIPT)

@@ -2,13 +2,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from support import newton_data
+
 from lawfinder import DataError, LawfinderError, LawRegressor, UnitsError
-
-
-def _newton(n=200, seed=0):
-    rng = np.random.default_rng(seed)
-    X = rng.uniform(1, 5, (n, 3))
-    return X, 6.123 * X[:, 0] * X[:, 1] / X[:, 2] ** 2
 
 
 NEWTON = dict(names=["m1", "m2", "r"], units=["kg", "kg", "m"], target_units="N")
@@ -21,7 +17,7 @@ def _quick(**kw):
 
 
 def test_fit_returns_self_and_a_consistent_front():
-    X, y = _newton()
+    X, y = newton_data(200)
     model = _quick()
     assert model.fit(X, y, **NEWTON) is model
     front = model.equations_
@@ -34,7 +30,7 @@ def test_fit_returns_self_and_a_consistent_front():
 
 def test_predict_agrees_with_the_formula_in_user_units():
     """Non-SI units: r in km, F in kN; predictions come back in kN."""
-    X, y = _newton()
+    X, y = newton_data(200)
     model = _quick().fit(X, y, names=["m1", "m2", "r"], units=["kg", "kg", "km"],
                          target_units="kN")
     f = model.best_
@@ -43,7 +39,7 @@ def test_predict_agrees_with_the_formula_in_user_units():
 
 
 def test_same_seed_same_result():
-    X, y = _newton()
+    X, y = newton_data(200)
     a = _quick().fit(X, y, **NEWTON)
     b = _quick().fit(X, y, **NEWTON)
     assert str(a.best_.sympy()) == str(b.best_.sympy())
@@ -51,7 +47,7 @@ def test_same_seed_same_result():
 
 
 def test_dataframe_input_takes_names_from_columns():
-    X, y = _newton()
+    X, y = newton_data(200)
     frame = pd.DataFrame(X, columns=["m1", "m2", "r"])
     model = _quick().fit(frame, pd.Series(y, name="F"), units=["kg", "kg", "m"],
                          target_units="N")
@@ -82,7 +78,7 @@ def test_predict_before_fit_is_a_clear_error():
     (dict(constant_column=True), DataError, "r"),
 ])
 def test_bad_input_names_the_culprit(change, error, words):
-    X, y = _newton()
+    X, y = newton_data(200)
     args = dict(NEWTON)
     if change.pop("X_nan", False):
         X[5, 1] = np.nan
@@ -95,13 +91,13 @@ def test_bad_input_names_the_culprit(change, error, words):
 
 
 def test_unknown_operator_suggests_a_fix():
-    X, y = _newton()
+    X, y = newton_data(200)
     with pytest.raises(LawfinderError, match="Did you mean sqrt"):
         _quick(operators=["mul", "sqr"]).fit(X, y, **NEWTON)
 
 
 def test_dimensional_constant_without_data_units_is_refused():
-    X, y = _newton()
+    X, y = newton_data(200)
     with pytest.raises(UnitsError, match="data has none"):
         _quick().fit(X, y)
 
@@ -109,7 +105,7 @@ def test_dimensional_constant_without_data_units_is_refused():
 @pytest.mark.parametrize("bad", [dict(max_time=0), dict(max_length=0), dict(batch_size=5),
                                  dict(max_evals=0), dict(free_constants="G")])
 def test_bad_settings_are_refused_by_fit(bad):
-    X, y = _newton()
+    X, y = newton_data(200)
     with pytest.raises(LawfinderError):
         _quick(**bad).fit(X, y, **NEWTON)
 

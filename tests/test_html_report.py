@@ -11,6 +11,8 @@ import numpy as np
 import pytest
 from PIL import Image  # installed with matplotlib, which the report needs
 
+from support import newton_data
+
 from lawfinder import LawRegressor
 from lawfinder.errors import LawfinderError
 from lawfinder.formula import Formula
@@ -21,11 +23,6 @@ NEWTON = {"names": ["m1", "m2", "r"], "units": ["kg", "kg", "m"], "target_units"
 PLOTS = ("pareto-plot", "data-plot", "history-plot")
 # Anything a browser would fetch: URLs, scripts, style sheets, images, fonts.
 EXTERNAL = re.compile(r"https?://|<script|<link|<img|<iframe|@import|url\((?!#)", re.IGNORECASE)
-
-
-def newton_data(n: int = 300) -> tuple[np.ndarray, np.ndarray]:
-    X = np.random.default_rng(0).uniform(1, 5, (n, 3))
-    return X, 6.123 * X[:, 0] * X[:, 1] / X[:, 2] ** 2
 
 
 def small_model() -> LawRegressor:

@@ -8,21 +8,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from support import newton_data
+
 from lawfinder import LawfinderError, LawRegressor, ModelFileError
 
 NAMES = ["m1", "m2", "r"]
 
 
-def _newton(n=200, seed=0):
-    rng = np.random.default_rng(seed)
-    X = rng.uniform(1, 5, (n, 3))
-    return X, 6.123 * X[:, 0] * X[:, 1] / X[:, 2] ** 2
-
-
 @pytest.fixture(scope="module")
 def model():
     """Non-SI units (g, km, kN) given as a dict, so that every conversion is exercised."""
-    X, y = _newton()
+    X, y = newton_data(200)
     return LawRegressor(free_constants={"G": "m^3/(kg*s^2)", "k": "1"}, max_evals=400,
                         batch_size=100, random_state=0, fixed_constants=("1", "pi")).fit(
         X, y, names=NAMES, units={"r": "km", "m1": "g", "m2": "kg"}, target_units="kN",
@@ -31,7 +27,7 @@ def model():
 
 @pytest.fixture(scope="module")
 def unitless_model():
-    X, y = _newton(seed=1)
+    X, y = newton_data(200, seed=1)
     return LawRegressor(max_evals=300, batch_size=100, random_state=0).fit(X, y)
 
 

@@ -13,6 +13,8 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+from support import newton_data
+
 from lawfinder import LawRegressor
 
 NEWTON = dict(names=["m1", "m2", "r"], units=["kg", "kg", "m"], target_units="N")
@@ -52,12 +54,6 @@ EXPECTED_FAILED_CHECKS = {
 }
 
 
-def _newton(n=200, seed=0):
-    rng = np.random.default_rng(seed)
-    X = rng.uniform(1, 5, (n, 3))
-    return X, 6.123 * X[:, 0] * X[:, 1] / X[:, 2] ** 2
-
-
 def _quick(**kw):
     return LawRegressor(**{**dict(free_constants={"G": "m^3/(kg*s^2)"}, max_evals=200,
                                   batch_size=50, random_state=0), **kw})
@@ -77,7 +73,7 @@ def test_scikit_learn_estimator_checks(estimator, check):
 
 
 def test_clone_gives_an_unfitted_copy_with_the_same_settings():
-    X, y = _newton()
+    X, y = newton_data(200)
     model = _quick().fit(X, y, **NEWTON)
     copy = clone(model)
     assert copy.get_params() == model.get_params()
@@ -85,7 +81,7 @@ def test_clone_gives_an_unfitted_copy_with_the_same_settings():
 
 
 def test_fit_returns_self_and_learned_attributes_end_in_underscore():
-    X, y = _newton()
+    X, y = newton_data(200)
     model = _quick()
     assert model.fit(X, y, **NEWTON) is model
     learned = set(vars(model)) - set(model.get_params())
@@ -106,7 +102,7 @@ KM = dict(names=["m1", "m2", "r"], units=["kg", "kg", "km"], target_units="N")
 
 
 def test_pipeline_passes_fit_keywords_with_the_step_prefix():
-    X, y = _newton()
+    X, y = newton_data(200)
     pipe = _pipeline().fit(X, y, **{f"law__{key}": value for key, value in KM.items()})
     law = pipe.named_steps["law"]
     assert law.problem_.units == ("kg", "kg", "km")
@@ -114,7 +110,7 @@ def test_pipeline_passes_fit_keywords_with_the_step_prefix():
 
 
 def test_metadata_routing_passes_fit_keywords_by_name():
-    X, y = _newton()
+    X, y = newton_data(200)
     with sklearn.config_context(enable_metadata_routing=True):
         pipe = _pipeline().fit(X, y, **KM)
         scores = cross_val_score(_quick(), X, y, cv=2, params=NEWTON)
@@ -123,6 +119,6 @@ def test_metadata_routing_passes_fit_keywords_by_name():
 
 
 def test_cross_val_score_passes_fit_keywords_as_params():
-    X, y = _newton()
+    X, y = newton_data(200)
     scores = cross_val_score(_quick(), X, y, cv=2, params=NEWTON)
     assert np.isfinite(scores).all()
