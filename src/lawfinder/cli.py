@@ -87,6 +87,8 @@ def _bench_parser(commands: argparse._SubParsersAction) -> None:
     report.add_argument("--plot", help="write the figure to this PNG file")
     report.add_argument("--paired", action="store_true",
                         help="only the tasks every method ran (same problems, noise, seeds)")
+    report.add_argument("--by-problem", action="store_true",
+                        help="also the outcome of each problem for each method and noise level")
 
 
 def _budget_options(parser: argparse.ArgumentParser, max_time: float) -> None:
@@ -181,7 +183,8 @@ def _bench(args: argparse.Namespace) -> int:
     if args.bench_command == "report":
         from lawfinder.benchmarks.report import report
 
-        report(args.report_file, plot_path=args.plot, paired=args.paired, console=console)
+        report(args.report_file, plot_path=args.plot, paired=args.paired,
+               by_problem=args.by_problem, console=console)
         return 0
     from lawfinder.benchmarks.campaign import campaign_from_options
     from lawfinder.benchmarks.runner import run_campaign

@@ -13,7 +13,8 @@ def test_run_and_report_forms_both_parse():
     report = _parser().parse_args(["bench", "report", "r.sqlite", "--plot", "out.png"])
     assert report.bench_command == "report"
     assert (report.report_file, report.plot, report.paired) == ("r.sqlite", "out.png", False)
-    assert _parser().parse_args(["bench", "report", "r.sqlite", "--paired"]).paired
+    both = _parser().parse_args(["bench", "report", "r.sqlite", "--paired", "--by-problem"])
+    assert both.paired and both.by_problem
 
 
 @pytest.mark.parametrize("args, words", [

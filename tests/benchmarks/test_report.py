@@ -6,7 +6,7 @@ import io
 import pytest
 from rich.console import Console
 
-from lawfinder.benchmarks.report import report, summarize, wilson_interval
+from lawfinder.benchmarks.report import outcomes, report, summarize, wilson_interval
 from lawfinder.benchmarks.store import ResultStore
 from lawfinder.errors import LawfinderError
 
@@ -66,10 +66,35 @@ def test_paired_keeps_the_tasks_every_method_ran(results):
     assert summary.loc[("lawfinder", 0.0), "recovery"] == 1.0
 
 
+def test_outcomes_of_each_problem(results):
+    with contextlib.closing(ResultStore(results, create=False)) as store:
+        rows = store.frame()
+    cells = outcomes(rows).droplevel(["suite", "budget"])
+    assert cells.loc["I.12.1"].tolist() == ["solved", "not judged", "solved"]
+    assert cells.loc["I.29.4", "lawfinder, noise 0"] == "R² 0.9000"
+    assert cells.loc["II.8.31", "lawfinder, noise 0"] == "crashed"
+    assert cells.loc["I.29.4", "physo, noise 0"] == ""      # physo did not run it
+    paired = outcomes(rows, paired=True)
+    assert paired.index.get_level_values("problem").tolist() == ["I.12.1", "I.14.4"]
+
+
+def test_outcomes_count_the_solved_over_seeds_in_reading_order(task, finished, tmp_path):
+    path = tmp_path / "seeds.sqlite"
+    with contextlib.closing(ResultStore(path)) as store:
+        store.write(finished(task("I.12.1", seed=0)))
+        store.write(finished(task("I.12.1", seed=1), verdict="not solved"))
+        store.write(finished(task("I.6.2", seed=0)))
+        cells = outcomes(store.frame()).droplevel(["suite", "budget"])
+    assert cells.index.tolist() == ["I.6.2", "I.12.1"]      # reading order, not text order
+    assert cells.loc["I.12.1"].tolist() == ["1/2 solved"]
+
+
 def test_report_prints_a_table_and_writes_a_png(results, tmp_path):
     out = io.StringIO()
-    report(results, plot_path=tmp_path / "figure.png", console=Console(file=out, width=200))
+    report(results, plot_path=tmp_path / "figure.png", by_problem=True,
+           console=Console(file=out, width=200))
     text = out.getvalue()
+    assert "outcome of each problem" in text and "R² 0.9000" in text
     assert "feynman: 20 s, 10000 evals, 500 points" in text
     assert "75 [30,95]" in text and "50 [9,91]" in text
     assert (tmp_path / "figure.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import re
 from os import PathLike
 
 import numpy as np
@@ -43,12 +44,43 @@ def summarize(rows: pd.DataFrame, *, paired: bool = False) -> pd.DataFrame:
     `paired` keeps only the tasks that every method of their suite and budget ran, so that
     methods run on different subsets of problems are compared on the same ones.
     """
+    rows = _selected(rows, paired)
+    return pd.DataFrame([_line(key, group) for key, group in rows.groupby(GROUP, sort=True)])
+
+
+def outcomes(rows: pd.DataFrame, *, paired: bool = False) -> pd.DataFrame:
+    """One line per suite, budget and problem, a column per method and noise level: what
+    its runs gave ("solved", or the R^2 of a formula not recovered; "k/n solved" over seeds)."""
+    rows = _selected(rows, paired)
+    rows = rows.assign(column=[f"{r.method}, noise {r.noise:g}" for r in rows.itertuples()])
+    cells = rows.groupby(["suite", "budget", "problem", "column"], sort=True).apply(
+        _outcome, include_groups=False)
+    cells = cells.unstack("column").fillna("")
+    # Problems in reading order: I.6.2 before I.12.1.
+    return cells.sort_index(key=lambda level: level.map(_natural) if level.name == "problem"
+                            else level)
+
+
+def _selected(rows: pd.DataFrame, paired: bool) -> pd.DataFrame:
     if rows.empty:
         raise LawfinderError("the results file has no runs yet; nothing to report")
     rows = rows.assign(budget=[_budget(r) for r in rows.itertuples()])
-    if paired:
-        rows = _paired(rows)
-    return pd.DataFrame([_line(key, group) for key, group in rows.groupby(GROUP, sort=True)])
+    return _paired(rows) if paired else rows
+
+
+def _natural(name: str) -> tuple[object, ...]:
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name))
+
+
+def _outcome(runs: pd.DataFrame) -> str:
+    if len(runs) > 1:
+        return f"{int((runs['verdict'] == 'solved').sum())}/{len(runs)} solved"
+    run = runs.iloc[0]
+    if pd.notna(run["error"]):
+        return "crashed"
+    if run["verdict"] != "not solved":
+        return str(run["verdict"])
+    return f"R² {run['r2']:.4f}"
 
 
 def _paired(rows: pd.DataFrame) -> pd.DataFrame:
@@ -98,6 +130,17 @@ def tables(summary: pd.DataFrame, *, paired: bool = False) -> list[Table]:
     return out
 
 
+def problem_table(cells: pd.DataFrame) -> Table:
+    """The `outcomes` of each problem as one rich Table."""
+    table = Table(title="outcome of each problem", box=box.SIMPLE_HEAD, padding=(0, 1),
+                  pad_edge=False, show_edge=False)
+    for column in ("suite", "budget", "problem", *cells.columns):
+        table.add_column(column)
+    for key, line in cells.iterrows():
+        table.add_row(*key, *line)
+    return table
+
+
 def _rate(rate: float, ci: tuple[float, float]) -> str:
     if pd.isna(rate):
         return "-"
@@ -109,16 +152,21 @@ def _number(value: float, spec: str, unit: str = "") -> str:
 
 
 def report(results: str | PathLike[str], *, plot_path: str | PathLike[str] | None = None,
-           paired: bool = False, console: Console | None = None) -> pd.DataFrame:
+           paired: bool = False, by_problem: bool = False,
+           console: Console | None = None) -> pd.DataFrame:
     """Print the tables of a results file, write the figure if asked; return the summary.
 
-    `paired`: only the tasks every method ran (see `summarize`).
+    `paired`: only the tasks every method ran (see `summarize`); `by_problem`: also each
+    problem's outcomes (see `outcomes`).
     """
     console = console or Console()
     with contextlib.closing(ResultStore(results, create=False)) as store:
-        summary = summarize(store.frame(), paired=paired)
+        frame = store.frame()
+    summary = summarize(frame, paired=paired)
     for table in tables(summary, paired=paired):
         console.print(table)
+    if by_problem:
+        console.print(problem_table(outcomes(frame, paired=paired)))
     if plot_path is not None:
         plot(summary, plot_path)
         console.print(f"figure written to {plot_path}")
