@@ -83,8 +83,9 @@ def _push(rows, sp, val, jac, values) -> None:
 
 
 def to_sympy(tokens: Sequence[int], library: Library,
-             constants: Mapping[str, float] | None = None) -> sympy.Expr:
-    """SymPy expression of one prefix formula; free constants as symbols unless given values."""
+             constants: Mapping[str, float | sympy.Expr] | None = None) -> sympy.Expr:
+    """SymPy expression of one prefix formula; free constants as symbols unless given values
+    (floats, or exact SymPy numbers)."""
     position = 0
 
     def build() -> sympy.Expr:
@@ -98,7 +99,8 @@ def to_sympy(tokens: Sequence[int], library: Library,
         if token.kind is Kind.FREE:
             if constants is None:
                 return sympy.Symbol(token.name)
-            return sympy.Float(constants[token.name])
+            value = constants[token.name]
+            return value if isinstance(value, sympy.Expr) else sympy.Float(value)
         children = [build() for _ in range(token.arity)]
         return token.operator.sympy(*children)
 

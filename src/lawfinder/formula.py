@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import sympy
 
+from lawfinder.closed_form import closed_form
 from lawfinder.expressions import evaluate, to_sympy, to_text
 from lawfinder.library import Library
 from lawfinder.scaling import Frame
@@ -45,8 +46,23 @@ class Formula:
         return {name: float(v) for name, v in zip(self.library.free_names, values) if name in used}
 
     def sympy(self, numeric: bool = False) -> sympy.Expr:
-        """SymPy expression; constants as symbols, or as their fitted values with `numeric`."""
-        return to_sympy(self.tokens, self.library, self.constants if numeric else None)
+        """SymPy expression; constants as symbols, or as their fitted values with `numeric`.
+
+        A dimensionless constant fitted to within 1e-9 of a simple closed form (pi**2, 1/8,
+        1/(4*pi), ...) appears in that form (`lawfinder.closed_form`).
+        """
+        return to_sympy(self.tokens, self.library, self.exact_constants if numeric else None)
+
+    @property
+    def exact_constants(self) -> dict[str, float | sympy.Expr]:
+        """`constants`, with the dimensionless ones that have a closed form in that form."""
+        dimensionless = {name for name, dim in zip(self.library.free_names, self.library.free_dims)
+                         if dim.is_dimensionless}
+        out: dict[str, float | sympy.Expr] = {}
+        for name, value in self.constants.items():
+            exact = closed_form(value) if name in dimensionless else None
+            out[name] = value if exact is None else exact
+        return out
 
     def latex(self, numeric: bool = False) -> str:
         return sympy.latex(self.sympy(numeric))
