@@ -15,7 +15,7 @@ import pandas as pd
 from lawfinder.checkpoint import Checkpoint, fingerprint
 from lawfinder.errors import LawfinderError, UnitsError
 from lawfinder.formula import Formula
-from lawfinder.library import DEFAULT_OPERATORS, build_library
+from lawfinder.library import DEFAULT_OPERATORS, Library, build_library
 from lawfinder.pareto import HallOfFame
 from lawfinder.problem import Problem, check_features, check_target, make_problem
 from lawfinder.report import check_report_path, write_report
@@ -64,6 +64,32 @@ class LawRegressor:
             setattr(self, name, value)
         return self
 
+    def prepare(self, X: Any, y: Any, *, names: Sequence[str] | None = None,
+                units: Sequence[str] | Mapping[str, str] | None = None,
+                target_units: str | None = None, target_name: str | None = None,
+                sample_weight: Any = None, y_err: Any = None,
+                callback: Callable[[EpochStats, HallOfFame], None] | None = None,
+                ) -> tuple[Problem, Library, Frame, Search]:
+        """The checked problem, token library, scaling frame and search that `fit` runs,
+        ready but not started: for experiments and benchmarks on the search's parts."""
+        problem = make_problem(X, y, names=names, units=units, target_units=target_units,
+                               target_name=target_name, sample_weight=sample_weight, y_err=y_err)
+        config = self._config()
+        constants = self._constants(problem)
+        library = build_library(self.operators, list(zip(problem.names, problem.dims)),
+                                {k: d for k, (d, _) in constants.items()}, self.fixed_constants)
+        frame = Frame.fit(problem.X, problem.y, problem.dims, problem.factors, problem.target_dim,
+                          problem.target_factor, [d for d, _ in constants.values()],
+                          [f for _, f in constants.values()])
+        search = Search(library, np.array(problem.target_dim.doubled()),
+                        frame.inputs_from_si(problem.X), frame.target_from_si(problem.y),
+                        problem.weights, _starts(frame),
+                        frame.scale_of(frame.constant_dims) / frame.constant_factors,
+                        config, self.random_state, callback)
+        if not search.sampler.feasible():
+            raise UnitsError(_infeasible_message(problem, library.names, config.priors.max_length))
+        return problem, library, frame, search
+
     def fit(self, X: Any, y: Any, *, names: Sequence[str] | None = None,
             units: Sequence[str] | Mapping[str, str] | None = None,
             target_units: str | None = None, target_name: str | None = None,
@@ -88,22 +114,9 @@ class LawRegressor:
             check_report_path(report)  # before the search, not after it
         if resume and checkpoint is None:
             raise LawfinderError("resume=True needs checkpoint=PATH, the file to resume from")
-        problem = make_problem(X, y, names=names, units=units, target_units=target_units,
-                               target_name=target_name, sample_weight=sample_weight, y_err=y_err)
-        config = self._config()
-        constants = self._constants(problem)
-        library = build_library(self.operators, list(zip(problem.names, problem.dims)),
-                                {k: d for k, (d, _) in constants.items()}, self.fixed_constants)
-        frame = Frame.fit(problem.X, problem.y, problem.dims, problem.factors, problem.target_dim,
-                          problem.target_factor, [d for d, _ in constants.values()],
-                          [f for _, f in constants.values()])
-        search = Search(library, np.array(problem.target_dim.doubled()),
-                        frame.inputs_from_si(problem.X), frame.target_from_si(problem.y),
-                        problem.weights, _starts(frame),
-                        frame.scale_of(frame.constant_dims) / frame.constant_factors,
-                        config, self.random_state, callback)
-        if not search.sampler.feasible():
-            raise UnitsError(_infeasible_message(problem, library.names, config.priors.max_length))
+        problem, library, frame, search = self.prepare(
+            X, y, names=names, units=units, target_units=target_units, target_name=target_name,
+            sample_weight=sample_weight, y_err=y_err, callback=callback)
         if checkpoint is None:
             search.run()
         else:

@@ -37,6 +37,14 @@ def evaluate(tokens: np.ndarray, library: Library, X: np.ndarray, constants: np.
     return values, (jac[:, 0] if jacobian else None)
 
 
+def padded(formulas: Sequence[Sequence[int]]) -> np.ndarray:
+    """Formulas as one (B, L) token array, -1 after each one's end."""
+    tokens = np.full((len(formulas), max(len(f) for f in formulas)), -1, dtype=np.int64)
+    for i, f in enumerate(formulas):
+        tokens[i, :len(f)] = f
+    return tokens
+
+
 def max_stack(tokens: np.ndarray, library: Library) -> int:
     """Deepest value stack the right-to-left walk over `tokens` (B, L) needs."""
     growth = np.where(tokens >= 0, 1 - library.arity[np.maximum(tokens, 0)], 0)

@@ -12,7 +12,7 @@ import numpy as np
 import torch
 
 from lawfinder.constants import FitConfig, fit_constants
-from lawfinder.expressions import evaluate, to_sympy
+from lawfinder.expressions import evaluate, padded, to_sympy
 from lawfinder.library import Kind, Library
 from lawfinder.mutation import mutants
 from lawfinder.pareto import Entry, HallOfFame
@@ -232,7 +232,7 @@ class Search:
 
     def _score_new(self, formulas: list[tuple[int, ...]]) -> list[Entry]:
         """Fit and score formulas not seen before; cache and return them as entries."""
-        constants, errors = self._fit(_padded(formulas))
+        constants, errors = self._fit(padded(formulas))
         errors[[repeats_a_child(np.array(f), self.library) for f in formulas]] = np.inf
         entries = []
         for f, c, e in zip(formulas, constants, errors):
@@ -269,7 +269,7 @@ class Search:
         """
         if not entries or not self.library.n_free:
             return entries
-        tokens = _padded([e.tokens for e in entries])
+        tokens = padded([e.tokens for e in entries])
         c0 = np.array([e.constants for e in entries])                   # (B, K)
         dimensionless = np.array([d.is_dimensionless for d in self.library.free_dims])
         wrapped = np.where(dimensionless, (c0 + np.pi) % (2 * np.pi) - np.pi, c0)
@@ -299,14 +299,6 @@ class Search:
         loss.backward()
         self.optimizer.step()
         return float(rewards[top].mean())
-
-
-def _padded(formulas: list[tuple[int, ...]]) -> np.ndarray:
-    """Formulas as one (B, L) token array, -1 after each one's end."""
-    tokens = np.full((len(formulas), max(len(f) for f in formulas)), -1, dtype=np.int64)
-    for i, f in enumerate(formulas):
-        tokens[i, :len(f)] = f
-    return tokens
 
 
 def _key(formula: tuple[int, ...]) -> bytes:
