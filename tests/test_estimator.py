@@ -28,6 +28,14 @@ def test_fit_returns_self_and_a_consistent_front():
     assert np.isfinite(model.predict(X)).all()
 
 
+def test_prepare_gives_the_search_fit_runs_unstarted():
+    X, y = newton_data(200)
+    problem, library, frame, search = _quick().prepare(X, y, **NEWTON)
+    assert list(problem.names) == NEWTON["names"] and library.free_names == ("G",)
+    assert search.epoch == 0 and not search.cache and search.library is library
+    assert search.step().epoch == 1 and search.cache
+
+
 def test_predict_agrees_with_the_formula_in_user_units():
     """Non-SI units: r in km, F in kN; predictions come back in kN."""
     X, y = newton_data(200)
