@@ -191,6 +191,13 @@ def plot(summary: pd.DataFrame, path: str | PathLike[str]) -> None:
     figure.savefig(path, dpi=120)
 
 
+def _runs_label(method: str, runs: pd.Series) -> str:
+    """The method and how many runs each bar stands for: methods may have run on different
+    subsets of problems."""
+    low, high = int(runs.min()), int(runs.max())
+    return f"{method} ({low} runs)" if low == high else f"{method} ({low}-{high} runs)"
+
+
 def _panels(axes: np.ndarray, part: pd.DataFrame, title: str) -> None:
     noises = sorted(part["noise"].unique())
     methods = sorted(part["method"].unique())
@@ -202,7 +209,7 @@ def _panels(axes: np.ndarray, part: pd.DataFrame, title: str) -> None:
                              (axes[1], "accuracy", "accuracy_ci")):
             low, high = np.array(lines[ci].tolist()).T
             values = lines[rate].to_numpy()
-            ax.bar(x, values, width, label=method,
+            ax.bar(x, values, width, label=_runs_label(method, lines["runs"]),
                    yerr=[values - low, high - values], capsize=3)
         axes[2].bar(x, lines["median_wall"], width, label=method)
     labels = [f"{v:g}" for v in noises]
