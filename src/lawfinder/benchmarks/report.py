@@ -130,15 +130,19 @@ def tables(summary: pd.DataFrame, *, paired: bool = False) -> list[Table]:
     return out
 
 
-def problem_table(cells: pd.DataFrame) -> Table:
-    """The `outcomes` of each problem as one rich Table."""
-    table = Table(title="outcome of each problem", box=box.SIMPLE_HEAD, padding=(0, 1),
-                  pad_edge=False, show_edge=False)
-    for column in ("suite", "budget", "problem", *cells.columns):
-        table.add_column(column)
-    for key, line in cells.iterrows():
-        table.add_row(*key, *line)
-    return table
+def problem_tables(cells: pd.DataFrame) -> list[Table]:
+    """The `outcomes` of each problem, one rich Table per suite and budget."""
+    out = []
+    for (suite, budget), part in cells.groupby(level=["suite", "budget"], sort=True):
+        part = part.droplevel(["suite", "budget"]).loc[:, lambda f: (f != "").any()]
+        table = Table(title=f"{suite}: {budget}, outcome of each problem", box=box.SIMPLE_HEAD,
+                      padding=(0, 1), pad_edge=False, show_edge=False)
+        for column in ("problem", *part.columns):
+            table.add_column(column)
+        for problem, line in part.iterrows():
+            table.add_row(problem, *line)
+        out.append(table)
+    return out
 
 
 def _rate(rate: float, ci: tuple[float, float]) -> str:
@@ -166,7 +170,8 @@ def report(results: str | PathLike[str], *, plot_path: str | PathLike[str] | Non
     for table in tables(summary, paired=paired):
         console.print(table)
     if by_problem:
-        console.print(problem_table(outcomes(frame, paired=paired)))
+        for table in problem_tables(outcomes(frame, paired=paired)):
+            console.print(table)
     if plot_path is not None:
         plot(summary, plot_path)
         console.print(f"figure written to {plot_path}")
