@@ -55,3 +55,27 @@ def test_constants_with_units_stay_numbers():
     # k = 9.87 s is a measured quantity: in ms it would be 9870, no closed form to claim.
     model = _fit("s")
     assert model.best_.sympy(numeric=True).atoms(sympy.Float)
+
+
+def _noisy_circle(k_true):
+    """y = sqrt(k - x^2) with 1% noise; no fixed constant, so the 1 must come from k."""
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0, 0.9, 2000)
+    y = np.sqrt(k_true - x**2)
+    y = y + rng.normal(0, 0.01 * np.sqrt(np.mean(y**2)), y.shape)
+    model = LawRegressor(operators=["sub", "mul", "sqrt", "n2"], free_constants={"k": ""},
+                         fixed_constants=(), max_evals=3000, random_state=0)
+    return model.fit(x[:, None], y, names=["x"])
+
+
+def test_a_constant_the_noise_cannot_tell_from_a_closed_form_takes_it():
+    model = _noisy_circle(1.0)
+    x = sympy.Symbol("x")
+    assert model.best_.sympy(numeric=True) == sympy.sqrt(1 - x**2)
+    assert model.best_.constants["k"] == 1.0
+
+
+def test_a_constant_the_data_tell_apart_stays_fitted():
+    model = _noisy_circle(1.05)   # 0.3% off pi/3: more than 1% noise on 2000 points hides
+    assert model.best_.constants["k"] == pytest.approx(1.05, rel=5e-3)
+    assert model.best_.sympy(numeric=True).atoms(sympy.Float)

@@ -43,3 +43,18 @@ def test_formulas_that_cannot_be_evaluated_get_infinite_loss():
     _, loss = fit_constants(tokens, library, np.ones((5, 1)), np.arange(5.0), np.ones(5),
                             np.ones((1, 1)), np.ones(1), FitConfig(), np.random.default_rng(0))
     assert np.isinf(loss[0])
+
+
+def test_frozen_constants_keep_their_value_and_the_others_fit_around_them():
+    """Damped oscillator with the phase frozen at 1.0 (truth 0.997): the rest still fits,
+    and from random starts too."""
+    library, tokens = _oscillator()
+    t = np.linspace(np.pi, 10 * np.pi, 100)
+    y = np.exp(-t / 9.89) * np.cos(0.784 * t + 0.997)
+    start = np.array([[[0.1, 0.78, 1.0]]])
+    frozen = np.array([[False, False, True]])
+    c, loss = fit_constants(tokens, library, t[:, None], y, np.ones(100), start, np.ones(3),
+                            FitConfig(n_random_starts=4), np.random.default_rng(0), frozen)
+    assert c[0, 2] == 1.0
+    np.testing.assert_allclose(c[0, :2], [1 / 9.89, 0.784], rtol=1e-2)
+    assert 0 < loss[0] < 1e-3

@@ -25,12 +25,14 @@ class FitConfig:
 
 def fit_constants(tokens: np.ndarray, library: Library, X: np.ndarray, y: np.ndarray,
                   weights: np.ndarray, starts: np.ndarray, user_scale: np.ndarray,
-                  config: FitConfig, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+                  config: FitConfig, rng: np.random.Generator,
+                  frozen: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Best constants (B, K) and their weighted mean squared error (B,) for formulas (B, L).
 
     `starts` (S, K), or (B, S, K) per formula, are tried for every formula, plus random
     ones. Among equally good fits, the constants smallest in the user's units
     (c * user_scale) win: cos(w*t + 0.997) rather than the same curve as cos(w*t + 7.28).
+    Constants marked in `frozen` (B, K) keep the value of the first start.
     """
     B, K = len(tokens), library.n_free
     # Random starts around 1 in the user's units, either sign: users' units tend to make
@@ -39,10 +41,13 @@ def fit_constants(tokens: np.ndarray, library: Library, X: np.ndarray, y: np.nda
     random = rng.choice([-1.0, 1.0], shape) * np.exp(rng.normal(0.0, 1.0, shape)) / user_scale
     starts = np.broadcast_to(starts, (B, *np.shape(starts)[-2:]))
     inits = np.concatenate([starts, np.broadcast_to(random, (B, *random.shape))], axis=1)
+    frozen = np.zeros((B, K), dtype=bool) if frozen is None else frozen
+    inits = np.where(frozen[:, None], inits[:, :1], inits)
     S = inits.shape[1]                                                   # (B, S, K)
     rows = np.repeat(tokens, S, axis=0)                                  # (B*S, L)
     c = inits.reshape(B * S, K).copy()
-    c, loss = levenberg_marquardt(rows, library, X, y, weights, c, config)
+    c, loss = levenberg_marquardt(rows, library, X, y, weights, c, config,
+                                  np.repeat(frozen, S, axis=0))
     loss = loss.reshape(B, S)
     # Exact fits tie up to rounding: 1e-24 of the target's mean square, at most 1e-24, so that
     # data of 1e-30 are judged as data of order one are.
@@ -55,10 +60,13 @@ def fit_constants(tokens: np.ndarray, library: Library, X: np.ndarray, y: np.nda
 
 
 def levenberg_marquardt(tokens: np.ndarray, library: Library, X: np.ndarray, y: np.ndarray,
-                        weights: np.ndarray, c: np.ndarray, config: FitConfig
-                        ) -> tuple[np.ndarray, np.ndarray]:
-    """Minimise mean(w * (f(X; c) - y)^2) for every row from `c` (R, K)."""
+                        weights: np.ndarray, c: np.ndarray, config: FitConfig,
+                        frozen: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Minimise mean(w * (f(X; c) - y)^2) for every row from `c` (R, K), leaving the
+    constants marked in `frozen` (R, K) where they are."""
     sqrt_w = np.sqrt(weights)[None]                                      # (1, N)
+    # A frozen constant's Jacobian row is zero: its step is 0, the others' steps unchanged.
+    free = (~frozen if frozen is not None else np.ones(c.shape, dtype=bool))[:, :, None]
     damping = np.full(len(c), 1e-3)
     value, jac = evaluate(tokens, library, X, c, jacobian=True)
     loss = _loss(value, y, sqrt_w)
@@ -71,7 +79,7 @@ def levenberg_marquardt(tokens: np.ndarray, library: Library, X: np.ndarray, y: 
         if not len(idx):
             break
         r = (value[idx] - y) * sqrt_w                                     # (n, N)
-        J = jac[idx] * sqrt_w[:, None]                                   # (n, K, N)
+        J = jac[idx] * sqrt_w[:, None] * free[idx]                       # (n, K, N)
         JtJ = np.einsum("bkn,bjn->bkj", J, J)
         g = np.einsum("bkn,bn->bk", J, r)
         diag = np.einsum("bkk->bk", JtJ)

@@ -9,8 +9,11 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
+import sympy
 import torch
+from scipy.stats import chi2
 
+from lawfinder.closed_form import RTOL, closed_forms
 from lawfinder.constants import FitConfig, fit_constants
 from lawfinder.expressions import evaluate, padded, to_sympy
 from lawfinder.library import Kind, Library
@@ -265,7 +268,8 @@ class Search:
         """Refit the constants of `entries` on all data (the search fitted on a subsample).
 
         Dimensionless constants are also tried wrapped into (-pi, pi]: a phase found as
-        0.997 - 2*pi is then reported as 0.997 when it fits as well.
+        0.997 - 2*pi is then reported as 0.997 when it fits as well; and then at nearby
+        closed forms (see `_snapped`).
         """
         if not entries or not self.library.n_free:
             return entries
@@ -278,9 +282,79 @@ class Search:
                              np.stack([c0, wrapped], axis=1), self.user_scale, config, self.rng)
         values, _ = evaluate(tokens, self.library, self.X, c)
         errors = nrmse(values, self.y, self.weights)
-        return [replace(e, constants=ci, nrmse=float(err))
-                if err <= e.nrmse * (1 + 1e-6) + 1e-12 else e
-                for e, ci, err in zip(entries, c, errors)]
+        polished = [replace(e, constants=ci, nrmse=float(err))
+                    if err <= e.nrmse * (1 + 1e-6) + 1e-12 else e
+                    for e, ci, err in zip(entries, c, errors)]
+        return self._snapped(polished)
+
+    def _snapped(self, entries: list[Entry]) -> list[Entry]:
+        """`entries` with dimensionless constants set to nearby closed forms (`closed_forms`)
+        where the data cannot tell the difference: with the other constants refitted, the
+        rise of the squared error passes a likelihood-ratio test (chi-square, 95%). On noisy
+        data sqrt(1 - 1.0073*v**2/c**2) becomes sqrt(1 - v**2/c**2) when noise explains 0.0073.
+        Only formulas within twice the best NRMSE (or 1e-9) are tried.
+        """
+        dimensionless = np.array([d.is_dimensionless for d in self.library.free_dims])
+        # The test takes the residual for noise: true only of formulas at the noise floor.
+        floor = 2 * min(e.nrmse for e in entries) + 1e-9
+        trials = []
+        for i, e in enumerate(entries):
+            if e.nrmse > floor:
+                continue
+            user = e.constants * self.user_scale
+            for k in np.flatnonzero(np.isin(self.library.free, e.tokens) & dimensionless):
+                trials += [(i, {k: float(form) / self.user_scale[k]})
+                           for form in _candidates(user[k])]
+        if not trials:
+            return entries
+        _, base = self._refit([(i, {}) for i in range(len(entries))], entries)
+        ok = self._as_good(trials, entries, base)
+        chosen: list[dict[int, float]] = [{} for _ in entries]
+        for (i, fixed), good in zip(trials, ok):      # simplest first: first good form wins
+            for k, value in fixed.items():
+                if good:
+                    chosen[i].setdefault(k, value)
+        joint = [(i, fixed) for i, fixed in enumerate(chosen) if len(fixed) > 1]
+        for (i, _), good in zip(joint, self._as_good(joint, entries, base)):
+            if not good:   # together they fit worse: keep the first that fitted alone
+                chosen[i] = next(f for (j, f), g in zip(trials, ok) if j == i and g)
+        snapping = [(i, fixed) for i, fixed in enumerate(chosen) if fixed]
+        if not snapping:
+            return entries
+        constants, errors = self._refit(snapping, entries)
+        out = list(entries)
+        for (i, _), ci, err in zip(snapping, constants, errors):
+            out[i] = replace(entries[i], constants=ci, nrmse=float(err))
+        return out
+
+    def _as_good(self, trials: list[tuple[int, dict[int, float]]], entries: list[Entry],
+                 base: np.ndarray) -> np.ndarray:
+        """Whether each trial (entry, fixed constants) fits as well as its entry's free fit
+        `base` (NRMSE): a likelihood-ratio test with one degree of freedom per fixed constant."""
+        if not trials:
+            return np.zeros(0, dtype=bool)
+        _, errors = self._refit(trials, entries)
+        before = base[[i for i, _ in trials]] ** 2
+        n = int((self.weights > 0).sum())
+        rise = np.array([chi2.ppf(0.95, len(fixed)) for _, fixed in trials]) * before / n
+        # On exact data the squared error is rounding: 1e-24 of the target's variance.
+        return errors**2 <= before + np.maximum(rise, 1e-24)
+
+    def _refit(self, trials: list[tuple[int, dict[int, float]]], entries: list[Entry]
+               ) -> tuple[np.ndarray, np.ndarray]:
+        """Constants (T, K) and NRMSE on all data (T,) of each trial's entry refitted with
+        the trial's constants fixed at the trial's values."""
+        starts = np.array([entries[i].constants for i, _ in trials])
+        frozen = np.zeros(starts.shape, dtype=bool)
+        for row, (_, fixed) in enumerate(trials):
+            for k, value in fixed.items():
+                starts[row, k], frozen[row, k] = value, True
+        tokens = padded([entries[i].tokens for i, _ in trials])
+        config = replace(self.config.fit, n_random_starts=0, prune_every=0)
+        c, _ = fit_constants(tokens, self.library, self.X, self.y, self.weights,
+                             starts[:, None], self.user_scale, config, self.rng, frozen)
+        values, _ = evaluate(tokens, self.library, self.X, c)
+        return c, nrmse(values, self.y, self.weights)
 
     def _reinforce(self, episode: Episode, rewards: np.ndarray) -> float:
         """Risk-seeking policy gradient on the top `risk_eps` of the batch (never punishes);
@@ -299,6 +373,14 @@ class Search:
         loss.backward()
         self.optimizer.step()
         return float(rewards[top].mean())
+
+
+def _candidates(value: float) -> list[sympy.Expr]:
+    """Closed forms worth trying for a fitted value: the one it equals to 1e-9, if any, then
+    the simplest within 1%, and only simple ones (size 8: 2*pi, pi**2/4, 1/(4*pi), 3/2):
+    a noisy fit near 16/(5*pi) is no evidence for it."""
+    exact = closed_forms(value, RTOL, limit=1)
+    return exact + [f for f in closed_forms(value, 1e-2, max_size=8) if f not in exact]
 
 
 def _key(formula: tuple[int, ...]) -> bytes:
