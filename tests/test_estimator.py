@@ -36,6 +36,15 @@ def test_prepare_gives_the_search_fit_runs_unstarted():
     assert search.step().epoch == 1 and search.cache
 
 
+def test_each_distinct_starting_point_is_fitted_once():
+    """1 in the user's units and 1 in the scaled units coincide for a dimensionless constant."""
+    X, y = newton_data(200)
+    *_, search = _quick().prepare(X, y, **NEWTON)
+    assert search.starts.shape == (2, 1)          # G: 1 m^3/(kg s^2) is not 1 once scaled
+    *_, search = _quick(free_constants={"k": ""}).prepare(X, y)   # no units at all
+    assert search.starts.shape == (1, 1)
+
+
 def test_predict_agrees_with_the_formula_in_user_units():
     """Non-SI units: r in km, F in kN; predictions come back in kN."""
     X, y = newton_data(200)

@@ -286,9 +286,11 @@ def _is_real(value: Any) -> bool:
 
 
 def _starts(frame: Frame) -> np.ndarray:
-    """Starting points for constant fits: 1 in the user's units, and 1 in the scaled units."""
-    return np.vstack([frame.constants_from_user(np.ones(len(frame.constant_dims))),
-                      np.ones(len(frame.constant_dims))])
+    """Starting points for constant fits: 1 in the user's units, and 1 in the scaled units
+    (one point when they coincide, as for dimensionless constants: each start costs a fit)."""
+    starts = np.vstack([frame.constants_from_user(np.ones(len(frame.constant_dims))),
+                        np.ones(len(frame.constant_dims))])
+    return starts[:1] if np.array_equal(starts[0], starts[1]) else starts
 
 
 def _choose(front: list[Formula]) -> Formula:
