@@ -56,8 +56,8 @@ class Formula:
     @property
     def exact_constants(self) -> dict[str, float | sympy.Expr]:
         """`constants`, with the dimensionless ones that have a closed form in that form."""
-        dimensionless = {name for name, dim in zip(self.library.free_names, self.library.free_dims)
-                         if dim.is_dimensionless}
+        lib = self.library
+        dimensionless = {n for n, d in zip(lib.free_names, lib.free_dimensionless) if d}
         out: dict[str, float | sympy.Expr] = {}
         for name, value in self.constants.items():
             exact = closed_form(value) if name in dimensionless else None

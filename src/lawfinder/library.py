@@ -137,6 +137,8 @@ class Library:
         self.n_free = len(self.free)
         self.free_names = tuple(self.names[i] for i in self.free)
         self.free_dims = tuple(self.tokens[i].dim for i in self.free)
+        self.free_dimensionless = np.array([d.is_dimensionless for d in self.free_dims],
+                                           dtype=bool)                              # (K,)
 
     def __len__(self) -> int:
         return len(self.tokens)

@@ -275,16 +275,18 @@ class Search:
             return entries
         tokens = padded([e.tokens for e in entries])
         c0 = np.array([e.constants for e in entries])                   # (B, K)
-        dimensionless = np.array([d.is_dimensionless for d in self.library.free_dims])
+        dimensionless = self.library.free_dimensionless
         wrapped = np.where(dimensionless, (c0 + np.pi) % (2 * np.pi) - np.pi, c0)
         config = replace(self.config.fit, n_random_starts=0, prune_every=0)
         c, _ = fit_constants(tokens, self.library, self.X, self.y, self.weights,
                              np.stack([c0, wrapped], axis=1), self.user_scale, config, self.rng)
-        values, _ = evaluate(tokens, self.library, self.X, c)
-        errors = nrmse(values, self.y, self.weights)
-        polished = [replace(e, constants=ci, nrmse=float(err))
-                    if err <= e.nrmse * (1 + 1e-6) + 1e-12 else e
-                    for e, ci, err in zip(entries, c, errors)]
+        # Old and new constants compared on the same rows, all of them (the entries' NRMSE
+        # is on the scoring rows): every entry leaves with its NRMSE on all data.
+        before, after = (nrmse(evaluate(tokens, self.library, self.X, ci)[0], self.y,
+                               self.weights) for ci in (c0, c))
+        polished = [replace(e, constants=ci, nrmse=float(new))
+                    if new <= old * (1 + 1e-6) + 1e-12 else replace(e, nrmse=float(old))
+                    for e, ci, old, new in zip(entries, c, before, after)]
         return self._snapped(polished)
 
     def _snapped(self, entries: list[Entry]) -> list[Entry]:
@@ -294,7 +296,7 @@ class Search:
         data sqrt(1 - 1.0073*v**2/c**2) becomes sqrt(1 - v**2/c**2) when noise explains 0.0073.
         Only formulas within twice the best NRMSE (or 1e-9) are tried.
         """
-        dimensionless = np.array([d.is_dimensionless for d in self.library.free_dims])
+        dimensionless = self.library.free_dimensionless
         # The test takes the residual for noise: true only of formulas at the noise floor.
         floor = 2 * min(e.nrmse for e in entries) + 1e-9
         trials = []
@@ -307,15 +309,13 @@ class Search:
                            for form in _candidates(user[k])]
         if not trials:
             return entries
-        _, base = self._refit([(i, {}) for i in range(len(entries))], entries)
-        ok = self._as_good(trials, entries, base)
+        ok = self._as_good(trials, entries)
         chosen: list[dict[int, float]] = [{} for _ in entries]
         for (i, fixed), good in zip(trials, ok):      # simplest first: first good form wins
-            for k, value in fixed.items():
-                if good:
-                    chosen[i].setdefault(k, value)
+            if good:
+                chosen[i] = {**fixed, **chosen[i]}
         joint = [(i, fixed) for i, fixed in enumerate(chosen) if len(fixed) > 1]
-        for (i, _), good in zip(joint, self._as_good(joint, entries, base)):
+        for (i, _), good in zip(joint, self._as_good(joint, entries)):
             if not good:   # together they fit worse: keep the first that fitted alone
                 chosen[i] = next(f for (j, f), g in zip(trials, ok) if j == i and g)
         snapping = [(i, fixed) for i, fixed in enumerate(chosen) if fixed]
@@ -327,14 +327,14 @@ class Search:
             out[i] = replace(entries[i], constants=ci, nrmse=float(err))
         return out
 
-    def _as_good(self, trials: list[tuple[int, dict[int, float]]], entries: list[Entry],
-                 base: np.ndarray) -> np.ndarray:
-        """Whether each trial (entry, fixed constants) fits as well as its entry's free fit
-        `base` (NRMSE): a likelihood-ratio test with one degree of freedom per fixed constant."""
+    def _as_good(self, trials: list[tuple[int, dict[int, float]]], entries: list[Entry]
+                 ) -> np.ndarray:
+        """Whether each trial (entry, fixed constants) fits as well as its entry, refitted on
+        all data by `polish`: a likelihood-ratio test, one degree of freedom per constant fixed."""
         if not trials:
             return np.zeros(0, dtype=bool)
         _, errors = self._refit(trials, entries)
-        before = base[[i for i, _ in trials]] ** 2
+        before = np.array([entries[i].nrmse for i, _ in trials]) ** 2
         n = int((self.weights > 0).sum())
         rise = np.array([chi2.ppf(0.95, len(fixed)) for _, fixed in trials]) * before / n
         # On exact data the squared error is rounding: 1e-24 of the target's variance.
