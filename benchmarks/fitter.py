@@ -20,10 +20,10 @@ import numpy as np
 
 from lawfinder import LawRegressor
 from lawfinder.benchmarks.suites import get_law
-from lawfinder.constants import FitConfig, fit_constants
-from lawfinder.expressions import evaluate, padded
-from lawfinder.reward import nrmse
-from lawfinder.search import Search
+from lawfinder.fit.levenberg_marquardt import FitConfig, fit_constants
+from lawfinder.evaluate.prefix import evaluate, padded
+from lawfinder.fit.reward import nrmse
+from lawfinder.search.loop import Search
 
 REFERENCE = FitConfig(max_iter=200, n_random_starts=16, prune_every=0)
 # name: (fitter settings, how many times each given starting point is tried)

@@ -7,7 +7,7 @@ import pytest
 
 from support import ALL_OPERATORS, dim
 
-from lawfinder.library import build_library
+from lawfinder.language.library import build_library
 
 
 @pytest.fixture

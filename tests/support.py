@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from lawfinder.library import DEFAULT_OPERATORS, build_library
-from lawfinder.search import Search, SearchConfig
-from lawfinder.units import Dimension, parse_units
+from lawfinder.language.library import DEFAULT_OPERATORS, build_library
+from lawfinder.search.loop import Search, SearchConfig
+from lawfinder.units.dimension import Dimension, parse_units
 
 ALL_OPERATORS = ["add", "sub", "mul", "div", "neg", "inv", "n2", "n3", "sqrt", "exp", "log",
                  "sin", "cos", "tan", "tanh", "abs"]

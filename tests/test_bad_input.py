@@ -25,8 +25,8 @@ from hypothesis.extra import numpy as hnp
 from lawfinder import LawRegressor
 from lawfinder.cli import main
 from lawfinder.errors import DataError, LawfinderError, UnitsError
-from lawfinder.problem import Problem, make_problem, parse_assignments, read_csv
-from lawfinder.units import BASE_SYMBOLS, parse_units
+from lawfinder.data.problem import Problem, make_problem, parse_assignments, read_csv
+from lawfinder.units.dimension import BASE_SYMBOLS, parse_units
 
 try:
     import astropy.units as AU

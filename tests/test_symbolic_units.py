@@ -4,8 +4,8 @@ import pytest
 import sympy
 
 from lawfinder.errors import UnitsError
-from lawfinder.symbolic_units import dimension_of
-from lawfinder.units import DIMENSIONLESS, Dimension, parse_units
+from symbolic_units import dimension_of
+from lawfinder.units.dimension import DIMENSIONLESS, Dimension, parse_units
 
 x, y, t, G, m1, m2, r = sympy.symbols("x y t G m1 m2 r")
 METRE = Dimension.of(m=1)

@@ -3,8 +3,8 @@
 from lawfinder.errors import (CheckpointError, DataError, LawfinderError, ModelFileError,
                               UnitsError)
 from lawfinder.estimator import LawRegressor
-from lawfinder.formula import Formula
+from lawfinder.results.formula import Formula
+from lawfinder.version import __version__
 
 __all__ = ["CheckpointError", "DataError", "Formula", "LawRegressor", "LawfinderError",
-           "ModelFileError", "UnitsError"]
-__version__ = "0.1.0"
+           "ModelFileError", "UnitsError", "__version__"]

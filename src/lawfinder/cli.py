@@ -100,8 +100,8 @@ def _budget_options(parser: argparse.ArgumentParser, max_time: float) -> None:
 
 def _fit(args: argparse.Namespace) -> int:
     from lawfinder.estimator import LawRegressor
-    from lawfinder.library import DEFAULT_OPERATORS
-    from lawfinder.problem import parse_assignments, read_csv
+    from lawfinder.language.library import DEFAULT_OPERATORS
+    from lawfinder.data.problem import parse_assignments, read_csv
 
     X, y = read_csv(args.csv, args.target)
     units = parse_assignments(args.units, what="--units") if args.units else None
@@ -131,7 +131,7 @@ def _fit(args: argparse.Namespace) -> int:
 
 
 def _run(model, title: str, quiet: bool, X, y, **fit_args) -> None:
-    from lawfinder.progress import LiveProgress
+    from lawfinder.search.progress import LiveProgress
 
     if quiet:
         model.fit(X, y, **fit_args)

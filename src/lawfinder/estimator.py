@@ -12,17 +12,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lawfinder.checkpoint import Checkpoint, fingerprint
+from lawfinder.search.checkpoint import Checkpoint, fingerprint
 from lawfinder.errors import LawfinderError, UnitsError
-from lawfinder.formula import Formula
-from lawfinder.library import DEFAULT_OPERATORS, Library, build_library
-from lawfinder.pareto import HallOfFame
-from lawfinder.problem import Problem, check_features, check_target, make_problem
-from lawfinder.report import check_report_path, write_report
-from lawfinder.scaling import Frame
-from lawfinder.search import EpochStats, Search, SearchConfig
-from lawfinder.serialize import load_model, save_model
-from lawfinder.units import Dimension, parse_units
+from lawfinder.results.formula import Formula
+from lawfinder.language.library import DEFAULT_OPERATORS, Library, build_library
+from lawfinder.search.hall_of_fame import HallOfFame
+from lawfinder.data.problem import Problem, check_features, check_target, make_problem
+from lawfinder.results.html_report import check_report_path, write_report
+from lawfinder.units.scaling import Frame
+from lawfinder.search.loop import EpochStats, Search, SearchConfig
+from lawfinder.results.model_file import load_model, save_model
+from lawfinder.units.dimension import Dimension, parse_units
 
 # Formulas within this error of the most accurate one count as equally accurate.
 _TIE_RELATIVE, _TIE_ABSOLUTE = 0.01, 1e-9

@@ -5,8 +5,8 @@ import sympy
 from lawfinder.benchmarks.feynman import (ALL_PROBLEMS, EXCLUDED, FEYNMAN, UnknownProblemError,
                                           get)
 from lawfinder.errors import LawfinderError
-from lawfinder.symbolic_units import dimension_of
-from lawfinder.units import parse_units
+from symbolic_units import dimension_of
+from lawfinder.units.dimension import parse_units
 
 ids = [p.name for p in ALL_PROBLEMS]
 

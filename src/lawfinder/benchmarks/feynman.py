@@ -16,7 +16,7 @@ import numpy as np
 import sympy
 
 from lawfinder.errors import LawfinderError
-from lawfinder.units import DIMENSIONLESS, Dimension
+from lawfinder.units.dimension import DIMENSIONLESS, Dimension
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import numpy as np
 import sympy
 
 from lawfinder.benchmarks.judge import parse
-from lawfinder.units import parse_units
+from lawfinder.units.dimension import parse_units
 
 
 class OutOfTime(Exception):

@@ -1,0 +1,1 @@
+"""User data in: validation of arrays, tables and Quantities; errors that name the column and the fix."""

@@ -1,0 +1,1 @@
+"""Formulas evaluated in batch (with constant Jacobians), as SymPy, and simplified."""

@@ -1,0 +1,125 @@
+"""Fitting the free constants of a whole batch of formulas at once (batched Levenberg-Marquardt).
+
+Every (formula, starting point) pair is one row; all rows take their LM steps together,
+each with its own damping. Jacobians come from the forward-mode pass of `evaluate`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from lawfinder.evaluate.prefix import evaluate
+from lawfinder.language.library import Library
+
+
+@dataclass(frozen=True)
+class FitConfig:
+    max_iter: int = 40        # LM steps per fit
+    n_random_starts: int = 4  # beyond the given starting points: escapes local minima
+    tol: float = 1e-6         # relative loss gain under which a fit counts as converged
+    prune_every: int = 8      # every so many steps, stop the worse half of the fits still running:
+    prune_keep: float = 0.5   # the search only needs accurate rewards for its best formulas
+
+
+def fit_constants(tokens: np.ndarray, library: Library, X: np.ndarray, y: np.ndarray,
+                  weights: np.ndarray, starts: np.ndarray, user_scale: np.ndarray,
+                  config: FitConfig, rng: np.random.Generator,
+                  frozen: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Best constants (B, K) and their weighted mean squared error (B,) for formulas (B, L).
+
+    `starts` (S, K), or (B, S, K) per formula, are tried for every formula, plus random
+    ones. Among equally good fits, the constants smallest in the user's units
+    (c * user_scale) win: cos(w*t + 0.997) rather than the same curve as cos(w*t + 7.28).
+    Constants marked in `frozen` (B, K) keep the value of the first start.
+    """
+    B, K = len(tokens), library.n_free
+    # Random starts around 1 in the user's units, either sign: users' units tend to make
+    # constants of order one, and a wrong sign is a basin LM rarely leaves.
+    shape = (config.n_random_starts, K)
+    random = rng.choice([-1.0, 1.0], shape) * np.exp(rng.normal(0.0, 1.0, shape)) / user_scale
+    starts = np.broadcast_to(starts, (B, *np.shape(starts)[-2:]))
+    inits = np.concatenate([starts, np.broadcast_to(random, (B, *random.shape))], axis=1)
+    frozen = np.zeros((B, K), dtype=bool) if frozen is None else frozen
+    inits = np.where(frozen[:, None], inits[:, :1], inits)
+    S = inits.shape[1]                                                   # (B, S, K)
+    rows = np.repeat(tokens, S, axis=0)                                  # (B*S, L)
+    c = inits.reshape(B * S, K).copy()
+    c, loss = levenberg_marquardt(rows, library, X, y, weights, c, config,
+                                  np.repeat(frozen, S, axis=0))
+    loss = loss.reshape(B, S)
+    # Exact fits tie up to rounding: 1e-24 of the target's mean square, at most 1e-24, so that
+    # data of 1e-30 are judged as data of order one are.
+    floor = 1e-24 * min(1.0, float(np.mean(weights * y * y)))
+    tied = loss <= loss.min(axis=1, keepdims=True) * (1 + 1e-6) + floor
+    size = np.abs(c * user_scale).sum(axis=1).reshape(B, S)
+    best = np.argmin(np.where(tied, size, np.inf), axis=1)
+    pick = np.arange(B) * S + best
+    return c[pick], loss.ravel()[pick]
+
+
+def levenberg_marquardt(tokens: np.ndarray, library: Library, X: np.ndarray, y: np.ndarray,
+                        weights: np.ndarray, c: np.ndarray, config: FitConfig,
+                        frozen: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Minimise mean(w * (f(X; c) - y)^2) for every row from `c` (R, K), leaving the
+    constants marked in `frozen` (R, K) where they are."""
+    sqrt_w = np.sqrt(weights)[None]                                      # (1, N)
+    # A frozen constant's Jacobian row is zero: its step is 0, the others' steps unchanged.
+    free = (~frozen if frozen is not None else np.ones(c.shape, dtype=bool))[:, :, None]
+    damping = np.full(len(c), 1e-3)
+    value, jac = evaluate(tokens, library, X, c, jacobian=True)
+    loss = _loss(value, y, sqrt_w)
+    active = np.isfinite(loss)
+    eye = np.eye(c.shape[1])[None]
+    for step in range(1, config.max_iter + 1):
+        if config.prune_every and step % config.prune_every == 0:
+            active &= loss <= np.quantile(loss[active], config.prune_keep) if active.any() else False
+        idx = np.flatnonzero(active)
+        if not len(idx):
+            break
+        # Formulas meet NaN and inf by design (log of a negative, overflow); their steps
+        # are rejected below, so the warnings would only alarm the user.
+        with np.errstate(all="ignore"):
+            r = (value[idx] - y) * sqrt_w                                 # (n, N)
+            J = jac[idx] * sqrt_w[:, None] * free[idx]                   # (n, K, N)
+            JtJ = np.einsum("bkn,bjn->bkj", J, J)
+            g = np.einsum("bkn,bn->bk", J, r)
+            diag = np.einsum("bkk->bk", JtJ)
+        # The floor keeps A invertible where a constant has no effect; relative to the largest
+        # diagonal (at most 1e-12) so that it cannot swamp the Jacobian of tiny data.
+        floor = 1e-12 * np.clip(diag.max(axis=1), 1e-300, 1.0)[:, None, None]
+        with np.errstate(all="ignore"):
+            A = JtJ + damping[idx, None, None] * (diag[:, :, None] * eye + floor * eye)
+        trial = c[idx] + np.nan_to_num(_solve(A, -g), nan=0.0, posinf=0.0, neginf=0.0)
+        t_value, _ = evaluate(tokens[idx], library, X, trial)
+        t_loss = _loss(t_value, y, sqrt_w)
+        better = t_loss < loss[idx]
+        with np.errstate(all="ignore"):  # rejected steps may overflow; they are discarded
+            gain = np.where(better, (loss[idx] - t_loss) / np.maximum(loss[idx], 1e-300), 0.0)
+        ok = idx[better]
+        # Jacobians only for accepted steps: rejected ones keep the old point's.
+        value[ok], jac[ok] = evaluate(tokens[ok], library, X, trial[better], jacobian=True)
+        c[ok], loss[ok] = trial[better], t_loss[better]
+        damping[idx] = np.where(better, damping[idx] / 3, damping[idx] * 4)
+        # Converged: tiny relative gain on an accepted step, or damping so large steps vanish.
+        active[idx] = ~((better & (gain < config.tol)) | (damping[idx] > 1e10) | (loss[idx] == 0))
+    return c, loss
+
+
+def _solve(A: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Batched solve of A x = b (n, K, K), (n, K); least squares where A is singular."""
+    with np.errstate(all="ignore"):
+        try:
+            return np.linalg.solve(A, b[..., None])[..., 0]
+        except np.linalg.LinAlgError:
+            finite = np.isfinite(A).all(axis=(1, 2))
+            out = np.zeros_like(b)
+            out[finite] = (np.linalg.pinv(A[finite]) @ b[finite][..., None])[..., 0]
+            return out
+
+
+def _loss(value: np.ndarray, y: np.ndarray, sqrt_w: np.ndarray) -> np.ndarray:
+    with np.errstate(all="ignore"):
+        loss = np.mean(((value - y) * sqrt_w) ** 2, axis=1)
+    return np.where(np.isfinite(loss), loss, np.inf)

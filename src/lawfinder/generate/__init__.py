@@ -1,0 +1,1 @@
+"""Writing formulas: the policy network, masked sampling, local search by mutation."""

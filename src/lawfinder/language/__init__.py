@@ -1,0 +1,1 @@
+"""The formula language: operators and tokens, partial-formula state, priors, build costs."""

@@ -1,0 +1,167 @@
+"""Per-step masks over the library for a batch of partial formulas.
+
+Each prior is a small pure function of the formula state returning a (B, T) boolean
+mask of allowed tokens; the sampler multiplies (ANDs) them. The soft length prior is
+the exception: it returns additive log-weights.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from lawfinder.language.build_cost import INFEASIBLE
+from lawfinder.language.library import Rule
+from lawfinder.language.state import NONE, FormulaState, second_child_cost
+
+
+@dataclass(frozen=True)
+class PriorConfig:
+    max_length: int = 25        # hard cap on tokens per formula
+    min_length: int = 1         # hard floor on tokens per formula
+    soft_length: float = 10.0   # preferred length: terminals discouraged before it, operators after
+    soft_length_scale: float = 5.0
+    nesting: bool = True        # no exp in exp, log in log, trig in trig
+    no_useless_inverses: bool = True  # no log(exp x), inv(inv x), neg(neg x), ...
+    no_constant_subtrees: bool = True  # no cos(1), add(1, 1), exp(c): constants fit those
+
+
+def units_and_length(state: FormulaState) -> np.ndarray:
+    """Tokens whose unit rule can be satisfied by a completion within the length budget."""
+    return min_size(state) <= state.budget()[:, None]
+
+
+def min_size(state: FormulaState) -> np.ndarray:
+    """(B, T) fewest tokens a subtree rooted at each token can take in the next slot."""
+    lib, cost = state.library, state.cost
+    req, free = state.required()                                     # (B, 7), (B,)
+    B, T = len(req), len(lib)
+    size = np.full((B, T), INFEASIBLE, dtype=np.int64)
+    anything = np.where(free, 1, cost(req))                          # (B,) cheapest subtree here
+    terms = np.flatnonzero(lib.is_terminal)
+    fits = free[:, None] | np.all(lib.dims2[terms][None] == req[:, None], axis=2)
+    size[:, terms] = np.where(fits & _dependent_ok(state, req, terms), 1, INFEASIBLE)
+    for t in np.flatnonzero(~lib.is_terminal):
+        rule = lib.rule[t]
+        if rule is Rule.POWER:
+            num, den = lib.power_num[t], lib.power_den[t]
+            child = req * den
+            ok = np.all(child % num == 0, axis=1)
+            inner = np.where(ok, cost(child // num), INFEASIBLE)
+        elif rule is Rule.DIMENSIONLESS:
+            dimless = free | ~req.any(axis=1)
+            inner = np.where(dimless, cost(np.zeros(7, dtype=np.int64)), INFEASIBLE)
+        elif rule is Rule.SAME:
+            inner = 2 * anything
+        else:  # mul/div: a terminal first, then the cheapest subtree that completes the units
+            inner = 1 + second_child_cost(state, t, req)
+        size[:, t] = np.where(free, 1 + lib.arity[t], 1 + np.minimum(inner, INFEASIBLE))
+    return size
+
+
+def _dependent_ok(state: FormulaState, req: np.ndarray, terms: np.ndarray) -> np.ndarray:
+    """(B, n_terms): in the free first slot of mul/div with known units, can the second close?"""
+    lib = state.library
+    top, has = state.top()
+    rows = state.rows
+    op = np.where(has, state.node_tok[rows, top], 0)
+    rule = np.where(has, lib.rule_code[op], -1)
+    first = has & (state.node_nd[rows, top] == 0) & ~state.node_free[rows, top]
+    product = first & (rule == list(Rule).index(Rule.PRODUCT))
+    quotient = first & (rule == list(Rule).index(Rule.QUOTIENT))
+    node_req = state.node_req[rows, top][:, None]                    # (B, 1, 7)
+    d = lib.dims2[terms][None]                                       # (1, n, 7)
+    second = np.where(product[:, None, None], node_req - d, d - node_req)
+    left = (state.budget() - 1 + state.node_pending[rows, top])[:, None]
+    ok = state.cost(second) <= left
+    return ok | ~(product | quotient)[:, None]
+
+
+def nesting(state: FormulaState) -> np.ndarray:
+    """No operator inside another of its family (exp in exp, sin in cos, ...)."""
+    fam = state.library.family
+    inside = state.in_family[:, np.maximum(fam, 0)] > 0              # (B, T)
+    return ~(inside & (fam >= 0)[None])
+
+
+def useless_inverses(state: FormulaState) -> np.ndarray:
+    """No child that undoes or repeats its parent: log(exp x), inv(inv x), neg(neg x)."""
+    parent, _ = state.parent_sibling()
+    banned = state.library.useless[np.maximum(parent, 0)]            # (B, T)
+    return ~(banned & (parent != NONE)[:, None])
+
+
+def no_constant_subtrees(state: FormulaState) -> np.ndarray:
+    """No operator whose children are all fixed constants (cos(1), add(1, pi)), and no
+    dimensionless function of a free constant (exp(c)): a free constant elsewhere does that.
+
+    By induction every operator subtree then holds a variable or free constant.
+    """
+    lib = state.library
+    parent, sibling = state.parent_sibling()
+    has = parent != NONE
+    p = np.maximum(parent, 0)
+    unary = has & (lib.arity[p] == 1)
+    after_fixed = has & (lib.arity[p] == 2) & (sibling != NONE)
+    after_fixed &= lib.is_fixed[np.maximum(sibling, 0)]
+    of_function = unary & (lib.rule_code[p] == list(Rule).index(Rule.DIMENSIONLESS))
+    banned = ((unary | after_fixed)[:, None] & lib.is_fixed[None]) | (
+        of_function[:, None] & lib.is_free[None])
+    return ~banned
+
+
+def min_length(state: FormulaState, minimum: int) -> np.ndarray:
+    """Terminals that would close the formula before `minimum` tokens are forbidden."""
+    closes = (state.dangling == 1) & (state.length + 1 < minimum)
+    return ~(closes[:, None] & state.library.is_terminal[None])
+
+
+def soft_length(state: FormulaState, loc: float, scale: float) -> np.ndarray:
+    """(B, T) log-weights: terminals discouraged before `loc` tokens, operators after."""
+    penalty = -((state.length + 1 - loc) ** 2) / (2 * scale**2)     # (B,)
+    early = (state.length + 1 < loc)[:, None]
+    terminal = state.library.is_terminal[None]
+    return np.where(early == terminal, penalty[:, None], 0.0)
+
+
+def repeats_a_child(tokens: np.ndarray, library) -> bool:
+    """Whether a finished formula holds sub(A, A) or div(A, A), or add(A, A) when free
+    constants could absorb the factor 2: such formulas are longer twins of simpler ones.
+
+    Identical children are only known once written, so this judges finished formulas.
+    """
+    twins = {"sub", "div"} | ({"add"} if library.n_free else set())
+    names = library.names
+    ends = _subtree_ends(tokens, library.arity)
+    for i, t in enumerate(tokens):
+        if names[t] in twins:
+            first_end = ends[i + 1]
+            second_end = ends[first_end]
+            if np.array_equal(tokens[i + 1:first_end], tokens[first_end:second_end]):
+                return True
+    return False
+
+
+def _subtree_ends(tokens: np.ndarray, arity: np.ndarray) -> list[int]:
+    """For each position, the position just past the subtree that starts there."""
+    ends = [0] * (len(tokens) + 1)
+    ends[len(tokens)] = len(tokens)
+    for i in range(len(tokens) - 1, -1, -1):
+        end = i + 1
+        for _ in range(arity[tokens[i]]):
+            end = ends[end]
+        ends[i] = end
+    return ends
+
+
+def allowed(state: FormulaState, config: PriorConfig) -> np.ndarray:
+    """(B, T) AND of every hard prior."""
+    mask = units_and_length(state) & min_length(state, config.min_length)
+    if config.nesting:
+        mask &= nesting(state)
+    if config.no_useless_inverses:
+        mask &= useless_inverses(state)
+    if config.no_constant_subtrees:
+        mask &= no_constant_subtrees(state)
+    return mask

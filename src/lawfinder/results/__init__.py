@@ -1,0 +1,1 @@
+"""What a fit returns: formulas, their exports, model files and the HTML report."""

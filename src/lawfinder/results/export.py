@@ -1,0 +1,131 @@
+"""A found formula as a NumPy function or a PyTorch module, generated from its SymPy form.
+
+Both exports run the formula's SymPy expression (through `sympy.lambdify`) on inputs
+rescaled exactly as `Formula.predict` rescales them, with the constants in the same
+well-scaled frame, so they agree with `predict` to rounding. SymPy simplifies as it
+builds an expression (sqrt(x)*sqrt(x) becomes x), so outside a formula's domain, where
+`predict` gives NaN, an export may give a number.
+
+This module is the one place that needs torch for exports; `Formula` imports it lazily.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import sympy
+import torch
+from torch import nn
+
+from lawfinder.errors import DataError
+from lawfinder.language.library import Kind
+
+if TYPE_CHECKING:
+    from lawfinder.results.formula import Formula
+
+
+def to_numpy(formula: Formula) -> Callable[[Any], np.ndarray]:
+    """f(X): inputs (n, n_features) in their declared units -> (n,) in the target's units."""
+    function = _lambdify(formula, "numpy")
+    constants = formula.scaled_constants[_used_slots(formula)]
+    frame = formula.frame
+
+    def law(X: Any) -> np.ndarray:
+        X = np.asarray(X, dtype=float)
+        _check_shape(X.shape, len(frame.input_dims))
+        with np.errstate(all="ignore"):
+            values = function(*frame.inputs(X).T, *constants)
+        return frame.output(np.broadcast_to(values, len(X)))  # a constant formula gives a scalar
+
+    return law
+
+
+def to_torch(formula: Formula) -> LawModule:
+    """The formula as a differentiable `torch.nn.Module`; see `LawModule`."""
+    return LawModule(formula)
+
+
+class LawModule(nn.Module):
+    """A formula as a layer: inputs (n, n_features) in their units -> (n,) in the target's.
+
+    The free constants the formula uses form one parameter, `scaled_constants`, in the
+    well-scaled frame of the search (values of order one, so that optimisers treat them
+    evenly); `constants` gives their current values in the units they were declared in.
+    Tensors are float64, like `predict`; `.float()` makes the module float32.
+    """
+
+    def __init__(self, formula: Formula):
+        super().__init__()
+        frame = formula.frame
+        self.formula = formula
+        self._slots = _used_slots(formula)
+        self.scaled_constants = nn.Parameter(_float64(formula.scaled_constants[self._slots]))
+        # Unit conversions, in the same steps as Frame.inputs and Frame.output.
+        conversions = {"input_factors": frame.input_factors,
+                       "input_scales": frame.scale_of(frame.input_dims),
+                       "output_scale": frame.scale_of([frame.target_dim])[0],
+                       "target_factor": frame.target_factor}
+        for name, value in conversions.items():
+            self.register_buffer(name, _float64(value), persistent=False)
+        self._function = _lambdify(formula, "torch")
+
+    def forward(self, X: torch.Tensor) -> torch.Tensor:
+        _check_shape(X.shape, len(self.input_factors))
+        scaled = X.to(self.input_scales.dtype) * self.input_factors / self.input_scales
+        values = self._function(*scaled.unbind(dim=1), *self.scaled_constants.unbind())
+        values = torch.as_tensor(values, dtype=scaled.dtype, device=scaled.device)
+        return values.expand(len(X)) * self.output_scale / self.target_factor
+
+    @property
+    def constants(self) -> dict[str, float]:
+        """Current values of the constants, in the units they were declared in."""
+        scaled = self.formula.scaled_constants.copy()
+        scaled[self._slots] = self.scaled_constants.detach().cpu().double().numpy()
+        return replace(self.formula, scaled_constants=scaled).constants
+
+    def extra_repr(self) -> str:
+        return str(self.formula.sympy())
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The generated function cannot be pickled (torch.save, copy.deepcopy): rebuild it.
+        state = self.__dict__.copy()
+        del state["_function"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        super().__setstate__(state)
+        self._function = _lambdify(self.formula, "torch")
+
+
+def _lambdify(formula: Formula, module: str) -> Callable[..., Any]:
+    """The SymPy expression as a function of (input columns..., used constants...)."""
+    library = formula.library
+    names = [t.name for t in library.tokens if t.kind is Kind.VARIABLE]
+    names += [library.free_names[slot] for slot in _used_slots(formula)]
+    # lambdify puts every symbol's name into the generated function's namespace, where a
+    # constant called pow or abs would hide that function: hand it Dummy symbols instead.
+    arguments = [sympy.Dummy(name) for name in names]
+    expression = formula.sympy().xreplace(dict(zip(map(sympy.Symbol, names), arguments)))
+    # Numbers such as pi**2 or sin(1) become floats (17 digits: enough for float64), as
+    # torch's functions refuse plain numbers: pow(3.14..., 2) fails.
+    return sympy.lambdify(arguments, expression.evalf(17), modules=module)
+
+
+def _float64(values: Any) -> torch.Tensor:
+    return torch.tensor(values, dtype=torch.float64)
+
+
+def _used_slots(formula: Formula) -> list[int]:
+    """Slots of the free constants that appear in the formula, in library order."""
+    used = set(formula.tokens)
+    return [slot for slot, token in enumerate(formula.library.free) if token in used]
+
+
+def _check_shape(shape: Sequence[int], n_features: int) -> None:
+    if len(shape) != 2 or shape[1] != n_features:
+        raise DataError(f"the inputs have shape {tuple(shape)}, but the law takes "
+                        f"(n_samples, {n_features}); pass one column per input, in the order "
+                        "of the names given to fit")

@@ -1,0 +1,317 @@
+"""A fitted model as one self-contained HTML page: the Pareto front, the chosen formula on
+the data, and how the search went.
+
+Plots and formulas are inline SVG and the style sheet is inline too, so the page opens
+offline, can be mailed or archived, and fetches nothing. Matplotlib is imported only here,
+without pyplot: no GUI backend is touched and no global figure state is left behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import io
+import re
+from collections.abc import Iterator
+from os import PathLike
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import sympy
+
+from lawfinder.errors import DataError, LawfinderError
+from lawfinder.results.formula import Formula
+from lawfinder.fit.reward import nrmse
+from lawfinder.search.loop import SearchConfig
+from lawfinder.results.model_file import _constant_units
+from lawfinder.version import __version__
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from lawfinder.estimator import LawRegressor
+
+MAX_POINTS = 2000      # points drawn in the data plots: more only make the file bigger
+_NRMSE_FLOOR = 1e-16   # an exact fit can score 0, which a log axis cannot show
+_STYLE = {
+    "mathtext.fontset": "cm",      # formulas in Computer Modern, as in a paper
+    "svg.fonttype": "path",        # text as outlines: no font needed to read the page
+    "svg.hashsalt": "lawfinder",   # the same model gives the same file
+    "font.size": 9,
+}
+# Left out of every SVG: the XML prolog, the DTD and the dates and URLs of the metadata.
+_NO_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
+# Inside HTML, <svg> is in the SVG namespace without declarations; they are URLs that
+# checks for external references would flag.
+_NAMESPACES = re.compile(r'\s+xmlns(:xlink)?="[^"]*"')
+
+
+def write_report(model: LawRegressor, path: str | PathLike[str], X: Any = None,
+                 y: Any = None) -> None:
+    """Write an HTML report of a fitted `model` to `path`.
+
+    The data plots use X and y (in the units declared at fit) when given, otherwise the
+    data `fit` kept; a model read with `LawRegressor.load` kept none, so give them.
+    """
+    model._check_fitted()
+    check_report_path(path)
+    with _plot_style():
+        sections = [_summary(model), _front_section(model), _data_section(model, X, y),
+                    _history_section(model)]
+    title = f"lawfinder: {model.problem_.target_name} = {model.best_.sympy()}"
+    try:
+        Path(path).write_text(_page(title, sections), encoding="utf-8")
+    except OSError as error:
+        raise LawfinderError(f"cannot write the report {str(path)!r}: "
+                             f"{error.strerror or error}; choose a writable path") from error
+
+
+def check_report_path(path: str | PathLike[str]) -> None:
+    """Fail before a long search rather than after it: matplotlib is installed and `path`
+    can be a file in an existing folder."""
+    _figure_class()
+    target = Path(path)
+    if target.is_dir():
+        raise LawfinderError(f"the report path {str(path)!r} is a folder; give a file name "
+                             "such as run.html")
+    if not target.parent.is_dir():
+        raise LawfinderError(f"cannot write the report {str(path)!r}: the folder "
+                             f"{str(target.parent)!r} does not exist; create it first")
+
+
+def _figure_class() -> type[Figure]:
+    try:
+        from matplotlib.figure import Figure
+    except ImportError as error:
+        raise LawfinderError(f"the report needs matplotlib ({error}); "
+                             "pip install 'lawfinder[report]'") from error
+    return Figure
+
+
+@contextlib.contextmanager
+def _plot_style() -> Iterator[None]:
+    import matplotlib
+
+    with matplotlib.rc_context(_STYLE):
+        yield
+
+
+def _figure(width: float, height: float) -> Figure:
+    return _figure_class()(figsize=(width, height), layout="constrained")
+
+
+def _svg(figure: Figure, **savefig: Any) -> str:
+    """The figure as an <svg> element to paste into HTML."""
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", metadata=_NO_METADATA, **savefig)
+    text = buffer.getvalue()
+    return _NAMESPACES.sub("", text[text.index("<svg"):], count=2)
+
+
+def _math(latex: str, size: float) -> str | None:
+    """`latex` typeset as an SVG element; None if mathtext cannot parse it."""
+    figure = _figure_class()()
+    figure.text(0, 0, f"${latex}$", fontsize=size)
+    try:
+        return _svg(figure, bbox_inches="tight", pad_inches=0.02, transparent=True)
+    except ValueError:   # mathtext knows only part of LaTeX
+        return None
+
+
+def _equation(model: LawRegressor, formula: Formula, size: float = 14) -> str:
+    """'target = formula' typeset, with the plain text beneath to copy; only the plain
+    text where mathtext cannot typeset it."""
+    target = model.problem_.target_name
+    text = html.escape(f"{target} = {formula.sympy()}")
+    svg = _math(f"{sympy.latex(sympy.Symbol(target))} = {formula.latex()}", size)
+    if svg is None:
+        return f'<code class="formula math-fallback">{text}</code>'
+    return (f'<span class="math" role="img" aria-label="{text}">{svg}</span><br>'
+            f'<code class="formula">{text}</code>')
+
+
+def _label(text: str, units: str | None) -> str:
+    """`text [units]`; plain `text` without units or when dimensionless."""
+    return text if units in (None, "1") else f"{text} [{units}]"
+
+
+def _constants(model: LawRegressor, formula: Formula) -> str:
+    """The formula's constants, one a line, each in the units it was declared in."""
+    units = dict(zip(model.library_.free_names,
+                     _constant_units(model.free_constants, model.library_.free_names)))
+    return "<br>".join(html.escape(_label(f"{name} = {value:.6g}", units[name]))
+                       for name, value in formula.constants.items())
+
+
+def _summary(model: LawRegressor) -> str:
+    problem, best = model.problem_, model.best_
+    units = problem.units or (None,) * problem.n_features
+    inputs = ", ".join(_label(name, u) for name, u in zip(problem.names, units))
+    search = f"{model.n_evals_} formulas sampled, {model.n_scored_} scored"
+    if model.history_:
+        last = model.history_[-1]
+        search += f" in {last.epoch} epochs and {last.elapsed:.1f} s"
+    if model.interrupted_:
+        search += "; interrupted (Ctrl-C): this is what was found so far"
+    facts = [("explains", _label(problem.target_name, problem.target_units)),
+             ("from", inputs), ("search", search), ("best formula NRMSE", f"{best.nrmse:.3g}")]
+    rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
+                   for k, v in facts)
+    return (f'<section id="summary"><div class="headline">{_equation(model, best, 20)}</div>'
+            f'<table class="facts">{rows}</table></section>')
+
+
+def _front_section(model: LawRegressor) -> str:
+    rows = []
+    for formula in model.pareto_:
+        best = formula is model.best_
+        mark, star = (' class="best"', " ★ best") if best else ("", "")
+        rows.append(f"<tr{mark}><td>{formula.complexity:g}{star}</td>"
+                    f"<td>{formula.nrmse:.3g}</td><td>{_equation(model, formula)}</td>"
+                    f"<td>{_constants(model, formula)}</td></tr>")
+    table = ('<table class="front"><thead><tr><th>complexity</th><th>NRMSE</th>'
+             "<th>formula</th><th>constants</th></tr></thead>"
+             f"<tbody>{''.join(rows)}</tbody></table>")
+    caption = ("The most accurate formula of each complexity found; the best (star) is the "
+               "most accurate, or the simplest of those within 1% of its error.")
+    return (f'<section id="front"><h2>Pareto front</h2>'
+            f'{_plot("pareto-plot", _front_plot(model), caption)}{table}</section>')
+
+
+def _plot(plot_id: str, svg: str, caption: str) -> str:
+    return (f'<figure class="plot" id="{plot_id}">{svg}'
+            f"<figcaption>{html.escape(caption)}</figcaption></figure>")
+
+
+def _front_plot(model: LawRegressor) -> str:
+    figure = _figure(6, 3.4)
+    ax = figure.subplots()
+    complexity = [f.complexity for f in model.pareto_]
+    loss = np.maximum([f.nrmse for f in model.pareto_], _NRMSE_FLOOR)
+    ax.step(complexity, loss, where="post", color="0.6", zorder=1)
+    ax.scatter(complexity, loss, color="tab:blue", zorder=2, label="front")
+    best = model.pareto_.index(model.best_)
+    ax.scatter(complexity[best], loss[best], marker="*", s=260, color="tab:red", zorder=3,
+               label="best")
+    ax.set_yscale("log")
+    ax.set_xlabel("complexity")
+    ax.set_ylabel("NRMSE")
+    ax.legend()
+    return _svg(figure)
+
+
+def _data_section(model: LawRegressor, X: Any, y: Any) -> str:
+    measured, predicted = _measured_and_predicted(model, X, y)
+    if not len(measured):
+        return ('<section id="data"><h2>Best formula on the data</h2><p>No data: this model '
+                "was loaded from a file, which keeps none; pass X and y to write_report."
+                "</p></section>")
+    shown = np.sort(np.random.default_rng(0).choice(
+        len(measured), min(len(measured), MAX_POINTS), replace=False))
+    problem = model.problem_
+    label = _label(problem.target_name, problem.target_units)
+    caption = (f"{len(shown)} of {len(measured)} points; residual = measured - predicted. "
+               f"NRMSE on these data: {_nrmse(measured, predicted):.3g}.")
+    svg = _data_plot(measured[shown], predicted[shown], label)
+    return (f'<section id="data"><h2>Best formula on the data</h2>'
+            f'{_plot("data-plot", svg, caption)}</section>')
+
+
+def _measured_and_predicted(model: LawRegressor, X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+    """The target and the best formula's predictions, in the target's declared units."""
+    if (X is None) != (y is None):
+        raise LawfinderError("give both X and y to write_report, or neither to use the data "
+                             "fit kept")
+    if X is None:
+        problem = model.problem_
+        X = problem.X / np.array(problem.factors)
+        y = problem.y / problem.target_factor
+        return y, model.best_.predict(X)
+    predicted = model.predict(X)
+    measured = np.asarray(y, dtype=float).ravel()
+    if measured.shape != predicted.shape:
+        raise DataError(f"y has {measured.size} values but X has {predicted.size} rows; give "
+                        "one target value per row of X")
+    return measured, predicted
+
+
+def _nrmse(measured: np.ndarray, predicted: np.ndarray) -> float:
+    return float(nrmse(predicted[None], measured, np.ones(len(measured)))[0])
+
+
+def _data_plot(measured: np.ndarray, predicted: np.ndarray, label: str) -> str:
+    figure = _figure(9, 3.6)
+    fit, residual = figure.subplots(1, 2)
+    fit.scatter(measured, predicted, s=6, alpha=0.6)
+    ends = [min(measured.min(), predicted.min()), max(measured.max(), predicted.max())]
+    fit.plot(ends, ends, color="tab:red", linewidth=1, label="predicted = measured")
+    fit.set_xlabel(f"measured {label}")
+    fit.set_ylabel(f"predicted {label}")
+    fit.legend()
+    residual.scatter(predicted, measured - predicted, s=6, alpha=0.6)
+    residual.axhline(0, color="tab:red", linewidth=1)
+    residual.set_xlabel(f"predicted {label}")
+    residual.set_ylabel(f"residual {label}")
+    return _svg(figure)
+
+
+def _history_section(model: LawRegressor) -> str:
+    if not model.history_:
+        return ('<section id="history"><h2>Search</h2><p>No search history: a model loaded '
+                "from a file does not keep it, and a search stopped during its first epoch "
+                "has none.</p></section>")
+    caption = (f"Per epoch: error of the most accurate formula so far; mean reward of the best "
+               f"{SearchConfig().risk_eps:.0%} of the batch, the formulas the network learns "
+               "from (reward = 1/(1 + NRMSE), less a small cost per unit of complexity); "
+               "formulas sampled and seconds elapsed.")
+    return (f'<section id="history"><h2>Search</h2>'
+            f'{_plot("history-plot", _history_plot(model), caption)}</section>')
+
+
+def _history_plot(model: LawRegressor) -> str:
+    history = model.history_
+    epoch = [s.epoch for s in history]
+    figure = _figure(9, 5)
+    curves = [("best NRMSE", [max(s.best_nrmse, _NRMSE_FLOOR) for s in history]),
+              (f"top {SearchConfig().risk_eps:.0%} mean reward", [s.top_reward for s in history]),
+              ("formulas sampled", [s.sampled for s in history]),
+              ("seconds elapsed", [s.elapsed for s in history])]
+    for ax, (label, values) in zip(figure.subplots(2, 2).flat, curves):
+        ax.plot(epoch, values, marker="o", markersize=3)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(label)
+    figure.axes[0].set_yscale("log")
+    return _svg(figure)
+
+
+def _page(title: str, sections: list[str]) -> str:
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="generator" content="lawfinder {html.escape(__version__)}">
+<title>{html.escape(title)}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 70rem; margin: 2rem auto;
+        padding: 0 1rem; color: #222; }}
+h1 {{ font-size: 1.3rem; }}
+h2 {{ font-size: 1.1rem; margin-top: 2rem; border-bottom: 1px solid #ccc; }}
+table {{ border-collapse: collapse; margin: 1rem 0; }}
+th, td {{ text-align: left; vertical-align: middle; padding: 0.35rem 0.7rem;
+          border-bottom: 1px solid #eee; }}
+tr.best {{ background: #fff4d6; }}
+figure {{ margin: 1rem 0; }}
+figure svg {{ max-width: 100%; height: auto; }}
+figcaption {{ color: #555; font-size: 0.9rem; }}
+code.formula {{ font-family: ui-monospace, monospace; font-size: 0.85rem; color: #666; }}
+code.math-fallback {{ font-size: 1rem; color: inherit; }}
+</style>
+</head>
+<body>
+<h1>{html.escape(title)}</h1>
+{"".join(sections)}
+</body>
+</html>
+"""

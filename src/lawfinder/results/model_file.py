@@ -1,0 +1,360 @@
+"""Fitted models as plain, versioned JSON files: readable, diffable, no pickle.
+
+A file holds everything `predict` needs and what a person wants to read: the settings,
+the inputs, target and free constants (units as the user wrote them, plus their SI
+dimensions and factors), the token library, the unit frame and the Pareto front.
+Formulas are stored as token names, not token ids, so the file reads on its own.
+Loading reuses the stored SI factors instead of parsing the unit strings again, and
+float64 values survive JSON exactly (Python writes the shortest repr that reads back
+to the same number), so a loaded model predicts bit for bit what the saved one did.
+Non-finite numbers, e.g. max_time=inf, are written as Python's json writes them
+(Infinity, NaN). The training data are not stored.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Mapping
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from lawfinder.search.atomic import write_atomically
+from lawfinder.errors import LawfinderError, ModelFileError
+from lawfinder.results.formula import Formula
+from lawfinder.language.library import Kind, Library, build_library
+from lawfinder.data.problem import Problem
+from lawfinder.units.scaling import Frame
+from lawfinder.units.dimension import BASE_SYMBOLS, Dimension
+from lawfinder.version import __version__
+
+if TYPE_CHECKING:
+    from lawfinder.estimator import LawRegressor
+
+FORMAT = "lawfinder-model"
+VERSION = 1
+
+# Hand-edited user-unit constants that disagree with the scaled ones by more than this
+# are rejected: the scaled values are the ones predict uses.
+_CONSTANTS_RTOL = 1e-9
+
+
+class _Malformed(Exception):
+    """A part of a model document is missing or of the wrong kind (caught by load_model)."""
+
+    def __init__(self, where: str, problem: str):
+        super().__init__(f"{where} {problem}")
+
+
+# --- writing ---------------------------------------------------------------------------
+
+def save_model(model: LawRegressor, path: str | os.PathLike[str]) -> None:
+    """Write the fitted `model` to `path` as JSON, atomically (temporary file + rename)."""
+    text = json.dumps(_document(model), indent=2) + "\n"
+    try:
+        write_atomically(path, lambda handle: handle.write(text.encode("utf-8")))
+    except OSError as exc:
+        raise ModelFileError(f"cannot write the model file {str(path)!r}: {exc.strerror or exc}; "
+                             "check that its folder exists and is writable") from exc
+
+
+def _document(model: LawRegressor) -> dict[str, Any]:
+    problem, library, frame = model.problem_, model.library_, model.frame_
+    units = problem.units or (None,) * problem.n_features
+    constant_units = _constant_units(model.free_constants, library.free_names)
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "saved_by": f"lawfinder {__version__}",
+        "params": {name: _plain(value, name) for name, value in model.get_params().items()},
+        "inputs": [_quantity(*q) for q in zip(problem.names, units, problem.dims,
+                                               problem.factors)],
+        "target": _quantity(problem.target_name, problem.target_units, problem.target_dim,
+                            problem.target_factor),
+        "free_constants": [_quantity(*q) for q in zip(library.free_names, constant_units,
+                                                       library.free_dims, frame.constant_factors)],
+        "library": {
+            "operators": [t.name for t in library.tokens if t.arity],
+            "fixed_constants": [t.name for t in library.tokens if t.kind is Kind.FIXED],
+        },
+        "frame": {"log_scale": dict(zip(BASE_SYMBOLS, map(float, frame.log_scale)))},
+        "pareto_front": [_formula(f) for f in model.pareto_],
+        "best": model.pareto_.index(model.best_),
+        "search": {"n_evals": model.n_evals_, "n_scored": model.n_scored_,
+                   "interrupted": model.interrupted_},
+    }
+
+
+def _constant_units(given: Any, fitted: tuple[str, ...]) -> list[str]:
+    """Unit strings of the fitted free constants, from the free_constants setting."""
+    texts = dict(given) if isinstance(given, Mapping) else {name: "1" for name in given or ()}
+    if list(texts) != list(fitted):
+        raise LawfinderError(f"free_constants is now {given!r} but the model was fitted with the "
+                             f"constants {list(fitted)}; set it back or refit before saving")
+    return [str(text) for text in texts.values()]
+
+
+def _plain(value: Any, name: str) -> Any:
+    """A setting as JSON data (tuples become lists, NumPy scalars Python numbers)."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, (list, tuple)):
+        return [_plain(item, name) for item in value]
+    if isinstance(value, Mapping) and all(isinstance(key, str) for key in value):
+        return {key: _plain(item, name) for key, item in value.items()}
+    raise LawfinderError(f"cannot save the setting {name}={value!r}: only numbers, strings, "
+                         "lists and dicts can be written to a model file; use one of those")
+
+
+def _quantity(name: str, units: str | None, dim: Dimension, factor: float) -> dict[str, Any]:
+    return {"name": name, "units": units, "dims": _dims_to_json(dim), "si_factor": float(factor)}
+
+
+def _dims_to_json(dim: Dimension) -> dict[str, int | str]:
+    """Non-zero exponents by base symbol: {"m": 3, "kg": -1, "s": -2}; halves as "1/2"."""
+    return {symbol: int(e) if e.denominator == 1 else str(e)
+            for symbol, e in zip(BASE_SYMBOLS, dim.exponents) if e}
+
+
+def _formula(formula: Formula) -> dict[str, Any]:
+    return {
+        "tokens": [formula.library.names[t] for t in formula.tokens],
+        "sympy": str(formula.sympy()),  # for people; loading reads the tokens
+        "scaled_constants": [float(c) for c in formula.scaled_constants],
+        "constants": formula.constants,
+        "nrmse": formula.nrmse,
+        "complexity": formula.complexity,
+        "found_at": formula.found_at,
+    }
+
+
+# --- reading ---------------------------------------------------------------------------
+
+def load_model(path: str | os.PathLike[str], cls: type[LawRegressor]) -> LawRegressor:
+    """Read a model file written by `save_model` into a fitted instance of `cls`."""
+    where = str(path)
+    try:
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ModelFileError(f"cannot read the model file {where!r}: "
+                             f"{exc.strerror or exc}; check the path") from exc
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError
+        raise ModelFileError(f"{where!r} is not a lawfinder model file: it is not JSON text "
+                             f"({exc}); give a file written by LawRegressor.save") from exc
+    _check_format(document, where)
+    try:
+        return _model(document, cls)
+    except _Malformed as exc:
+        raise ModelFileError(f"the model file {where!r} is damaged: {exc}; save the model "
+                             "again, or restore the file") from None
+
+
+def _check_format(document: Any, where: str) -> None:
+    found = document.get("format") if isinstance(document, dict) else None
+    if found != FORMAT:
+        raise ModelFileError(f"{where!r} is not a lawfinder model file: its 'format' is "
+                             f"{found!r}, expected {FORMAT!r}; give a file written by "
+                             "LawRegressor.save")
+    version = document.get("version")
+    if type(version) is not int or version != VERSION:
+        newer = isinstance(version, int) and version > VERSION
+        fix = "upgrade lawfinder to read it" if newer else "save the model again"
+        raise ModelFileError(f"{where!r} is a lawfinder model file of format version "
+                             f"{version!r}, but this lawfinder reads version {VERSION}; {fix}")
+
+
+def _model(document: dict[str, Any], cls: type[LawRegressor]) -> LawRegressor:
+    inputs = [_read_quantity(item, f"inputs[{i}]")
+              for i, item in enumerate(_get(document, "inputs", list))]
+    target = _read_quantity(_get(document, "target", dict), "target")
+    problem = _read_problem(inputs, target)
+    constants = [_read_quantity(item, f"free_constants[{i}]")
+                 for i, item in enumerate(_get(document, "free_constants", list))]
+    library = _read_library(_get(document, "library", dict), inputs, constants)
+    frame = Frame(_read_log_scale(_get(document, "frame", dict)), problem.dims,
+                  np.array(problem.factors), problem.target_dim, problem.target_factor,
+                  tuple(q["dim"] for q in constants), np.array([q["factor"] for q in constants]))
+    front = [_read_formula(item, f"pareto_front[{i}]", library, frame)
+             for i, item in enumerate(_get(document, "pareto_front", list))]
+    best = _get(document, "best", int)
+    if not 0 <= best < len(front):
+        raise _Malformed("best", f"is {best}, not an index into the {len(front)} formulas of "
+                                 "pareto_front")
+    search = _get(document, "search", dict)
+
+    model = cls(**_read_params(_get(document, "params", dict), cls))
+    model.problem_ = problem
+    model.library_ = library
+    model.frame_ = frame
+    model.pareto_ = front
+    model.best_ = front[best]
+    model.history_ = []  # per-epoch statistics are not stored
+    model.n_evals_ = _get(search, "n_evals", int, "search.")
+    model.n_scored_ = _get(search, "n_scored", int, "search.")
+    model.interrupted_ = _get(search, "interrupted", bool, "search.")
+    model.feature_names_in_ = np.array(problem.names, dtype=object)
+    model.n_features_in_ = problem.n_features
+    return model
+
+
+def _get(obj: dict[str, Any], key: str, kind: type | tuple[type, ...], prefix: str = "",
+         optional: bool = False) -> Any:
+    """obj[key], checked to be of `kind` (None allowed when `optional`).
+
+    `float` stands for any number; bool, a subclass of int in Python, is no number.
+    """
+    if key not in obj:
+        raise _Malformed(prefix + key, "is missing")
+    value = obj[key]
+    if value is None and optional:
+        return None
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if not _is(value, kinds):
+        expected = " or ".join(_KIND_NAMES[k] for k in kinds)
+        raise _Malformed(prefix + key, f"should be {expected}, not {json.dumps(value)[:60]}")
+    return value
+
+
+def _is(value: Any, kinds: tuple[type, ...]) -> bool:
+    if isinstance(value, bool):
+        return bool in kinds
+    return isinstance(value, (int, *kinds) if float in kinds else kinds)
+
+
+_KIND_NAMES = {dict: "an object", list: "a list", str: "a string", int: "an integer",
+               float: "a number", bool: "true or false"}
+
+
+def _object(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _Malformed(where, f"should be an object, not {json.dumps(value)[:60]}")
+    return value
+
+
+def _read_params(params: dict[str, Any], cls: type[LawRegressor]) -> dict[str, Any]:
+    defaults = cls().get_params()
+    unknown = sorted(set(params) - set(defaults))
+    if unknown:
+        raise _Malformed("params", f"holds unknown settings {unknown}; the file may come from "
+                                   "a newer lawfinder")
+    # JSON has no tuples: give tuple-valued settings (operators, ...) their tuples back.
+    return {name: tuple(value) if isinstance(defaults[name], tuple) and isinstance(value, list)
+            else value for name, value in params.items()}
+
+
+def _read_quantity(item: Any, where: str) -> dict[str, Any]:
+    """A named input, target or constant: name, units as given, dimension and SI factor."""
+    item, prefix = _object(item, where), where + "."
+    factor = _get(item, "si_factor", float, prefix)
+    if not (math.isfinite(factor) and factor > 0):
+        raise _Malformed(prefix + "si_factor", f"is {factor}; it must be a positive number")
+    return {"name": _get(item, "name", str, prefix),
+            "units": _get(item, "units", str, prefix, optional=True),
+            "dim": _read_dims(_get(item, "dims", dict, prefix), prefix + "dims"),
+            "factor": float(factor)}
+
+
+def _read_dims(dims: dict[str, Any], where: str) -> Dimension:
+    unknown = sorted(set(dims) - set(BASE_SYMBOLS))
+    if unknown:
+        raise _Malformed(where, f"has {unknown}, which are not SI base units {BASE_SYMBOLS}")
+    try:
+        exponents = {symbol: Fraction(_get(dims, symbol, (int, str), where + "."))
+                     for symbol in dims}
+    except (ValueError, ZeroDivisionError) as exc:
+        raise _Malformed(where, f"has an exponent that is not a fraction ({exc})") from None
+    return Dimension.of(**exponents)
+
+
+def _read_library(section: dict[str, Any], inputs: list[dict[str, Any]],
+                  constants: list[dict[str, Any]]) -> Library:
+    operators = _get(section, "operators", list, "library.")
+    fixed = _get(section, "fixed_constants", list, "library.")
+    try:
+        return build_library(operators, [(q["name"], q["dim"]) for q in inputs],
+                             {q["name"]: q["dim"] for q in constants}, fixed)
+    except (LawfinderError, TypeError) as exc:
+        raise _Malformed("library", f"cannot be rebuilt: {exc}") from None
+
+
+def _read_log_scale(section: dict[str, Any]) -> np.ndarray:
+    scales = _get(section, "log_scale", dict, "frame.")
+    if set(scales) != set(BASE_SYMBOLS):
+        raise _Malformed("frame.log_scale", f"must give one number for each of {BASE_SYMBOLS}")
+    return np.array([float(_get(scales, s, float, "frame.log_scale.")) for s in BASE_SYMBOLS])
+
+
+def _read_formula(item: Any, where: str, library: Library, frame: Frame) -> Formula:
+    item, prefix = _object(item, where), where + "."
+    names = _get(item, "tokens", list, prefix)
+    unknown = [name for name in names if not isinstance(name, str) or name not in library.index]
+    if unknown:
+        raise _Malformed(prefix + "tokens", f"hold {unknown[0]!r}, which is not in the "
+                                            f"library ({', '.join(library.names)})")
+    tokens = tuple(library.index[name] for name in names)
+    _check_prefix(tokens, library, prefix + "tokens")
+    scaled = _get(item, "scaled_constants", list, prefix)
+    if not all(_is(c, (float,)) for c in scaled):
+        raise _Malformed(prefix + "scaled_constants", "should hold only numbers")
+    if len(scaled) != library.n_free:
+        raise _Malformed(prefix + "scaled_constants", f"has {len(scaled)} values for the "
+                                                      f"{library.n_free} free constants")
+    formula = Formula(tokens, library, frame, np.array(scaled, dtype=float),
+                      float(_get(item, "nrmse", float, prefix)),
+                      float(_get(item, "complexity", float, prefix)),
+                      float(_get(item, "found_at", float, prefix)))
+    _check_constants(formula, _get(item, "constants", dict, prefix), prefix + "constants")
+    return formula
+
+
+def _check_prefix(tokens: tuple[int, ...], library: Library, where: str) -> None:
+    """The tokens must spell exactly one complete formula in prefix order."""
+    open_slots = 1
+    for token in tokens:
+        if open_slots == 0:
+            raise _Malformed(where, "go on after a complete formula")
+        open_slots += int(library.arity[token]) - 1
+    if open_slots:
+        raise _Malformed(where, "end before the formula is complete (each operator needs "
+                                "its arguments after it)")
+
+
+def _check_constants(formula: Formula, stored: dict[str, Any], where: str) -> None:
+    """The user-unit constants, a readable copy, must agree with the scaled ones used."""
+    expected = formula.constants
+    agree = set(stored) == set(expected) and all(
+        _is(stored[name], (float,))
+        and math.isclose(stored[name], value, rel_tol=_CONSTANTS_RTOL)
+        for name, value in expected.items())
+    if not agree:
+        raise _Malformed(where, f"are {stored}, but scaled_constants give {expected}; the "
+                                "scaled values are the ones used, so edit those instead")
+
+
+def _read_problem(inputs: list[dict[str, Any]], target: dict[str, Any]) -> Problem:
+    """The names and units of the fitted problem, without its data rows (not stored)."""
+    units = [q["units"] for q in inputs]
+    if not inputs:
+        raise _Malformed("inputs", "is empty; a model has at least one input")
+    if len({u is None for u in [*units, target["units"]]}) > 1:
+        raise _Malformed("inputs and target", "must all have units (strings) or all have "
+                                              "none (null)")
+    return Problem(X=_no_rows(len(inputs)), y=_no_rows(), weights=_no_rows(),
+                   names=tuple(q["name"] for q in inputs), dims=tuple(q["dim"] for q in inputs),
+                   factors=tuple(q["factor"] for q in inputs), target_name=target["name"],
+                   target_dim=target["dim"], target_factor=target["factor"],
+                   units=None if target["units"] is None else tuple(units),
+                   target_units=target["units"])
+
+
+def _no_rows(*columns: int) -> np.ndarray:
+    """An empty, read-only array standing in for training data that were not stored."""
+    array = np.empty((0, *columns))
+    array.setflags(write=False)
+    return array

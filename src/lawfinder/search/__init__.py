@@ -1,0 +1,1 @@
+"""The search: its loop, hall of fame, checkpoints and live progress."""

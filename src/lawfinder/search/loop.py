@@ -1,0 +1,413 @@
+"""The search loop: sample -> fit constants -> reward -> risk-seeking update -> hall of fame."""
+
+from __future__ import annotations
+
+import copy
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import sympy
+import torch
+from scipy.stats import chi2
+
+from lawfinder.fit.closed_form import RTOL, closed_forms
+from lawfinder.fit.levenberg_marquardt import FitConfig, fit_constants
+from lawfinder.evaluate.prefix import evaluate, padded, to_sympy
+from lawfinder.language.library import Kind, Library
+from lawfinder.generate.mutation import mutants
+from lawfinder.search.hall_of_fame import Entry, HallOfFame
+from lawfinder.generate.policy import Policy
+from lawfinder.language.priors import PriorConfig, repeats_a_child
+from lawfinder.fit.reward import nrmse, squash
+from lawfinder.generate.sampler import Episode, Sampler, log_probabilities
+from lawfinder.evaluate.simplify import simpler_tokens
+
+
+@dataclass(frozen=True)
+class SearchConfig:
+    batch_size: int = 500          # formulas sampled per epoch
+    risk_eps: float = 0.05         # only the best 5% of each batch are reinforced
+    learning_rate: float = 2.5e-3
+    entropy_weight: float = 0.005
+    entropy_gamma: float = 0.7     # entropy bonus decays along the sequence
+    hidden: int = 128
+    fit_points: int = 128          # constants are fitted on a subsample ...
+    score_points: int = 2000       # ... and formulas scored on a larger one
+    max_time: float = 60.0         # seconds
+    max_evals: int | None = None   # formulas sampled, as PhySO counts them
+    target_nrmse: float = 1e-6     # formulas this accurate count as exact ...
+    patience: int = 20             # ... and once one is found, stop after this many epochs
+                                   # without a simpler exact one
+    parsimony: float = 1e-4        # reward cost per unit of complexity: among equally exact
+                                   # formulas the policy learns the simplest (it changes no
+                                   # ranking between formulas whose errors differ by more)
+    elite: int = 10                # best formulas of each batch mutated by local search ...
+    mutations_per_formula: int = 10  # ... this many times each (0: no local search)
+    priors: PriorConfig = field(default_factory=PriorConfig)
+    fit: FitConfig = field(default_factory=FitConfig)
+
+
+@dataclass(frozen=True)
+class EpochStats:
+    epoch: int
+    sampled: int        # formulas sampled so far
+    fitted: int         # distinct formulas scored so far
+    elapsed: float
+    best_nrmse: float
+    best: str           # best formula so far, constants as symbols
+    valid_fraction: float  # share of the batch that completed (no dead end)
+    top_reward: float   # mean reward of the batch's best risk_eps, the formulas reinforced
+
+
+class Search:
+    """One symbolic-regression run on scaled data; `run()` returns when a stop rule fires."""
+
+    def __init__(self, library: Library, target2: np.ndarray, X: np.ndarray, y: np.ndarray,
+                 weights: np.ndarray, starts: np.ndarray, user_scale: np.ndarray,
+                 config: SearchConfig, seed: int | None = None,
+                 callback: Callable[[EpochStats, HallOfFame], None] | None = None):
+        self.library, self.config, self.callback = library, config, callback
+        self.X, self.y, self.weights = X, y, weights
+        self.starts, self.user_scale = starts, user_scale
+        self.rng = np.random.default_rng(seed)
+        self.generator = torch.Generator().manual_seed(int(self.rng.integers(2**31)))
+        # The policy's initial weights come from this run's seed, not from (and without
+        # reseeding) torch's global generator, which belongs to the caller.
+        with torch.random.fork_rng():
+            torch.manual_seed(int(self.rng.integers(2**31)))
+            self.policy = Policy(len(library), hidden=config.hidden)
+        self.optimizer = torch.optim.Adam(self.policy.parameters(), lr=config.learning_rate)
+        self.sampler = Sampler(library, target2, config.priors)
+        # Replacement subtrees are short: a soft length of a few tokens.
+        self.mutation_sampler = Sampler(library, target2, replace(
+            config.priors, soft_length=3.0, soft_length_scale=3.0, min_length=1),
+            self.sampler.cost)
+        # Constants are fitted on a small subsample and formulas scored on a larger one;
+        # the final front is refitted on all data (polish).
+        order = self.rng.permutation(len(y))
+        self.fit_rows = np.sort(order[:config.fit_points])
+        self.score_rows = np.sort(order[:config.score_points])
+        # Names SymPy may take as positive when simplifying: variables whose data are,
+        # and the free constants (a refit then tells whether the simplified form holds).
+        self.positive = {t.name for t in library.tokens if t.kind is Kind.VARIABLE
+                         and (X[:, t.index] > 0).all()} | set(library.free_names)
+        self.cache: dict[bytes, tuple[np.ndarray, float]] = {}
+        self.hall = HallOfFame()
+        self.epoch = self.sampled = self.scored = 0
+        self.simplest_exact: tuple[float, int] | None = None  # (complexity, epoch found)
+        self.interrupted = False
+        self.start = time.perf_counter()
+        self.elapsed_before = 0.0  # search seconds spent before a resume
+        self.history: list[EpochStats] = []
+
+    def run(self, between_epochs: Callable[[], None] | None = None) -> HallOfFame:
+        """Search until target accuracy, budget or Ctrl-C; what was found is kept in all cases.
+
+        `between_epochs` is called after each epoch (to save checkpoints, for instance).
+        """
+        self.start = time.perf_counter() - self.elapsed_before
+        # The policy is small: one thread is as fast, and several fight other processes.
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            while not self._should_stop(time.perf_counter() - self.start):
+                stats = self.step()
+                if self.callback:
+                    self.callback(stats, self.hall)
+                if between_epochs:
+                    between_epochs()
+        except KeyboardInterrupt:
+            self.interrupted = True
+        finally:
+            torch.set_num_threads(threads)
+        return self.hall
+
+    def _should_stop(self, elapsed: float) -> bool:
+        cfg = self.config
+        patient = (self.simplest_exact is not None
+                   and self.epoch - self.simplest_exact[1] >= cfg.patience)
+        return (patient or elapsed >= cfg.max_time
+                or (cfg.max_evals is not None and self.sampled >= cfg.max_evals))
+
+    def state_dict(self) -> dict[str, Any]:
+        """A snapshot of everything a resumed search needs to go on as this one would.
+
+        Plain data only (tensors, dicts, lists, tuples, numbers, strings), so that
+        torch.load(weights_only=True) reads it back: the policy and optimizer, the hall of
+        fame, the formula cache, the counters, elapsed time, history and random streams.
+        """
+        return {
+            "policy": copy.deepcopy(self.policy.state_dict()),
+            "optimizer": copy.deepcopy(self.optimizer.state_dict()),
+            "hall": self.hall.state_dict(),
+            "cache": _cache_state(self.cache, self.library.n_free),
+            "fit_rows": torch.from_numpy(self.fit_rows.copy()),
+            "score_rows": torch.from_numpy(self.score_rows.copy()),
+            "epoch": self.epoch, "sampled": self.sampled, "scored": self.scored,
+            "simplest_exact": self.simplest_exact,
+            "elapsed": self._elapsed(),
+            "history": [{k: _plain(v) for k, v in asdict(s).items()} for s in self.history],
+            "numpy_rng": self.rng.bit_generator.state,
+            "torch_generator": self.generator.get_state(),
+        }
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Continue from the `state_dict()` of a search on the same data and settings: the
+        counters, elapsed time and random streams go on from where they were."""
+        self.policy.load_state_dict(state["policy"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        self.hall = HallOfFame.from_state(state["hall"])
+        self.cache = _cache_from_state(state["cache"])
+        self.fit_rows, self.score_rows = state["fit_rows"].numpy(), state["score_rows"].numpy()
+        self.epoch, self.sampled, self.scored = state["epoch"], state["sampled"], state["scored"]
+        self.simplest_exact = state["simplest_exact"]
+        self.elapsed_before = state["elapsed"]
+        self.start = time.perf_counter() - self.elapsed_before
+        self.history = [EpochStats(**stats) for stats in state["history"]]
+        self.rng.bit_generator.state = state["numpy_rng"]
+        self.generator.set_state(state["torch_generator"])
+
+    def step(self) -> EpochStats:
+        """One epoch: sample a batch, score it, reinforce its best 5%."""
+        episode = self.sampler.sample(self.policy, self.config.batch_size, self.generator)
+        self.sampled += self.config.batch_size
+        self.epoch += 1
+        errors = self.score(episode)
+        self.scored += len(errors)
+        if self.config.mutations_per_formula:
+            made = self._explore_locally(episode, errors)
+            self.sampled += made
+            self.scored += made
+        complexity = self.library.complexity[np.maximum(episode.tokens, 0)]
+        complexity = (complexity * (episode.tokens >= 0)).sum(axis=1)
+        top_reward = self._reinforce(episode, squash(errors) - self.config.parsimony * complexity)
+        self._track_exact()
+        best = self.hall.most_accurate()
+        stats = EpochStats(self.epoch, self.sampled, len(self.cache), self._elapsed(),
+                           best.nrmse if best else np.inf,
+                           str(to_sympy(best.tokens, self.library)) if best else "",
+                           len(episode.lengths) / self.config.batch_size, top_reward)
+        self.history.append(stats)
+        return stats
+
+    def _elapsed(self) -> float:
+        return time.perf_counter() - self.start
+
+    def _track_exact(self) -> None:
+        """Remember when the simplest formula within target accuracy last got simpler."""
+        exact = [c for c, e in self.hall.best.items() if e.nrmse <= self.config.target_nrmse]
+        if exact and (self.simplest_exact is None or min(exact) < self.simplest_exact[0]):
+            self.simplest_exact = (min(exact), self.epoch)
+
+    def score(self, episode: Episode) -> np.ndarray:
+        """NRMSE (B,) of each sampled formula, fitting constants of formulas not seen before."""
+        formulas = episode.formulas()
+        self._consider(formulas)
+        return np.array([self.cache[_key(f)][1] for f in formulas])
+
+    def _consider(self, formulas: list[tuple[int, ...]]) -> None:
+        """Score the formulas not seen before and offer them to the hall of fame; an exact
+        one that takes a place there also brings its simplified twin.
+
+        All are offered before any is simplified: a Ctrl-C during SymPy's work then loses
+        no formula that was scored (and cached, so never scored again).
+        """
+        fresh = list(dict.fromkeys(f for f in formulas if _key(f) not in self.cache))
+        if not fresh:
+            return
+        placed = [e for e in self._score_new(fresh) if self.hall.offer(e)]
+        for entry in placed:
+            if entry.nrmse <= self.config.target_nrmse:
+                self._offer_simpler(entry)
+
+    def _explore_locally(self, episode: Episode, errors: np.ndarray) -> int:
+        """Mutate the batch's and the hall of fame's best formulas; returns how many were made."""
+        cfg = self.config
+        formulas = episode.formulas()
+        elite = [formulas[i] for i in np.argsort(errors)[:cfg.elite] if np.isfinite(errors[i])]
+        elite += [e.tokens for e in sorted(self.hall.best.values(), key=lambda e: e.nrmse)[:3]]
+        made = mutants(list(dict.fromkeys(elite)), cfg.mutations_per_formula,
+                       self.mutation_sampler, self.rng, self.generator)
+        self._consider(made)
+        return len(made)
+
+    def _score_new(self, formulas: list[tuple[int, ...]]) -> list[Entry]:
+        """Fit and score formulas not seen before; cache and return them as entries."""
+        constants, errors = self._fit(padded(formulas))
+        errors[[repeats_a_child(np.array(f), self.library) for f in formulas]] = np.inf
+        entries = []
+        for f, c, e in zip(formulas, constants, errors):
+            self.cache[_key(f)] = (c, e)
+            complexity = float(self.library.complexity[list(f)].sum())
+            entries.append(Entry(f, c, float(e), complexity, self._elapsed()))
+        return entries
+
+    def _offer_simpler(self, entry: Entry) -> None:
+        """Give the hall of fame the SymPy-simplified twin of an exact formula, if shorter."""
+        shorter = simpler_tokens(entry.tokens, self.library, self.positive)
+        if shorter is not None and _key(shorter) not in self.cache:
+            self.hall.offer(self._score_new([shorter])[0])
+
+    def _fit(self, tokens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Constants (B, K) and NRMSE (B,) on the scoring rows for distinct formulas (B, L)."""
+        lib = self.library
+        constants = np.ones((len(tokens), lib.n_free))
+        uses = np.isin(tokens, lib.free).any(axis=1)
+        if uses.any():
+            sub = self.fit_rows
+            constants[uses], _ = fit_constants(tokens[uses], lib, self.X[sub], self.y[sub],
+                                               self.weights[sub], self.starts, self.user_scale,
+                                               self.config.fit, self.rng)
+        rows = self.score_rows
+        values, _ = evaluate(tokens, lib, self.X[rows], constants)
+        return constants, nrmse(values, self.y[rows], self.weights[rows])
+
+    def polish(self, entries: list[Entry]) -> list[Entry]:
+        """Refit the constants of `entries` on all data (the search fitted on a subsample).
+
+        Dimensionless constants are also tried wrapped into (-pi, pi]: a phase found as
+        0.997 - 2*pi is then reported as 0.997 when it fits as well; and then at nearby
+        closed forms (see `_snapped`).
+        """
+        if not entries or not self.library.n_free:
+            return entries
+        tokens = padded([e.tokens for e in entries])
+        c0 = np.array([e.constants for e in entries])                   # (B, K)
+        dimensionless = self.library.free_dimensionless
+        wrapped = np.where(dimensionless, (c0 + np.pi) % (2 * np.pi) - np.pi, c0)
+        config = replace(self.config.fit, n_random_starts=0, prune_every=0)
+        c, _ = fit_constants(tokens, self.library, self.X, self.y, self.weights,
+                             np.stack([c0, wrapped], axis=1), self.user_scale, config, self.rng)
+        # Old and new constants compared on the same rows, all of them (the entries' NRMSE
+        # is on the scoring rows): every entry leaves with its NRMSE on all data.
+        before, after = (nrmse(evaluate(tokens, self.library, self.X, ci)[0], self.y,
+                               self.weights) for ci in (c0, c))
+        polished = [replace(e, constants=ci, nrmse=float(new))
+                    if new <= old * (1 + 1e-6) + 1e-12 else replace(e, nrmse=float(old))
+                    for e, ci, old, new in zip(entries, c, before, after)]
+        return self._snapped(polished)
+
+    def _snapped(self, entries: list[Entry]) -> list[Entry]:
+        """`entries` with dimensionless constants set to nearby closed forms (`closed_forms`)
+        where the data cannot tell the difference: with the other constants refitted, the
+        rise of the squared error passes a likelihood-ratio test (chi-square, 95%). On noisy
+        data sqrt(1 - 1.0073*v**2/c**2) becomes sqrt(1 - v**2/c**2) when noise explains 0.0073.
+        Only formulas within twice the best NRMSE (or 1e-9) are tried.
+        """
+        dimensionless = self.library.free_dimensionless
+        # The test takes the residual for noise: true only of formulas at the noise floor.
+        floor = 2 * min(e.nrmse for e in entries) + 1e-9
+        trials = []
+        for i, e in enumerate(entries):
+            if e.nrmse > floor:
+                continue
+            user = e.constants * self.user_scale
+            for k in np.flatnonzero(np.isin(self.library.free, e.tokens) & dimensionless):
+                trials += [(i, {k: float(form) / self.user_scale[k]})
+                           for form in _candidates(user[k])]
+        if not trials:
+            return entries
+        ok = self._as_good(trials, entries)
+        chosen: list[dict[int, float]] = [{} for _ in entries]
+        for (i, fixed), good in zip(trials, ok):      # simplest first: first good form wins
+            if good:
+                chosen[i] = {**fixed, **chosen[i]}
+        joint = [(i, fixed) for i, fixed in enumerate(chosen) if len(fixed) > 1]
+        for (i, _), good in zip(joint, self._as_good(joint, entries)):
+            if not good:   # together they fit worse: keep the first that fitted alone
+                chosen[i] = next(f for (j, f), g in zip(trials, ok) if j == i and g)
+        snapping = [(i, fixed) for i, fixed in enumerate(chosen) if fixed]
+        if not snapping:
+            return entries
+        constants, errors = self._refit(snapping, entries)
+        out = list(entries)
+        for (i, _), ci, err in zip(snapping, constants, errors):
+            out[i] = replace(entries[i], constants=ci, nrmse=float(err))
+        return out
+
+    def _as_good(self, trials: list[tuple[int, dict[int, float]]], entries: list[Entry]
+                 ) -> np.ndarray:
+        """Whether each trial (entry, fixed constants) fits as well as its entry, refitted on
+        all data by `polish`: a likelihood-ratio test, one degree of freedom per constant fixed."""
+        if not trials:
+            return np.zeros(0, dtype=bool)
+        _, errors = self._refit(trials, entries)
+        before = np.array([entries[i].nrmse for i, _ in trials]) ** 2
+        n = int((self.weights > 0).sum())
+        rise = np.array([chi2.ppf(0.95, len(fixed)) for _, fixed in trials]) * before / n
+        # On exact data the squared error is rounding: 1e-24 of the target's variance.
+        return errors**2 <= before + np.maximum(rise, 1e-24)
+
+    def _refit(self, trials: list[tuple[int, dict[int, float]]], entries: list[Entry]
+               ) -> tuple[np.ndarray, np.ndarray]:
+        """Constants (T, K) and NRMSE on all data (T,) of each trial's entry refitted with
+        the trial's constants fixed at the trial's values."""
+        starts = np.array([entries[i].constants for i, _ in trials])
+        frozen = np.zeros(starts.shape, dtype=bool)
+        for row, (_, fixed) in enumerate(trials):
+            for k, value in fixed.items():
+                starts[row, k], frozen[row, k] = value, True
+        tokens = padded([entries[i].tokens for i, _ in trials])
+        config = replace(self.config.fit, n_random_starts=0, prune_every=0)
+        c, _ = fit_constants(tokens, self.library, self.X, self.y, self.weights,
+                             starts[:, None], self.user_scale, config, self.rng, frozen)
+        values, _ = evaluate(tokens, self.library, self.X, c)
+        return c, nrmse(values, self.y, self.weights)
+
+    def _reinforce(self, episode: Episode, rewards: np.ndarray) -> float:
+        """Risk-seeking policy gradient on the top `risk_eps` of the batch (never punishes);
+        returns their mean reward (NaN for a batch without a complete formula)."""
+        cfg = self.config
+        if len(rewards) == 0:
+            return float("nan")
+        threshold = np.quantile(rewards, 1 - cfg.risk_eps)
+        top = np.flatnonzero(rewards >= threshold)
+        logp, entropy = log_probabilities(self.policy, episode.subset(top))   # (n, L)
+        advantage = torch.as_tensor(rewards[top] - threshold, dtype=torch.float32)
+        decay = cfg.entropy_gamma ** torch.arange(logp.shape[1], dtype=torch.float32)
+        loss = (-(advantage * logp.sum(1)).mean()
+                - cfg.entropy_weight * (entropy * decay).sum(1).mean())
+        self.optimizer.zero_grad()
+        loss.backward()
+        self.optimizer.step()
+        return float(rewards[top].mean())
+
+
+def _candidates(value: float) -> list[sympy.Expr]:
+    """Closed forms worth trying for a fitted value: the one it equals to 1e-9, if any, then
+    the simplest within 1%, and only simple ones (size 8: 2*pi, pi**2/4, 1/(4*pi), 3/2):
+    a noisy fit near 16/(5*pi) is no evidence for it."""
+    exact = closed_forms(value, RTOL, limit=1)
+    return exact + [f for f in closed_forms(value, 1e-2, max_size=8) if f not in exact]
+
+
+def _key(formula: tuple[int, ...]) -> bytes:
+    return np.array(formula, dtype=np.int64).tobytes()
+
+
+def _cache_state(cache: dict[bytes, tuple[np.ndarray, float]], n_free: int
+                 ) -> dict[str, torch.Tensor]:
+    """The formula cache as tensors: keys' tokens end to end with their lengths, constants
+    (N, K) and errors (N,); far smaller and faster to save than N small objects."""
+    return {
+        "tokens": torch.from_numpy(np.frombuffer(b"".join(cache), dtype=np.int64).copy()),
+        "lengths": torch.tensor([len(key) // 8 for key in cache], dtype=torch.int64),
+        "constants": torch.from_numpy(
+            np.array([c for c, _ in cache.values()], dtype=float).reshape(len(cache), n_free)),
+        "errors": torch.from_numpy(np.array([e for _, e in cache.values()], dtype=float)),
+    }
+
+
+def _cache_from_state(state: dict[str, torch.Tensor]) -> dict[bytes, tuple[np.ndarray, float]]:
+    tokens, lengths = state["tokens"].numpy(), state["lengths"].numpy()
+    ends = np.cumsum(lengths)
+    return {tokens[end - n:end].tobytes(): (c, e) for n, end, c, e
+            in zip(lengths, ends, state["constants"].numpy(), state["errors"].numpy())}
+
+
+def _plain(value: Any) -> Any:
+    """NumPy scalars as Python numbers, which torch.load(weights_only=True) accepts."""
+    return value.item() if isinstance(value, np.generic) else value

@@ -1,0 +1,1 @@
+"""Units: dimension vectors parsed with pint, scaling to well-scaled numbers, Buckingham-Pi groups."""

@@ -1,0 +1,80 @@
+import numpy as np
+import pytest
+import sympy
+import torch
+
+from lawfinder.evaluate.prefix import evaluate, max_stack, to_sympy, to_text
+from lawfinder.generate.policy import Policy
+from lawfinder.language.priors import PriorConfig
+from lawfinder.generate.sampler import Sampler
+
+
+def _batch(library, target, n=300, seed=0):
+    sampler = Sampler(library, target, PriorConfig(max_length=16))
+    torch.manual_seed(seed)
+    episode = sampler.sample(Policy(len(library)), n, torch.Generator().manual_seed(seed))
+    return episode.tokens, episode.lengths
+
+
+def test_vectorised_evaluation_matches_sympy(newton_library, newton_target):
+    """Outside reference: SymPy's lambdify of each formula, one at a time."""
+    tokens, lengths = _batch(newton_library, newton_target)
+    rng = np.random.default_rng(0)
+    X = rng.uniform(1, 5, (50, 3))
+    constants = rng.uniform(0.5, 2, (len(tokens), 1))
+    values, _ = evaluate(tokens, newton_library, X, constants)
+    symbols = sympy.symbols("m1 m2 r")
+    for i in range(0, len(tokens), 7):
+        expr = to_sympy(tokens[i, :lengths[i]], newton_library, {"G": constants[i, 0]})
+        expected = np.broadcast_to(sympy.lambdify(symbols, expr, "numpy")(*X.T), (50,))
+        finite = np.isfinite(expected) & np.isfinite(values[i])
+        # SymPy folds x - x to 0 where floats keep a rounding residue: hence atol.
+        np.testing.assert_allclose(values[i][finite], expected[finite], rtol=1e-9, atol=1e-6)
+
+
+def test_jacobian_matches_finite_differences(newton_library, newton_target):
+    tokens, _ = _batch(newton_library, newton_target, 200, seed=1)
+    X = np.random.default_rng(1).uniform(1, 5, (20, 3))
+    c = np.full((len(tokens), 1), 1.3)
+    values, jac = evaluate(tokens, newton_library, X, c, jacobian=True)
+    h = 1e-6
+    shifted, _ = evaluate(tokens, newton_library, X, c + h)
+    numeric = (shifted - values) / h
+    ok = (np.isfinite(numeric).all(axis=1) & np.isfinite(jac[:, 0]).all(axis=1)
+          & (np.abs(values).max(axis=1) < 1e6))
+    assert ok.mean() > 0.5
+    np.testing.assert_allclose(jac[ok, 0], numeric[ok], rtol=1e-3, atol=1e-4)
+
+
+def test_to_text_and_sympy(newton_library):
+    ix = newton_library.index
+    tokens = [ix[t] for t in ("mul", "G", "div", "mul", "m1", "m2", "n2", "r")]
+    assert to_text(tokens, newton_library) == "mul(G, div(mul(m1, m2), n2(r)))"
+    G, m1, m2, r = sympy.symbols("G m1 m2 r")
+    assert to_sympy(tokens, newton_library) == G * m1 * m2 / r**2
+    assert to_sympy(tokens, newton_library, {"G": 2.0}) == 2.0 * m1 * m2 / r**2
+
+
+def test_max_stack_covers_the_deepest_walk(newton_library):
+    ix = newton_library.index
+    deep = [ix[t] for t in ("add", "add", "add", "m1", "m2", "m1", "m2")]
+    assert max_stack(np.array([deep]), newton_library) == 4
+
+
+def test_invalid_values_are_not_errors(newton_library):
+    ix = newton_library.index
+    tokens = np.array([[ix["log"], ix["neg"], ix["1"]]])
+    values, _ = evaluate(tokens, newton_library, np.ones((3, 3)), np.ones((1, 1)))
+    assert np.isnan(values).all()
+
+
+@pytest.mark.parametrize("op", ["sin", "cos", "tan", "tanh", "exp", "log", "sqrt", "abs", "n3"])
+def test_operator_derivatives(op):
+    """Each operator's chain-rule factor against a central difference."""
+    from lawfinder.language.library import OPERATORS
+
+    a = np.linspace(0.3, 1.7, 9)
+    operator = OPERATORS[op]
+    v = operator.value(a)
+    numeric = (operator.value(a + 1e-6) - operator.value(a - 1e-6)) / 2e-6
+    np.testing.assert_allclose(np.broadcast_to(operator.grad(a, v), a.shape), numeric, rtol=1e-6)

@@ -1,0 +1,60 @@
+import pytest
+import sympy
+
+from lawfinder.evaluate.prefix import to_sympy
+from lawfinder.evaluate.simplify import Untranslatable, simpler_tokens, to_tokens
+
+G, m1, m2, r = sympy.symbols("G m1 m2 r")
+
+
+def _same(a: sympy.Expr, b: sympy.Expr) -> bool:
+    """Equal for positive values of every symbol (the test data are positive)."""
+    positive = {s: sympy.Symbol(s.name, positive=True) for s in (a - b).free_symbols}
+    return sympy.simplify((a - b).subs(positive)) == 0
+
+
+@pytest.mark.parametrize("expr", [
+    G * m1 * m2 / r**2,
+    sympy.sqrt(m1) + m2 - r,
+    -sympy.exp(-G * r) * sympy.cos(m1 * r + 1),
+    m1 ** sympy.Rational(3, 2) / (r + sympy.pi),
+    1 / (m1 * r**3),
+    r**4 + m1**5 + m2 ** sympy.Rational(5, 2),
+])
+def test_tokens_round_trip(expr, newton_library):
+    tokens = to_tokens(expr, newton_library)
+    assert _same(to_sympy(tokens, newton_library), expr)
+
+
+@pytest.mark.parametrize("expr", [2 * m1 + r, m1**G, sympy.asin(m1 / r)])
+def test_what_the_library_cannot_write_is_refused(expr, newton_library):
+    with pytest.raises(Untranslatable):
+        to_tokens(expr, newton_library)
+
+
+def test_a_roundabout_law_becomes_the_law(newton_library):
+    """m2*(G*m1/r^2 + sqrt(G^2*m1^2/r^4)) is 2*G*m1*m2/r^2: the factor 2 goes into G."""
+    roundabout = m2 * (G * m1 / r**2 + 1 / sympy.sqrt(r**4 / (G**2 * m1**2)))
+    tokens = tuple(to_tokens(roundabout, newton_library))
+    shorter = simpler_tokens(tokens, newton_library, {"G", "m1", "m2", "r"})
+    assert shorter is not None and len(shorter) < len(tokens)
+    assert _same(to_sympy(shorter, newton_library), G * m1 * m2 / r**2)
+
+
+def test_nothing_shorter_gives_none(newton_library):
+    tokens = tuple(to_tokens(G * m1 * m2 / r**2, newton_library))
+    assert simpler_tokens(tokens, newton_library, {"G", "m1", "m2", "r"}) is None
+
+
+def test_factors_that_constants_absorb_are_dropped_inside_functions():
+    """cos(2*omega*t + 2*phi) is cos(omega*t + phi) with other constants."""
+    from lawfinder.language.library import build_library
+    from support import dim
+
+    library = build_library(["add", "mul", "div", "neg", "exp", "cos"], [("t", dim("s"))],
+                            {"alpha": dim("1/s"), "omega": dim("1/s"), "phi": dim("1")})
+    a, o, p, t = sympy.symbols("alpha omega phi t")
+    doubled = ("mul exp neg mul alpha t cos add add mul omega t phi add mul omega t phi").split()
+    tokens = tuple(library.index[name] for name in doubled)
+    shorter = simpler_tokens(tokens, library, {"alpha", "omega", "phi", "t"})
+    assert _same(to_sympy(shorter, library), sympy.exp(-a * t) * sympy.cos(o * t + p))

@@ -1,0 +1,163 @@
+"""Exports of a formula (NumPy function, PyTorch module) agree with Formula.predict."""
+
+import copy
+import io
+
+import numpy as np
+import pytest
+import torch
+
+from lawfinder import DataError, LawRegressor
+from lawfinder.results.formula import Formula
+from lawfinder.language.library import build_library
+from lawfinder.units.scaling import Frame
+from lawfinder.units.dimension import DIMENSIONLESS
+
+OPERATORS = ["add", "sub", "mul", "div", "neg", "inv", "n2", "n3", "sqrt", "exp", "log", "sin",
+             "cos", "tan", "tanh", "abs"]
+
+
+@pytest.fixture(scope="module")
+def model():
+    """Newton's law in non-SI units: the exports must convert like predict.
+
+    The pound-force is not a float32 number: a float32 conversion would show."""
+    rng = np.random.default_rng(0)
+    X = rng.uniform(1, 5, (200, 3))
+    y = 6.123 * X[:, 0] * X[:, 1] / X[:, 2] ** 2
+    return LawRegressor(free_constants={"G": "m^3/(kg*s^2)", "k": "1"}, max_evals=300,
+                        batch_size=100, random_state=1).fit(
+        X, y, names=["m1", "m2", "r"], units=["g", "lb", "km"], target_units="lbf")
+
+
+@pytest.fixture(scope="module")
+def unitless():
+    """A library with every operator and a frame over unitless data, built without a search."""
+    X = np.random.default_rng(0).uniform(0.5, 1.5, (50, 3))
+    library = build_library(OPERATORS, [(name, DIMENSIONLESS) for name in "tuv"],
+                            {"a": DIMENSIONLESS, "b": DIMENSIONLESS}, ["1", "pi"])
+    frame = Frame.fit(X, X.sum(axis=1), [DIMENSIONLESS] * 3, [1.0] * 3, DIMENSIONLESS, 1.0,
+                      [DIMENSIONLESS] * 2, [1.0] * 2)
+    return library, frame
+
+
+# Every operator, pi and 1, and formulas without inputs (the exports must broadcast those).
+HAND_WRITTEN = [
+    ["add", "t", "mul", "a", "u"],
+    ["sub", "exp", "neg", "t", "log", "u"],
+    ["div", "sin", "u", "cos", "v"],
+    ["mul", "tan", "t", "tanh", "v"],
+    ["sqrt", "abs", "sub", "t", "u"],
+    ["n3", "inv", "add", "b", "v"],
+    ["n2", "mul", "pi", "t"],
+    ["add", "a", "b"],
+    ["pi"],
+    ["1"],
+]
+
+
+@pytest.fixture
+def X():
+    return np.random.default_rng(5).uniform(0.5, 1.5, (300, 3))
+
+
+def _formula(model, names, scaled_constants):
+    """A formula written by hand as prefix token names, with the given scaled constants."""
+    library = model.library_
+    return Formula(tuple(library.index[n] for n in names), library, model.frame_,
+                   np.array(scaled_constants, dtype=float), 0.0, float(len(names)))
+
+
+NEWTON = ["mul", "G", "div", "mul", "m1", "m2", "n2", "r"]
+
+
+def _agree(exported, predicted):
+    np.testing.assert_allclose(exported, predicted, rtol=1e-12, atol=0)
+
+
+def test_exports_of_the_fitted_front_agree_with_predict(model, X):
+    for formula in model.pareto_:
+        _agree(formula.to_numpy()(X), formula.predict(X))
+        out = formula.to_torch()(torch.tensor(X))
+        assert out.shape == (len(X),) and out.dtype == torch.float64
+        _agree(out.detach().numpy(), formula.predict(X))
+
+
+@pytest.mark.parametrize("names", HAND_WRITTEN, ids=" ".join)
+def test_exports_of_every_operator_agree_with_predict(unitless, names, X):
+    library, frame = unitless
+    formula = Formula(tuple(library.index[n] for n in names), library, frame,
+                      np.array([0.7, -1.3]), 0.0, float(len(names)))
+    _agree(formula.to_numpy()(X), formula.predict(X))
+    out = formula.to_torch()(torch.tensor(X))
+    assert out.shape == (len(X),)
+    _agree(out.detach().numpy(), formula.predict(X))
+
+
+def test_a_constant_formula_exports_one_value_per_row(model, X):
+    formula = _formula(model, ["k"], [1.0, 0.5])
+    assert formula.to_numpy()(X).shape == (len(X),)
+    _agree(formula.to_numpy()(X), formula.predict(X))
+    module = formula.to_torch()
+    out = module(torch.tensor(X))
+    assert out.shape == (len(X),)
+    out.sum().backward()
+    assert module.scaled_constants.grad.abs().sum() > 0
+
+
+def test_torch_constants_are_parameters_that_gradients_reach(model, X):
+    formula = _formula(model, NEWTON, [0.8, 1.0])
+    module = formula.to_torch()
+    assert [name for name, _ in module.named_parameters()] == ["scaled_constants"]
+    assert module.constants == pytest.approx(formula.constants, rel=1e-15)
+    module(torch.tensor(X)).sum().backward()
+    assert torch.isfinite(module.scaled_constants.grad).all()
+    assert module.scaled_constants.grad.abs().sum() > 0
+
+
+def test_torch_module_can_be_fine_tuned(model, X):
+    """Start G 50% off; Adam steps on the data bring it back, read in its declared units."""
+    true = _formula(model, NEWTON, [1.0, 1.0])
+    module = _formula(model, NEWTON, [1.5, 1.0]).to_torch()
+    inputs, target = torch.tensor(X), torch.tensor(true.predict(X))
+    optimiser = torch.optim.Adam(module.parameters(), lr=0.05)
+    for _ in range(300):
+        optimiser.zero_grad()
+        loss = ((module(inputs) - target) ** 2).mean() / (target ** 2).mean()
+        loss.backward()
+        optimiser.step()
+    assert module.constants["G"] == pytest.approx(true.constants["G"], rel=1e-4)
+
+
+def test_torch_module_survives_copy_save_and_float32(model, X):
+    module = model.best_.to_torch()
+    inputs = torch.tensor(X)
+    expected = module(inputs)
+    assert torch.equal(copy.deepcopy(module)(inputs), expected)
+    buffer = io.BytesIO()
+    torch.save(module, buffer)
+    buffer.seek(0)
+    assert torch.equal(torch.load(buffer, weights_only=False)(inputs), expected)
+    single = copy.deepcopy(module).float()
+    out = single(inputs.float())
+    assert out.dtype == torch.float32
+    np.testing.assert_allclose(out.detach().numpy(), expected.detach().numpy(), rtol=1e-4)
+    assert str(model.best_.sympy()) in repr(module)
+
+
+def test_exports_refuse_inputs_of_the_wrong_shape(model, X):
+    with pytest.raises(DataError, match=r"\(n_samples, 3\)"):
+        model.best_.to_numpy()(X[:, :2])
+    with pytest.raises(DataError, match=r"\(n_samples, 3\)"):
+        model.best_.to_torch()(torch.tensor(X[0]))
+
+
+def test_a_name_like_a_generated_call_does_not_break_the_export():
+    """lambdify writes calls such as pow(x, 3/2) and abs(x): constants so named must not
+    shadow them."""
+    X = np.random.default_rng(2).uniform(1, 4, (100, 2))
+    model = LawRegressor(operators=["mul", "sqrt", "n3"], free_constants=["pow", "abs"],
+                         max_evals=200, batch_size=50, random_state=0).fit(X, X[:, 0] * X[:, 1])
+    formula = _formula(model, ["mul", "pow", "mul", "abs", "sqrt", "n3", "x0"], [2.0, -3.0])
+    _agree(formula.to_numpy()(X), formula.predict(X))
+    _agree(formula.to_torch()(torch.tensor(X)).detach().numpy(), formula.predict(X))
