@@ -1,5 +1,7 @@
-"""Tests for the exact-recovery judge, float rounding, parsing and the R^2 criterion."""
+"""Tests for the exact-recovery judge, its numeric fallback, float rounding, parsing and the
+R^2 criterion."""
 
+import math
 import multiprocessing
 import os
 import time
@@ -9,8 +11,8 @@ import pytest
 import sympy
 
 from lawfinder.benchmarks import judge as judge_module
-from lawfinder.benchmarks.judge import (Verdict, is_accuracy_solution, is_identical, judge, parse,
-                                        r2_score, round_floats)
+from lawfinder.benchmarks.judge import (Judgement, Verdict, is_accuracy_solution, is_identical,
+                                        judge, judgement, parse, r2_score, round_floats)
 
 SOLVED, NOT_SOLVED, NOT_JUDGED = Verdict.SOLVED, Verdict.NOT_SOLVED, Verdict.NOT_JUDGED
 needs_fork = pytest.mark.skipif(judge_module._START_METHOD != "fork",
@@ -65,29 +67,105 @@ def test_digits_controls_rounding():
     assert is_identical("6.1234*m", "6.123*m", digits=4) is SOLVED
 
 
-def test_forced_timeout_is_not_judged_and_leaves_no_child():
+def test_forced_timeout_is_decided_numerically_and_leaves_no_child():
     start = time.monotonic()
     # expand and simplify of this pair run for well over 30 s; an easy pair takes ~20 ms.
-    verdict = judge("(x + y + z + 1)**60 - (x + y)**60", "(x + z + y + 1)**60", timeout=0.2)
-    assert verdict is NOT_JUDGED
+    verdict = judgement("(x + y + z + 1)**60 - (x + y)**60", "(x + z + y + 1)**60", timeout=0.2)
+    assert verdict == Judgement(NOT_SOLVED, "numeric")
     assert time.monotonic() - start < 5
     assert multiprocessing.active_children() == []
 
 
 @needs_fork
-def test_sympy_failure_is_not_judged(monkeypatch):
+def test_sympy_failure_is_decided_numerically(monkeypatch):
     def failing(expr):
         raise ValueError("SymPy gave up")
 
     monkeypatch.setattr(judge_module, "_STEPS", (failing,))
-    assert judge("x", "x") is NOT_JUDGED
+    assert judgement("x", "x") == Judgement(SOLVED, "numeric")
 
 
 @needs_fork
-def test_crashed_child_is_not_judged(monkeypatch):
+def test_crashed_child_is_decided_numerically(monkeypatch):
     monkeypatch.setattr(judge_module, "_STEPS", (lambda expr: os._exit(3),))
-    assert judge("x", "x") is NOT_JUDGED
+    assert judgement("x", "x") == Judgement(SOLVED, "numeric")
     assert multiprocessing.active_children() == []
+
+
+def test_a_symbolic_decision_says_so():
+    assert judgement("x + 1.0", "x") == Judgement(SOLVED, "symbolic")
+    assert judgement("x + 1.0", "x", identical=True) == Judgement(NOT_SOLVED, "symbolic")
+
+
+@pytest.fixture
+def sympy_gives_up(monkeypatch):
+    """The symbolic check answers NOT_JUDGED at once, as after a timeout, with no child process."""
+    monkeypatch.setattr(judge_module, "_in_child", lambda *args, **kwargs: NOT_JUDGED)
+
+
+@pytest.mark.parametrize("candidate, truth, positive, by_judge, by_identity", PAIRS)
+def test_numeric_check_agrees_with_sympy(sympy_gives_up, candidate, truth, positive, by_judge,
+                                         by_identity):
+    assert judgement(candidate, truth, positive=positive) == Judgement(by_judge, "numeric")
+    assert judgement(candidate, truth, identical=True, positive=positive) == Judgement(
+        by_identity, "numeric")
+
+
+# The demo's damped oscillator, exp(-alpha*t)*cos(omega*t + phi) with its constants rounded
+# as the judge rounds them, and the form the search found it in.
+OSCILLATOR = "exp(-0.101*t)*cos(0.784*t + 0.997)"
+OSCILLATOR_RANGE = {"t": (math.pi, 10 * math.pi)}
+FOUND_FORM = "exp(-omega*phi**2*t)*cos(alpha*(t - 1/omega))"
+
+
+def found_oscillator(phase: sympy.Expr) -> sympy.Expr:
+    """FOUND_FORM with exact constants making it exp(-0.101*t)*cos(0.784*t + phase).
+
+    alpha = 0.784 and omega*phi**2 = 0.101; the phase -alpha/omega must be phase - 2*pi,
+    since phase itself would need omega < 0 and so an imaginary phi.
+    """
+    alpha = sympy.Rational(98, 125)
+    omega = alpha / (2 * sympy.pi - phase)
+    phi = sympy.sqrt(sympy.Rational(101, 1000) / omega)
+    names = {"alpha": alpha, "omega": omega, "phi": phi}
+    return parse(FOUND_FORM).subs({sympy.Symbol(k): v for k, v in names.items()})
+
+
+@needs_fork
+def test_exact_oscillator_is_solved_numerically_when_sympy_times_out(monkeypatch):
+    monkeypatch.setattr(judge_module, "_STEPS", (lambda expr: time.sleep(60),))
+    candidate = found_oscillator(sympy.Rational(997, 1000))
+    verdict = judgement(candidate, OSCILLATOR, timeout=0.2, positive=["t"], ranges=OSCILLATOR_RANGE)
+    assert verdict == Judgement(SOLVED, "numeric")
+    assert multiprocessing.active_children() == []
+
+
+def test_oscillator_with_a_wrong_phase_is_not_solved_numerically(sympy_gives_up):
+    candidate = found_oscillator(sympy.Rational(1097, 1000))
+    verdict = judgement(candidate, OSCILLATOR, positive=["t"], ranges=OSCILLATOR_RANGE)
+    assert verdict == Judgement(NOT_SOLVED, "numeric")
+
+
+def test_rounding_fitted_constants_apart_is_not_solved_numerically(sympy_gives_up):
+    """Fitted floats make the same function, but rounded to 3 digits 1/omega no longer holds
+    the 2*pi: the phase moves by 4e-3, as SymPy also finds when given the time."""
+    omega = 0.784 / (2 * math.pi - 0.997)
+    phi = math.sqrt(1 / 9.89 / omega)
+    candidate = f"exp(-{omega!r}*{phi!r}**2*t)*cos(0.784*(t - 1/{omega!r}))"
+    verdict = judgement(candidate, OSCILLATOR, positive=["t"], ranges=OSCILLATOR_RANGE)
+    assert verdict == Judgement(NOT_SOLVED, "numeric")
+
+
+def test_numeric_points_come_from_the_given_ranges(sympy_gives_up):
+    # |x| = x on [1, 2], not on the default ranges of a real x, which include negatives.
+    assert judgement("sqrt(x**2)", "x", ranges={"x": (1.0, 2.0)}) == Judgement(SOLVED, "numeric")
+    assert judgement("sqrt(x**2)", "x") == Judgement(NOT_SOLVED, "numeric")
+
+
+@pytest.mark.parametrize("candidate", ["log(-x)", "f(x)"])
+def test_too_few_real_values_is_not_judged(sympy_gives_up, candidate):
+    # log(-x) is complex at every positive x; an undefined function cannot be evaluated.
+    assert judgement(candidate, candidate, positive=["x"]) == Judgement(NOT_JUDGED, None)
 
 
 def test_bad_arguments_raise():
