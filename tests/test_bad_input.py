@@ -522,8 +522,8 @@ BROKEN_CSV = st.sampled_from([
     ("a,b,F\n1,2,3,4\n2,1,5\n3,4,4\n", "more values than the header"),
     ("a,b,F\n1,2,3\n2,1,5\n", "only 2 rows"),
     ("a,b,F\n1,2,3\n1,2,5\n1,2,4\n", "column 'a' is constant"),
-    ("a b,c,F\n1,2,3\n2,1,5\n3,4,4\n", "'a b'"),
-    ("E,b,F\n1,2,3\n2,1,5\n3,4,4\n", "'E'"),
+    ("1,c,F\n1,2,3\n2,1,5\n3,4,4\n", "input column '1'"),     # the fixed constant's name
+    ("exp,b,F\n1,2,3\n2,1,5\n3,4,4\n", "'exp'"),              # an operator's name
     ("a,b,F\n1,2,3\n2,1,inf\n3,4,4\n", "column 'F'"),
 ])
 
@@ -557,7 +557,7 @@ def test_cli_fit_on_broken_files(case, with_units):
     (["--units", "a=degC, b=s, F=m/s"], "offset"),
     (["--units", "===="], "--units"),
     (["--constants", "k"], "--constants"),
-    (["--constants", "1k=1"], "'1k'"),
+    (["--constants", "exp=1"], "'exp'"),
     (["--constants", "a=1"], "['a']"),
     (["--constants", "k=bogons"], "bogons"),
     (["--operators", ",,,"], "--operators"),

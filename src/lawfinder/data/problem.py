@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import functools
-import keyword
+import itertools
 import numbers
 import re
 import warnings
@@ -16,7 +15,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import scipy.sparse
-import sympy
 
 from lawfinder.language.library import OPERATORS
 from lawfinder.errors import DataError, LawfinderError, UnitsError
@@ -64,6 +62,10 @@ def make_problem(X: Any, y: Any, *, names: Sequence[str] | None = None,
     must come together with ``target_units``; leave both out for a unitless search.
     X and y may carry their units instead (pint or astropy Quantities, astropy tables);
     units given both ways must agree.
+
+    Names may be any non-blank text, E, beta, lambda, λ or m_1 included. Without a
+    ``target_name`` (or a named pandas Series) the target is called "y", or "y_target"
+    when an input is called y.
     """
     X, carried = split_units(X, "X")
     columns, column_names = _feature_columns(X)
@@ -141,6 +143,19 @@ def check_target(y: Any, problem: Problem, n_rows: int) -> np.ndarray:
     label = f"column {problem.target_name!r}"
     scale = _conversion(label, carried and carried[0], (problem.target_dim, problem.target_factor))
     return _to_si(_finite(_as_float(column, label), label), scale, problem.target_name)
+
+
+def check_fixed_constants(fixed_constants: Any, names: Sequence[str]) -> None:
+    """Refuse a fixed constant requested by the name of an input: in formulas the column of
+    that name wins (a column called pi is that variable, not 3.14159)."""
+    if not isinstance(fixed_constants, (list, tuple)):
+        return  # build_library tells what is wrong with it
+    for name in fixed_constants:
+        if isinstance(name, str) and name in names:
+            raise LawfinderError(f"fixed constant {name!r} is requested in fixed_constants, but "
+                                 f"the input column {name!r} has that name too, and in formulas "
+                                 f"{name!r} is the column; drop {name!r} from fixed_constants "
+                                 "or rename the column")
 
 
 def read_csv(path: str | PathLike[str], target: str) -> tuple[pd.DataFrame, pd.Series]:
@@ -294,8 +309,11 @@ def _feature_names(names: Sequence[str] | None, column_names: list[str] | None,
 
 
 def _target_name(given: str | None, series_name: str | None, names: tuple[str, ...]) -> str:
-    """The target's name: given, else the Series name, else "y"; never a feature name."""
-    name = given if given is not None else series_name or "y"
+    """The target's name: given, else the Series name, else a default no input has (see
+    `default_target_name`); a name given or carried by the data must not be a feature's."""
+    if given is None and series_name is None:
+        return default_target_name(names)
+    name = given if given is not None else series_name
     if not isinstance(name, str) or not name.strip():
         raise DataError(f"target_name must be a non-empty string, got {name!r}")
     if name in names:
@@ -304,35 +322,33 @@ def _target_name(given: str | None, series_name: str | None, names: tuple[str, .
     return name
 
 
+def default_target_name(names: Sequence[str]) -> str:
+    """"y", or "y_target" when an input is called y ("y_target_2", ... if that is taken too),
+    so that a user who names no target is never told that it clashes with an input."""
+    candidates = itertools.chain(("y", "y_target"), (f"y_target_{i}" for i in itertools.count(2)))
+    return next(name for name in candidates if name not in names)
+
+
 def _name_problem(name: Any) -> str | None:
-    """Why ``name`` cannot be a feature name, or None when it can."""
-    if not isinstance(name, str) or not name.isidentifier():
-        return "is not a valid Python identifier (letters, digits and _, not starting with a digit)"
-    if keyword.iskeyword(name):
-        return "is a Python keyword"
+    """Why ``name`` cannot be a feature name, or None when it can.
+
+    Any text works (E, beta, lambda, λ, m_1, pi: formulas hold them as SymPy symbols of
+    that name, never parsed), except blanks and the operators' names, which share the
+    token namespace with the inputs.
+    """
+    if not isinstance(name, str):
+        return f"is not a string (it is {type(name).__name__})"
+    if not name.strip():
+        return "is blank"
     if name in OPERATORS:
         return "is the name of a lawfinder operator"
-    if _means_something_to_sympy(name):
-        return "means something else to SymPy (a constant or function)"
     return None
 
 
-@functools.cache
-def _means_something_to_sympy(name: str) -> bool:
-    """True when sympify(name) is not simply Symbol(name), e.g. E, I, pi, gamma."""
-    try:
-        value = sympy.sympify(name)
-    except sympy.SympifyError:
-        return True
-    return not (isinstance(value, sympy.Symbol) and value.name == name)
-
-
 def _suggest_name(name: Any) -> str:
-    """A nearby ASCII name that passes the checks, for error messages."""
-    base = re.sub(r"[^0-9A-Za-z_]+", "_", str(name)).strip("_") or "x"
-    if base[0].isdigit():
-        base = "x" + base
-    return base if _name_problem(base) is None else base + "_"
+    """A nearby name that passes the checks, for error messages."""
+    text = str(name).strip() or "x"
+    return text if _name_problem(text) is None else text + "_"
 
 
 def _resolve_units(units: Sequence[str] | Mapping[str, str] | None, target_units: str | None,

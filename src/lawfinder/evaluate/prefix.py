@@ -93,7 +93,12 @@ def _push(rows, sp, val, jac, values) -> None:
 def to_sympy(tokens: Sequence[int], library: Library,
              constants: Mapping[str, float | sympy.Expr] | None = None) -> sympy.Expr:
     """SymPy expression of one prefix formula; free constants as symbols unless given values
-    (floats, or exact SymPy numbers)."""
+    (floats, or exact SymPy numbers).
+
+    Variables and free constants become ``Symbol(name)``, built from the name and never
+    parsed from text: any name works, and E, I or pi as a column is that column, not
+    SymPy's number of that name.
+    """
     position = 0
 
     def build() -> sympy.Expr:

@@ -11,30 +11,36 @@ This module is the one place that needs torch for exports; `Formula` imports it 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 import sympy
 import torch
 from torch import nn
 
 from lawfinder.errors import DataError
-from lawfinder.language.library import Kind
+from lawfinder.language.library import Kind, Library
 
 if TYPE_CHECKING:
     from lawfinder.results.formula import Formula
 
 
 def to_numpy(formula: Formula) -> Callable[[Any], np.ndarray]:
-    """f(X): inputs (n, n_features) in their declared units -> (n,) in the target's units."""
+    """f(X): inputs (n, n_features) in their declared units -> (n,) in the target's units.
+
+    X is a table with the columns in the order of the names given to fit, or a dict or
+    DataFrame keyed by those names.
+    """
     function = _lambdify(formula, "numpy")
     constants = formula.scaled_constants[_used_slots(formula)]
     frame = formula.frame
+    names = _input_names(formula.library)
 
     def law(X: Any) -> np.ndarray:
-        X = np.asarray(X, dtype=float)
+        X = _table(X, names)
         _check_shape(X.shape, len(frame.input_dims))
         with np.errstate(all="ignore"):
             values = function(*frame.inputs(X).T, *constants)
@@ -103,8 +109,7 @@ class LawModule(nn.Module):
 def _lambdify(formula: Formula, module: str) -> Callable[..., Any]:
     """The SymPy expression as a function of (input columns..., used constants...)."""
     library = formula.library
-    names = [t.name for t in library.tokens if t.kind is Kind.VARIABLE]
-    names += [library.free_names[slot] for slot in _used_slots(formula)]
+    names = _input_names(library) + [library.free_names[slot] for slot in _used_slots(formula)]
     # lambdify puts every symbol's name into the generated function's namespace, where a
     # constant called pow or abs would hide that function: hand it Dummy symbols instead.
     arguments = [sympy.Dummy(name) for name in names]
@@ -112,6 +117,25 @@ def _lambdify(formula: Formula, module: str) -> Callable[..., Any]:
     # Numbers such as pi**2 or sin(1) become floats (17 digits: enough for float64), as
     # torch's functions refuse plain numbers: pow(3.14..., 2) fails.
     return sympy.lambdify(arguments, expression.evalf(17), modules=module)
+
+
+def _input_names(library: Library) -> list[str]:
+    """The names of the inputs, in the order of fit's columns."""
+    return [t.name for t in library.tokens if t.kind is Kind.VARIABLE]
+
+
+def _table(X: Any, names: Sequence[str]) -> np.ndarray:
+    """X as floats: a table as it is, a dict or DataFrame as its columns `names` in order
+    (a DataFrame labelled 0, 1, ..., pandas' default, is a table)."""
+    keyed = isinstance(X, Mapping) or (
+        isinstance(X, pd.DataFrame) and all(isinstance(label, str) for label in X.columns))
+    if not keyed:
+        return np.asarray(X, dtype=float)
+    missing = [name for name in names if name not in X]
+    if missing:
+        raise DataError(f"the inputs lack {missing}; the law takes {list(names)}, as columns "
+                        "in that order or keyed by those names")
+    return np.column_stack([np.asarray(X[name], dtype=float) for name in names])
 
 
 def _float64(values: Any) -> torch.Tensor:

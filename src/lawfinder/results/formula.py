@@ -2,20 +2,42 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import sympy
+from sympy.printing.pretty.pretty_symbology import greek_unicode
 
 from lawfinder.fit.closed_form import closed_form
 from lawfinder.evaluate.prefix import evaluate, to_sympy, to_text
-from lawfinder.language.library import Library
+from lawfinder.language.library import Kind, Library
 from lawfinder.units.scaling import Frame
 
 if TYPE_CHECKING:
     from lawfinder.results.export import LawModule
+
+# What SymPy's LaTeX printer leaves as it is in a name: Greek letters typed in Unicode (it
+# writes beta as \beta, but β as β), and characters that are markup to LaTeX.
+_TEX = {char: sympy.latex(sympy.Symbol(name)) for name, char in greek_unicode.items()}
+_TEX.update({char: "\\" + char for char in "#$%&"})
+_TEX_CHARACTER = re.compile(f"[{re.escape(''.join(_TEX))}](?=([A-Za-z])?)")
+
+
+def latex(expr: sympy.Expr) -> str:
+    """LaTeX of `expr`, names written as in a paper: beta and β both as \\beta, m_1 as m_{1}."""
+    return sympy.latex(expr, symbol_names={s: _name_tex(s) for s in expr.free_symbols})
+
+
+def _name_tex(symbol: sympy.Symbol) -> str:
+    """SymPy's LaTeX of one name, with the characters in `_TEX` replaced."""
+    def replace(match: re.Match[str]) -> str:
+        tex = _TEX[match[0]]
+        return tex + " " if match[1] and tex[-1].isalpha() else tex  # \Delta x, not \Deltax
+
+    return _TEX_CHARACTER.sub(replace, sympy.latex(symbol))
 
 
 @dataclass(frozen=True, eq=False)
@@ -61,11 +83,12 @@ class Formula:
         out: dict[str, float | sympy.Expr] = {}
         for name, value in self.constants.items():
             exact = closed_form(value) if name in dimensionless else None
-            out[name] = value if exact is None else exact
+            out[name] = value if exact is None or _reads_as_a_name(exact, lib) else exact
         return out
 
     def latex(self, numeric: bool = False) -> str:
-        return sympy.latex(self.sympy(numeric))
+        """LaTeX of `sympy` (see `latex`): Greek names as Greek letters."""
+        return latex(self.sympy(numeric))
 
     def prefix(self) -> str:
         """The formula as the search wrote it, e.g. 'mul(G, div(m1, n2(r)))'."""
@@ -78,8 +101,9 @@ class Formula:
         values, _ = evaluate(tokens, self.library, scaled, self.scaled_constants[None])
         return self.frame.output(values[0])
 
-    def to_numpy(self) -> Callable[[np.ndarray], np.ndarray]:
-        """A NumPy function f(X) generated from SymPy that computes what `predict` does."""
+    def to_numpy(self) -> Callable[[Any], np.ndarray]:
+        """A NumPy function f(X) generated from SymPy that computes what `predict` does;
+        X is a table in input order, or a dict or DataFrame keyed by the input names."""
         from lawfinder.results.export import to_numpy  # export imports torch
 
         return to_numpy(self)
@@ -95,3 +119,10 @@ class Formula:
 
     def __repr__(self) -> str:
         return f"Formula({self.sympy()}, constants={self.constants}, nrmse={self.nrmse:.3g})"
+
+
+def _reads_as_a_name(form: sympy.Expr, library: Library) -> bool:
+    """Whether a closed form holds a number (pi) printed like an input or free constant of
+    the library: beside a column named pi, a constant shown as pi would read as the column."""
+    names = {t.name for t in library.tokens if t.kind in (Kind.VARIABLE, Kind.FREE)}
+    return any(str(number) in names for number in form.atoms(sympy.NumberSymbol))

@@ -21,7 +21,7 @@ import numpy as np
 import sympy
 
 from lawfinder.errors import DataError, LawfinderError
-from lawfinder.results.formula import Formula
+from lawfinder.results.formula import Formula, latex
 from lawfinder.fit.reward import nrmse
 from lawfinder.search.loop import SearchConfig
 from lawfinder.results.model_file import _constant_units
@@ -124,7 +124,7 @@ def _equation(model: LawRegressor, formula: Formula, size: float = 14) -> str:
     text where mathtext cannot typeset it."""
     target = model.problem_.target_name
     text = html.escape(f"{target} = {formula.sympy()}")
-    svg = _math(f"{sympy.latex(sympy.Symbol(target))} = {formula.latex()}", size)
+    svg = _math(f"{latex(sympy.Symbol(target))} = {formula.latex()}", size)
     if svg is None:
         return f'<code class="formula math-fallback">{text}</code>'
     return (f'<span class="math" role="img" aria-label="{text}">{svg}</span><br>'

@@ -54,7 +54,7 @@ class _Malformed(Exception):
 
 def save_model(model: LawRegressor, path: str | os.PathLike[str]) -> None:
     """Write the fitted `model` to `path` as JSON, atomically (temporary file + rename)."""
-    text = json.dumps(_document(model), indent=2) + "\n"
+    text = json.dumps(_document(model), indent=2, ensure_ascii=False) + "\n"  # λ, not \u03bb
     try:
         write_atomically(path, lambda handle: handle.write(text.encode("utf-8")))
     except OSError as exc:
