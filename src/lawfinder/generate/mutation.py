@@ -13,6 +13,7 @@ import torch
 from torch import nn
 
 from lawfinder.language.library import Library, Rule
+from lawfinder.language.state import NONE
 from lawfinder.generate.policy import Observation
 from lawfinder.generate.sampler import Sampler
 
@@ -62,13 +63,30 @@ def subtree_end(tokens: tuple[int, ...], start: int, library: Library) -> int:
     return i
 
 
+def surroundings(tokens: tuple[int, ...], library: Library) -> tuple[np.ndarray, np.ndarray]:
+    """Parent and other child (tokens (L,), NONE if none) of the subtree at each position:
+    what the priors must know to regrow it (no sin(1), no add(1, 1) once it is replaced)."""
+    parent = np.full(len(tokens), NONE, dtype=np.int64)
+    other = np.full(len(tokens), NONE, dtype=np.int64)
+    for i, t in enumerate(tokens):
+        if library.arity[t] == 0:
+            continue
+        parent[i + 1] = t
+        if library.arity[t] == 2:
+            second = subtree_end(tokens, i + 1, library)
+            parent[second] = t
+            other[i + 1], other[second] = tokens[second], tokens[i + 1]
+    return parent, other
+
+
 def mutants(formulas: list[tuple[int, ...]], per_formula: int, sampler: Sampler,
             rng: np.random.Generator, generator: torch.Generator) -> list[tuple[int, ...]]:
     """Copies of `formulas` with one random subtree regrown (same units, within max length)."""
     library, max_length = sampler.library, sampler.config.max_length
-    parents, starts, ends, targets, budgets = [], [], [], [], []
+    parents, starts, ends, targets, budgets, around = [], [], [], [], [], []
     for f in formulas:
         units = subtree_units(f, library)
+        parent, other = surroundings(f, library)
         for start in rng.integers(0, len(f), per_formula):
             end = subtree_end(f, int(start), library)
             parents.append(f)
@@ -76,10 +94,12 @@ def mutants(formulas: list[tuple[int, ...]], per_formula: int, sampler: Sampler,
             ends.append(end)
             targets.append(units[start])
             budgets.append(max_length - (len(f) - (end - start)))
+            around.append((parent[start], other[start]))
     if not parents:
         return []
     episode = sampler.sample(UniformPolicy(len(library)), len(parents), generator,
-                             np.array(targets), np.array(budgets))
+                             np.array(targets), np.array(budgets),
+                             tuple(np.array(column) for column in zip(*around)))
     out = []
     for row, subtree in zip(episode.rows, episode.formulas()):
         f, start, end = parents[row], starts[row], ends[row]

@@ -50,22 +50,25 @@ class Sampler:
 
     def feasible(self) -> bool:
         """Whether any formula within max_length has the target units."""
-        state = FormulaState(self.library, 1, self.config.max_length, self.target2, self.cost)
+        state = FormulaState(self.library, 1, self.config.max_length, self.target2, self.cost,
+                             self.config.no_constant_subtrees)
         return bool(allowed(state, self.config).any())
 
     @torch.no_grad()
     def sample(self, policy: Policy, batch: int, generator: torch.Generator,
-               targets: np.ndarray | None = None, max_lengths: np.ndarray | None = None
-               ) -> Episode:
+               targets: np.ndarray | None = None, max_lengths: np.ndarray | None = None,
+               context: tuple[np.ndarray, np.ndarray] | None = None) -> Episode:
         """Sample `batch` formulas; the rare ones that reach a dead end are dropped.
 
         `targets` (B, 7) and `max_lengths` (B,) override the units and length cap per
-        formula (to grow replacement subtrees, for instance).
+        formula, and `context` gives the parent and other child (B,) of the slot each
+        fills (to grow replacement subtrees, for instance).
         """
         T = len(self.library)
         max_length = self.config.max_length if max_lengths is None else max_lengths
         target = self.target2 if targets is None else targets
-        state = FormulaState(self.library, batch, max_length, target, self.cost)
+        state = FormulaState(self.library, batch, max_length, target, self.cost,
+                             self.config.no_constant_subtrees, context)
         L = state.tokens.shape[1]
         obs = {k: np.full((batch, L), -1, dtype=np.int64) for k in ("previous", "parent", "sibling")}
         units = np.zeros((batch, L, 8), dtype=np.float32)

@@ -25,6 +25,7 @@ class PriorConfig:
     nesting: bool = True        # no exp in exp, log in log, trig in trig
     no_useless_inverses: bool = True  # no log(exp x), inv(inv x), neg(neg x), ...
     no_constant_subtrees: bool = True  # no cos(1), add(1, 1), exp(c): constants fit those
+                                       # (the sampler's FormulaState applies it)
 
 
 def units_and_length(state: FormulaState) -> np.ndarray:
@@ -33,7 +34,11 @@ def units_and_length(state: FormulaState) -> np.ndarray:
 
 
 def min_size(state: FormulaState) -> np.ndarray:
-    """(B, T) fewest tokens a subtree rooted at each token can take in the next slot."""
+    """(B, T) fewest tokens a subtree rooted at each token can take in the next slot.
+
+    The plans counted on keep every operator's subtree grounded when the state asks it:
+    a unary operator's child, and the child after a fixed number, are grounded ones.
+    """
     lib, cost = state.library, state.cost
     req, free = state.required()                                     # (B, 7), (B,)
     B, T = len(req), len(lib)
@@ -41,41 +46,50 @@ def min_size(state: FormulaState) -> np.ndarray:
     anything = np.where(free, 1, cost(req))                          # (B,) cheapest subtree here
     terms = np.flatnonzero(lib.is_terminal)
     fits = free[:, None] | np.all(lib.dims2[terms][None] == req[:, None], axis=2)
-    size[:, terms] = np.where(fits & _dependent_ok(state, req, terms), 1, INFEASIBLE)
+    fits &= no_constant_subtrees(state)[:, terms] & _dependent_ok(state, terms)
+    size[:, terms] = np.where(fits, 1, INFEASIBLE)
     for t in np.flatnonzero(~lib.is_terminal):
         rule = lib.rule[t]
+        if rule is Rule.DIMENSIONLESS:  # the child is dimensionless even where any units do
+            dimless = free | ~req.any(axis=1)
+            size[:, t] = np.where(dimless, 1 + state.argument_cost(), INFEASIBLE)
+            continue
         if rule is Rule.POWER:
             num, den = lib.power_num[t], lib.power_den[t]
             child = req * den
             ok = np.all(child % num == 0, axis=1)
-            inner = np.where(ok, cost(child // num), INFEASIBLE)
-        elif rule is Rule.DIMENSIONLESS:
-            dimless = free | ~req.any(axis=1)
-            inner = np.where(dimless, cost(np.zeros(7, dtype=np.int64)), INFEASIBLE)
-        elif rule is Rule.SAME:
-            inner = 2 * anything
+            inner = np.where(ok, state.grounded_cost(child // num), INFEASIBLE)
+        elif rule is Rule.SAME:  # a fixed number first needs a grounded second, or vice versa
+            inner = anything + np.where(free, 1, state.grounded_cost(req))
         else:  # mul/div: a terminal first, then the cheapest subtree that completes the units
             inner = 1 + second_child_cost(state, t, req)
         size[:, t] = np.where(free, 1 + lib.arity[t], 1 + np.minimum(inner, INFEASIBLE))
     return size
 
 
-def _dependent_ok(state: FormulaState, req: np.ndarray, terms: np.ndarray) -> np.ndarray:
-    """(B, n_terms): in the free first slot of mul/div with known units, can the second close?"""
+def _dependent_ok(state: FormulaState, terms: np.ndarray) -> np.ndarray:
+    """(B, n_terms): in the first slot of a binary operator, can its second child still be
+    written after each terminal? After mul/div's first child with known units the second
+    must complete them; after a fixed number it must be grounded."""
     lib = state.library
     top, has = state.top()
     rows = state.rows
     op = np.where(has, state.node_tok[rows, top], 0)
-    rule = np.where(has, lib.rule_code[op], -1)
-    first = has & (state.node_nd[rows, top] == 0) & ~state.node_free[rows, top]
-    product = first & (rule == list(Rule).index(Rule.PRODUCT))
-    quotient = first & (rule == list(Rule).index(Rule.QUOTIENT))
+    rule = np.where(has, lib.rule_code[op], -1)[:, None]
+    first = (has & (lib.arity[op] == 2) & (state.node_nd[rows, top] == 0))[:, None]
+    node_free = state.node_free[rows, top][:, None]
     node_req = state.node_req[rows, top][:, None]                    # (B, 1, 7)
     d = lib.dims2[terms][None]                                       # (1, n, 7)
-    second = np.where(product[:, None, None], node_req - d, d - node_req)
+    product = rule == list(Rule).index(Rule.PRODUCT)
+    quotient = rule == list(Rule).index(Rule.QUOTIENT)
+    second = np.where(product[..., None], node_req - d,
+                      np.where(quotient[..., None], d - node_req,
+                               np.where(node_free[..., None], d, node_req)))
+    fixed = lib.is_fixed[terms][None]
+    need = np.where(fixed, state.grounded_cost(second), state.cost(second))
+    need = np.where((product | quotient) & node_free, 1, need)       # any second child will do
     left = (state.budget() - 1 + state.node_pending[rows, top])[:, None]
-    ok = state.cost(second) <= left
-    return ok | ~(product | quotient)[:, None]
+    return ~first | (need <= left)
 
 
 def nesting(state: FormulaState) -> np.ndarray:
@@ -93,22 +107,16 @@ def useless_inverses(state: FormulaState) -> np.ndarray:
 
 
 def no_constant_subtrees(state: FormulaState) -> np.ndarray:
-    """No operator whose children are all fixed constants (cos(1), add(1, pi)), and no
-    dimensionless function of a free constant (exp(c)): a free constant elsewhere does that.
+    """No bare fixed number where the subtree must be grounded (cos(1), add(1, pi)), and no
+    bare free constant as a function's argument (exp(c)): a free constant does their work.
 
-    By induction every operator subtree then holds a variable or free constant.
+    By induction every operator's subtree then holds a variable or free constant, so
+    log(sin(1)) and 1/(1 + 1) cannot be written either. `min_size` counts on this rule,
+    which the state turns on (FormulaState(grounded=...)).
     """
     lib = state.library
-    parent, sibling = state.parent_sibling()
-    has = parent != NONE
-    p = np.maximum(parent, 0)
-    unary = has & (lib.arity[p] == 1)
-    after_fixed = has & (lib.arity[p] == 2) & (sibling != NONE)
-    after_fixed &= lib.is_fixed[np.maximum(sibling, 0)]
-    of_function = unary & (lib.rule_code[p] == list(Rule).index(Rule.DIMENSIONLESS))
-    banned = ((unary | after_fixed)[:, None] & lib.is_fixed[None]) | (
-        of_function[:, None] & lib.is_free[None])
-    return ~banned
+    ground, argument = state.grounding()
+    return ~((ground[:, None] & lib.is_fixed[None]) | (argument[:, None] & lib.is_free[None]))
 
 
 def min_length(state: FormulaState, minimum: int) -> np.ndarray:
@@ -156,12 +164,10 @@ def _subtree_ends(tokens: np.ndarray, arity: np.ndarray) -> list[int]:
 
 
 def allowed(state: FormulaState, config: PriorConfig) -> np.ndarray:
-    """(B, T) AND of every hard prior."""
+    """(B, T) AND of every hard prior (no_constant_subtrees inside units_and_length)."""
     mask = units_and_length(state) & min_length(state, config.min_length)
     if config.nesting:
         mask &= nesting(state)
     if config.no_useless_inverses:
         mask &= useless_inverses(state)
-    if config.no_constant_subtrees:
-        mask &= no_constant_subtrees(state)
     return mask

@@ -2,15 +2,20 @@
 
 The state is a stack of open operator nodes per formula. From it follow, at each step,
 the units the next token must have (DESIGN.md, 'Units: checked while the formula is
-written'), the parent and sibling of the next token and the length budget left. Units
-are doubled integer exponents (sqrt(m) is 1), so half-integer powers stay exact.
+written'), the parent and sibling of the next token, whether its subtree must be grounded
+and the length budget left. Units are doubled integer exponents (sqrt(m) is 1), so
+half-integer powers stay exact.
+
+A subtree is grounded when it holds a variable or a free constant. With the rule against
+constant subtrees on, every operator's subtree is grounded: cos(1), exp(1 + 1) and
+1/(1 + pi) are never written, since a free constant (or nothing) does their work.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from lawfinder.language.build_cost import BuildCost
+from lawfinder.language.build_cost import INFEASIBLE, BuildCost
 from lawfinder.language.library import Library, Rule
 
 NONE = -1  # no parent / no sibling / no previous token
@@ -23,11 +28,18 @@ class FormulaState:
     """Batch of prefix formulas under construction; `append` adds one token to each."""
 
     def __init__(self, library: Library, batch_size: int, max_length: int | np.ndarray,
-                 target2: np.ndarray, cost: BuildCost):
+                 target2: np.ndarray, cost: BuildCost, grounded: bool = True,
+                 context: tuple[np.ndarray, np.ndarray] | None = None):
         """`max_length` (scalar or (B,)) caps the tokens; `target2` (7,) or (B, 7) are the
-        doubled units each formula must have."""
+        doubled units each formula must have. `grounded`: every operator's subtree must be
+        grounded. `context`: parent and other child (tokens (B,), NONE if none) of the slot
+        each formula fills, when it is a subtree regrown inside a larger formula."""
         B, L = batch_size, int(np.max(max_length))
         self.library, self.cost, self.max_length = library, cost, np.asarray(max_length)
+        self.grounded = grounded
+        none = np.full(B, NONE, dtype=np.int64)
+        self.context = context if context is not None else (none, none)
+        self.dimensionless = _dimensionless_costs(library, cost)
         self.target2 = np.asarray(target2, dtype=np.int64)
         self.tokens = np.full((B, L), NONE, dtype=np.int64)
         self.length = np.zeros(B, dtype=np.int64)
@@ -84,12 +96,42 @@ class FormulaState:
         return self.max_length - self.length - self.reserved
 
     def parent_sibling(self) -> tuple[np.ndarray, np.ndarray]:
-        """Token of the parent of the next slot, and of its left sibling (NONE if absent)."""
+        """Token of the parent of the next slot, and of its left sibling (NONE if absent);
+        for the root slot of a regrown subtree, its `context`."""
         top, has = self.top()
-        parent = np.where(has, self.node_tok[self.rows, top], NONE)
+        root = ~has & (self.length == 0)
+        around_parent, around_sibling = (np.where(root, c, NONE) for c in self.context)
+        parent = np.where(has, self.node_tok[self.rows, top], around_parent)
         sibling = np.where(has & (self.node_nd[self.rows, top] == 1),
-                           self.node_first[self.rows, top], NONE)
+                           self.node_first[self.rows, top], around_sibling)
         return parent, sibling
+
+    def grounding(self) -> tuple[np.ndarray, np.ndarray]:
+        """Whether the next slot's subtree must be grounded (B,), being a unary operator's
+        child or beside a fixed number; and whether it is a function's argument (B,), which
+        may not be a bare free constant either (exp(c) is a constant). False when the rule
+        is off."""
+        lib = self.library
+        parent, sibling = self.parent_sibling()
+        p = np.maximum(parent, 0)
+        unary = (parent != NONE) & (lib.arity[p] == 1) & self.grounded
+        beside_fixed = (sibling != NONE) & lib.is_fixed[np.maximum(sibling, 0)] & self.grounded
+        return unary | beside_fixed, unary & (lib.rule_code[p] == _DIMLESS)
+
+    def grounded_cost(self, dims2: np.ndarray) -> np.ndarray:
+        """Fewest tokens of a subtree of units `dims2` (..., 7) where one must be grounded:
+        that of any subtree, but for dimensionless ones when the rule is on (then a bare
+        fixed number no longer counts)."""
+        dims2 = np.asarray(dims2)
+        costs = self.cost(dims2)
+        if not self.grounded:
+            return costs
+        return np.where(dims2.any(axis=-1), costs, self.dimensionless[0])
+
+    def argument_cost(self) -> int:
+        """Fewest tokens of a function's argument (exp, sin, ...): dimensionless, and when
+        the rule is on, grounded and no bare free constant."""
+        return self.dimensionless[1] if self.grounded else int(self.cost(np.zeros(7, np.int64)))
 
     def previous(self) -> np.ndarray:
         return np.where(self.length > 0, self.tokens[self.rows, np.maximum(self.length - 1, 0)],
@@ -179,8 +221,33 @@ class FormulaState:
 
 
 def second_child_cost(state: FormulaState, op: int, req: np.ndarray) -> np.ndarray:
-    """(B,) cheapest second child of mul/div `op` with known units `req`, after a terminal."""
+    """(B,) cheapest second child of mul/div `op` with known units `req`, after a terminal
+    (after a fixed number, a grounded one)."""
     lib = state.library
     sign = 1 if lib.rule[op] is Rule.PRODUCT else -1
-    terms = np.unique(lib.dims2[lib.is_terminal], axis=0)
-    return np.min([state.cost(sign * (req - u)) for u in terms], axis=0)
+    terms = np.unique(lib.dims2[lib.is_terminal & ~lib.is_fixed], axis=0)
+    costs = [state.cost(sign * (req - u)) for u in terms]
+    if lib.is_fixed.any():  # fixed numbers are dimensionless
+        costs.append(state.grounded_cost(sign * req))
+    return np.min(costs, axis=0)
+
+
+def _dimensionless_costs(library: Library, cost: BuildCost) -> tuple[int, int]:
+    """Fewest tokens of a grounded dimensionless subtree, and of one that is also no bare
+    free constant (a function's argument). The plans are those BuildCost counts on, made
+    grounded: a bare variable or free constant; a power of one; a variable or free constant
+    times or over a subtree that cancels its units (any subtree may follow those)."""
+    lib = library
+    grounded = lib.is_terminal & ~lib.is_fixed
+    dimensionless = grounded & ~lib.dims2.any(axis=1)
+    rules = set(lib.rule)
+    bare = 1 if dimensionless.any() else INFEASIBLE
+    plans = [INFEASIBLE, 1 + bare if Rule.POWER in rules else INFEASIBLE]
+    for u in np.unique(lib.dims2[grounded], axis=0):
+        if Rule.PRODUCT in rules:
+            plans.append(2 + int(cost(-u)))
+        if Rule.QUOTIENT in rules:
+            plans.append(2 + int(cost(u)))
+    operator = min(plans)
+    bare_variable = 1 if (dimensionless & ~lib.is_free).any() else INFEASIBLE
+    return min(bare, operator), min(bare_variable, operator)

@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from lawfinder.search.front import strict_front
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -34,13 +36,9 @@ class HallOfFame:
         return False
 
     def front(self) -> list[Entry]:
-        """Entries by increasing complexity, each strictly more accurate than all simpler ones."""
-        out: list[Entry] = []
-        for complexity in sorted(self.best):
-            entry = self.best[complexity]
-            if not out or entry.nrmse < out[-1].nrmse:
-                out.append(entry)
-        return out
+        """Entries by increasing complexity, each more accurate than all simpler ones (by the
+        tolerance of `strict_front`)."""
+        return strict_front(list(self.best.values()))
 
     def most_accurate(self) -> Entry | None:
         return min(self.best.values(), key=lambda e: (e.nrmse, e.complexity), default=None)
