@@ -2,6 +2,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from rich.console import Console
+
+from lawfinder import cli
 from lawfinder.cli import main
 
 
@@ -56,3 +59,12 @@ def test_non_numeric_column_is_named(tmp_path, capsys):
 def test_missing_file_is_named(tmp_path, capsys):
     assert main(["fit", str(tmp_path / "nope.csv"), "--target", "y", "--quiet"]) == 2
     assert "nope.csv" in capsys.readouterr().out
+
+
+def test_demo_runs_its_real_path_with_the_live_display(capsys, monkeypatch):
+    """`lawfinder demo` on a tiny budget: the live display, then the table with the verdict."""
+    monkeypatch.setattr(cli, "console", Console(width=160))   # a terminal as wide as the table
+    assert main(["demo", "--law", "newton", "--max-evals", "600"]) == 0
+    out = capsys.readouterr().out
+    assert "Newton's gravitation" in out and "epoch" in out.lower()
+    assert "F = G*m1*m2/r**2" in out and "solved" in out

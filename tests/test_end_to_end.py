@@ -10,13 +10,18 @@ from lawfinder.benchmarks.judge import Verdict
 pytestmark = pytest.mark.slow
 
 
-@pytest.mark.parametrize("name, seed", [("newton", 0), ("einstein", 0), ("oscillator", 0)])
-def test_demo_law_is_recovered_exactly(name, seed):
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("name", ["newton", "einstein"])
+def test_demo_law_is_recovered_exactly_for_every_seed(name, seed):
+    """With the operators a user gets by default. Both laws are short in their Π view
+    (1/Π and 1/sqrt(1 - Π**2)), so the enumeration reaches them whatever the seed and the
+    machine; the damped oscillator is not yet found every time and is measured instead
+    (docs/performance.md)."""
     law = get(name)
     X, y = law.generate(1000, seed=seed)
     # An evaluation budget, not a time limit, so the run is the same on every machine.
-    model = LawRegressor(operators=law.operators, free_constants=law.free_constants,
-                         max_evals=300_000, max_time=3600, random_state=seed)
+    model = LawRegressor(free_constants=law.free_constants, max_evals=150_000, max_time=3600,
+                         random_state=seed)
     model.fit(X, y, names=law.names, units=law.units, target_units=law.target_units)
     verdict = law.recovered(model.best_.sympy(), model.best_.constants)
     assert verdict is Verdict.SOLVED, f"found {model.best_.sympy()} {model.best_.constants}"

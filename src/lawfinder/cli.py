@@ -162,7 +162,7 @@ def _demo(args: argparse.Namespace) -> int:
     laws = [law for law in DEMO_LAWS if args.law in ("all", law.name)]
     results = Table(title="lawfinder demo")
     for column in ("law", "true", "found", "constants", "recovered", "time"):
-        results.add_column(column)
+        results.add_column(column, overflow="fold")   # wrapped, never cut short
     for law in laws:
         X, y = law.generate(1000, seed=args.seed)
         model = LawRegressor(operators=law.operators, free_constants=law.free_constants,
@@ -171,7 +171,9 @@ def _demo(args: argparse.Namespace) -> int:
         _run(model, law.title, args.quiet, X, y, names=law.names, units=law.units,
              target_units=law.target_units, target_name=law.target)
         verdict = law.recovered(model.best_.sympy(), model.best_.constants)
-        constants = ", ".join(f"{k} = {v:.4g}" for k, v in model.best_.constants.items())
+        # With units: two constants in 1/s read apart only by what the formula does with them.
+        constants = "\n".join(f"{k} = {v:.6g} {law.free_constants[k]}"
+                               for k, v in model.best_.constants.items())
         results.add_row(law.title, f"{law.target} = {law.sympy(numeric=False)}",
                         f"{law.target} = {model.best_.sympy()}", constants, verdict.value,
                         f"{model.history_[-1].elapsed:.1f} s" if model.history_ else "-")

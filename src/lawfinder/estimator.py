@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import keyword
 import numbers
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -14,10 +13,13 @@ import pandas as pd
 
 from lawfinder.search.checkpoint import Checkpoint, fingerprint
 from lawfinder.errors import LawfinderError, UnitsError
+from lawfinder.generate.pi_views import View, enumerated_formulas, pi_views
 from lawfinder.results.formula import Formula
 from lawfinder.language.library import DEFAULT_OPERATORS, Library, build_library
+from lawfinder.search.front import predictions, strict_front
 from lawfinder.search.hall_of_fame import HallOfFame
-from lawfinder.data.problem import Problem, check_features, check_target, make_problem
+from lawfinder.data.problem import (Problem, check_features, check_fixed_constants, check_target,
+                                    make_problem)
 from lawfinder.results.html_report import check_report_path, write_report
 from lawfinder.units.scaling import Frame
 from lawfinder.search.loop import EpochStats, Search, SearchConfig
@@ -41,7 +43,8 @@ class LawRegressor:
                  fixed_constants: Sequence[str] = ("1",), max_length: int = 20,
                  max_time: float = 60.0, max_evals: int | None = None,
                  target_nrmse: float = 1e-9, patience: int = 20, batch_size: int = 500,
-                 random_state: int | None = None, verbose: bool = False):
+                 random_state: int | None = None, verbose: bool = False,
+                 dimensional_analysis: bool = True, enumeration: bool = True):
         self.operators = operators
         self.free_constants = free_constants
         self.fixed_constants = fixed_constants
@@ -53,6 +56,8 @@ class LawRegressor:
         self.batch_size = batch_size
         self.random_state = random_state
         self.verbose = verbose
+        self.dimensional_analysis = dimensional_analysis
+        self.enumeration = enumeration
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         return {name: getattr(self, name) for name in _PARAMS}
@@ -85,7 +90,9 @@ class LawRegressor:
                         frame.inputs_from_si(problem.X), frame.target_from_si(problem.y),
                         problem.weights, _starts(frame),
                         frame.scale_of(frame.constant_dims) / frame.constant_factors,
-                        config, self.random_state, callback)
+                        config, self.random_state, callback,
+                        self._forms(problem, library, config.priors.max_length),
+                        self._views(problem, library))
         if not search.sampler.feasible():
             raise UnitsError(_infeasible_message(problem, library.names, config.priors.max_length))
         return problem, library, frame, search
@@ -124,6 +131,8 @@ class LawRegressor:
             Checkpoint(checkpoint, fingerprint(problem, settings), checkpoint_every).run(
                 search, resume)
         front = search.polish(search.hall.front())
+        # The refit on all rows rescores the front: filter it again (and drop twins).
+        front = strict_front(front, predictions(front, library, search.X))
         if not front:
             raise LawfinderError("the search ended before any formula could be scored; "
                                  "raise max_time or max_evals")
@@ -134,6 +143,7 @@ class LawRegressor:
                                 e.found_at) for e in front]
         self.best_ = _choose(self.pareto_)
         self.history_ = search.history
+        self.bases_ = [view.name for view in self._views(problem, library)]
         self.n_evals_ = search.sampled          # formulas sampled (the max_evals budget)
         self.n_scored_ = search.scored          # of which complete and scored (no dead end)
         self.interrupted_ = search.interrupted
@@ -145,12 +155,19 @@ class LawRegressor:
 
     @property
     def equations_(self) -> pd.DataFrame:
-        """The Pareto front, one row per formula, simplest first."""
+        """The Pareto front, one row per formula, simplest first; each row more accurate
+        than every simpler one and no two the same function (`lawfinder.search.front`).
+
+        Columns: `complexity` (tokens, each counting 1); `loss`, the NRMSE on all the data
+        (weighted RMSE over the weighted standard deviation of y: 0 is exact, 1 no better
+        than the mean), which `best_` is chosen by (the most accurate, and among formulas
+        within 1% of it the simplest); `sympy`, with the free constants as symbols;
+        `constants`, their fitted values in the units they were declared in; `latex`.
+        """
         self._check_fitted()
         return pd.DataFrame({
             "complexity": [f.complexity for f in self.pareto_],
             "loss": [f.nrmse for f in self.pareto_],
-            "reward": [f.reward for f in self.pareto_],
             "sympy": [f.sympy() for f in self.pareto_],
             "constants": [f.constants for f in self.pareto_],
             "latex": [f.latex() for f in self.pareto_],
@@ -249,8 +266,24 @@ class LawRegressor:
                                       soft_length=min(base.priors.soft_length,
                                                       self.max_length / 2)))
 
+    def _views(self, problem: Problem, library: Library) -> list[View]:
+        """The dimensionless views searched beside the raw one: the Π bases with units;
+        without units the raw problem itself, whose inputs are its groups."""
+        if not (self.dimensional_analysis or not problem.has_units):
+            return []
+        return pi_views(library, problem.target_dim.doubled())
+
+    def _forms(self, problem: Problem, library: Library, max_length: int
+               ) -> Iterator[tuple[tuple[int, ...], str]]:
+        """The enumerated formulas the search scores beside the policy's, if enumeration is on."""
+        if not self.enumeration:
+            return iter(())
+        return enumerated_formulas(self._views(problem, library), library, max_length)
+
     def _constants(self, problem: Problem) -> dict[str, tuple[Dimension, float]]:
-        """Free constants as name -> (dimension, SI factor of their declared units)."""
+        """Free constants as name -> (dimension, SI factor of their declared units); names
+        any non-blank text. Also refuses fixed constants named like an input."""
+        check_fixed_constants(self.fixed_constants, problem.names)
         given = self.free_constants or {}
         if isinstance(given, str) or not isinstance(given, Iterable):
             raise LawfinderError(f"free_constants must be a dict of name -> units or a list of "
@@ -258,9 +291,9 @@ class LawRegressor:
         pairs = given.items() if isinstance(given, Mapping) else [(name, "1") for name in given]
         out = {}
         for name, text in pairs:
-            if not (isinstance(name, str) and name.isidentifier()) or keyword.iskeyword(name):
-                raise LawfinderError(f"free constant name {name!r} is not a valid identifier; "
-                                     "use letters, digits and underscores, e.g. 'G' or 'k_B'")
+            if not (isinstance(name, str) and name.strip()):
+                raise LawfinderError(f"free constant name {name!r} must be a non-blank string, "
+                                     "e.g. 'G', 'k_B' or 'λ'")
             dim, factor = parse_units(text, what=f"free constant {name!r}")
             if not problem.has_units and not dim.is_dimensionless:
                 raise UnitsError(f"free constant {name!r} has units {text!r} but the data has none; "
@@ -271,7 +304,8 @@ class LawRegressor:
 
 
 _PARAMS = ("operators", "free_constants", "fixed_constants", "max_length", "max_time",
-           "max_evals", "target_nrmse", "patience", "batch_size", "random_state", "verbose")
+           "max_evals", "target_nrmse", "patience", "batch_size", "random_state", "verbose",
+           "dimensional_analysis", "enumeration")
 
 # Settings a resumed search may change: the stop rules (to extend the budget) and verbose.
 _RESUMABLE = ("max_time", "max_evals", "target_nrmse", "patience", "verbose")

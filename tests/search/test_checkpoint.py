@@ -17,6 +17,7 @@ from support import newton_data, newton_search
 
 from lawfinder import CheckpointError, LawfinderError, LawRegressor
 from lawfinder.search.atomic import write_atomically
+from lawfinder.search.front import LOSS_ATOL, LOSS_RTOL
 from lawfinder.search.checkpoint import Checkpoint
 from lawfinder.cli import main
 
@@ -253,7 +254,8 @@ def test_cli_checkpoint_and_resume(tmp_path):
             "--constants", "G=m^3/(kg*s^2)", "--quiet", "--checkpoint", str(path)]
     assert main([*args, "--max-evals", "200"]) == 0
     first = torch.load(path, weights_only=True)["search"]["sampled"]
-    assert main([*args, "--max-evals", "600", "--resume"]) == 0
+    # One epoch (enumerated, sampled and mutated formulas) passes 1000: resume past it.
+    assert main([*args, "--max-evals", "3000", "--resume"]) == 0
     assert torch.load(path, weights_only=True)["search"]["sampled"] > first
 
 
@@ -308,7 +310,9 @@ def test_a_search_killed_with_sigkill_resumes_without_losing_anything(tmp_path):
     hall = {e["complexity"]: e["nrmse"] for e in final["hall"]}
     for entry in killed["hall"]:
         assert hall[entry["complexity"]] <= entry["nrmse"]
-        assert any(f.complexity <= entry["complexity"] and f.nrmse <= entry["nrmse"]
+        # The front keeps a simpler row for equal losses, equal to the front's tolerance.
+        assert any(f.complexity <= entry["complexity"]
+                   and f.nrmse <= entry["nrmse"] * (1 + LOSS_RTOL) + LOSS_ATOL
                    for f in model.pareto_)
     assert model.n_evals_ > killed["sampled"]
     assert final["epoch"] > killed["epoch"] and final["elapsed"] > killed["elapsed"]

@@ -1,10 +1,12 @@
 """The search loop's bookkeeping: what reaches the hall of fame, whatever interrupts it."""
 
+import numpy as np
 import torch
 from support import newton_search
 
 import lawfinder.search.loop as search_module
-from lawfinder.search.loop import _key
+from lawfinder.generate.pi_views import enumerated_formulas, pi_views
+from lawfinder.search.loop import Search, _key
 
 
 def test_ctrl_c_while_simplifying_loses_no_scored_formula(monkeypatch):
@@ -35,3 +37,47 @@ def test_a_search_leaves_torchs_global_generator_alone():
                                                  second.policy.parameters()))
     other = newton_search(seed=4)
     assert not torch.equal(next(first.policy.parameters()), next(other.policy.parameters()))
+
+
+def _newton_with_views(seed: int) -> Search:
+    """newton_search with the enumerated formulas of its Π views and a policy in the first."""
+    plain = newton_search(seed)
+    views = pi_views(plain.library, tuple(plain.sampler.target2))
+    forms = enumerated_formulas(views, plain.library, plain.config.priors.max_length)
+    return Search(plain.library, plain.sampler.target2, plain.X, plain.y, plain.weights,
+                  plain.starts, plain.user_scale, plain.config, seed, forms=forms,
+                  views=views)
+
+
+def test_enumerated_formulas_are_scored_and_counted_with_their_view():
+    search = _newton_with_views(seed=0)
+    stats = search.step()
+    assert search.enumerated == search.config.batch_size
+    assert stats.sampled >= search.enumerated + search.config.batch_size
+    best = search.hall.most_accurate()
+    assert best.nrmse < 1e-12       # G*m1**2/r**2 * (m2/m1): P times 1/Π, of length 2
+    assert search.view_of(best.tokens).startswith("P = ")
+
+
+def test_a_view_writers_formulas_reach_the_search_in_its_library():
+    search = _newton_with_views(seed=0)
+    assert [w.name for w in search.writers] == ["raw", search.writers[1].view.name]
+    for _ in range(2):
+        search.step()                 # epoch 2 is the view writer's
+    written = {k for k, v in search.views.items() if v == search.writers[1].name}
+    assert len(written) > search.config.batch_size   # its own formulas beside the enumerated
+    lib = search.library
+    for key in written:
+        tokens = np.frombuffer(key, dtype=np.int64)
+        assert sum(lib.arity[t] - 1 for t in tokens) == -1 and tokens.max() < len(lib)
+
+
+def test_a_resumed_search_goes_on_enumerating_where_it_was():
+    original = _newton_with_views(seed=0)
+    original.step()
+    resumed = _newton_with_views(seed=1)
+    resumed.load_state_dict(original.state_dict())
+    original.step()
+    resumed.step()
+    assert resumed.enumerated == original.enumerated == 2 * original.config.batch_size
+    assert resumed.cache.keys() == original.cache.keys()

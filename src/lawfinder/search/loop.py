@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import copy
+import itertools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -13,17 +14,19 @@ import sympy
 import torch
 from scipy.stats import chi2
 
+from lawfinder.evaluate.prefix import evaluate, padded, to_sympy
+from lawfinder.evaluate.simplify import simpler_tokens
 from lawfinder.fit.closed_form import RTOL, closed_forms
 from lawfinder.fit.levenberg_marquardt import FitConfig, fit_constants
-from lawfinder.evaluate.prefix import evaluate, padded, to_sympy
-from lawfinder.language.library import Kind, Library
-from lawfinder.generate.mutation import mutants
-from lawfinder.search.hall_of_fame import Entry, HallOfFame
-from lawfinder.generate.policy import Policy
-from lawfinder.language.priors import PriorConfig, repeats_a_child
 from lawfinder.fit.reward import nrmse, squash
+from lawfinder.generate.mutation import mutants
+from lawfinder.generate.pi_views import View, natural_constants
+from lawfinder.generate.policy import Policy
 from lawfinder.generate.sampler import Episode, Sampler, log_probabilities
-from lawfinder.evaluate.simplify import simpler_tokens
+from lawfinder.language.library import Kind, Library
+from lawfinder.language.priors import PriorConfig, repeats_a_child
+from lawfinder.search.hall_of_fame import Entry, HallOfFame
+from lawfinder.search.writer import Writer
 
 
 @dataclass(frozen=True)
@@ -68,23 +71,26 @@ class Search:
     def __init__(self, library: Library, target2: np.ndarray, X: np.ndarray, y: np.ndarray,
                  weights: np.ndarray, starts: np.ndarray, user_scale: np.ndarray,
                  config: SearchConfig, seed: int | None = None,
-                 callback: Callable[[EpochStats, HallOfFame], None] | None = None):
+                 callback: Callable[[EpochStats, HallOfFame], None] | None = None,
+                 forms: Iterable[tuple[tuple[int, ...], str]] = (),
+                 views: Sequence[View] = ()):
         self.library, self.config, self.callback = library, config, callback
+        # Formulas enumerated in order (tokens, name of the view that wrote them): each
+        # epoch scores the next batch of them beside the policy's.
+        self.forms = iter(forms)
+        self.enumerated = 0
+        self.views: dict[bytes, str] = {}   # formula -> view, for those not written raw
         self.X, self.y, self.weights = X, y, weights
         self.starts, self.user_scale = starts, user_scale
         self.rng = np.random.default_rng(seed)
         self.generator = torch.Generator().manual_seed(int(self.rng.integers(2**31)))
-        # The policy's initial weights come from this run's seed, not from (and without
-        # reseeding) torch's global generator, which belongs to the caller.
-        with torch.random.fork_rng():
-            torch.manual_seed(int(self.rng.integers(2**31)))
-            self.policy = Policy(len(library), hidden=config.hidden)
-        self.optimizer = torch.optim.Adam(self.policy.parameters(), lr=config.learning_rate)
-        self.sampler = Sampler(library, target2, config.priors)
-        # Replacement subtrees are short: a soft length of a few tokens.
-        self.mutation_sampler = Sampler(library, target2, replace(
-            config.priors, soft_length=3.0, soft_length_scale=3.0, min_length=1),
-            self.sampler.cost)
+        # One writer per view, taking turns by epoch: the raw view, then each Π view.
+        self.writers = [Writer.make(library, target2, config.priors, config.hidden,
+                                    config.learning_rate, int(self.rng.integers(2**31)), view)
+                        for view in (None, *[v for v in views[:1] if not v.trivial])]
+        # A view's formulas are also fitted from constants sized to its groups.
+        self.view_starts = {v.name: natural_constants(v, library, X, y, starts[0])
+                            for v in views}
         # Constants are fitted on a small subsample and formulas scored on a larger one;
         # the final front is refitted on all data (polish).
         order = self.rng.permutation(len(y))
@@ -102,6 +108,15 @@ class Search:
         self.start = time.perf_counter()
         self.elapsed_before = 0.0  # search seconds spent before a resume
         self.history: list[EpochStats] = []
+
+    @property
+    def sampler(self) -> Sampler:
+        """The raw view's sampler, in the search library's tokens."""
+        return self.writers[0].sampler
+
+    @property
+    def policy(self) -> Policy:
+        return self.writers[0].policy
 
     def run(self, between_epochs: Callable[[], None] | None = None) -> HallOfFame:
         """Search until target accuracy, budget or Ctrl-C; what was found is kept in all cases.
@@ -141,12 +156,16 @@ class Search:
         """
         return {
             "policy": copy.deepcopy(self.policy.state_dict()),
-            "optimizer": copy.deepcopy(self.optimizer.state_dict()),
+            "optimizer": copy.deepcopy(self.writers[0].optimizer.state_dict()),
+            "view_writers": [{"policy": copy.deepcopy(w.policy.state_dict()),
+                              "optimizer": copy.deepcopy(w.optimizer.state_dict())}
+                             for w in self.writers[1:]],
             "hall": self.hall.state_dict(),
             "cache": _cache_state(self.cache, self.library.n_free),
             "fit_rows": torch.from_numpy(self.fit_rows.copy()),
             "score_rows": torch.from_numpy(self.score_rows.copy()),
             "epoch": self.epoch, "sampled": self.sampled, "scored": self.scored,
+            "enumerated": self.enumerated, "views": dict(self.views),
             "simplest_exact": self.simplest_exact,
             "elapsed": self._elapsed(),
             "history": [{k: _plain(v) for k, v in asdict(s).items()} for s in self.history],
@@ -157,12 +176,18 @@ class Search:
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Continue from the `state_dict()` of a search on the same data and settings: the
         counters, elapsed time and random streams go on from where they were."""
-        self.policy.load_state_dict(state["policy"])
-        self.optimizer.load_state_dict(state["optimizer"])
+        saved = [state] + list(state.get("view_writers", []))
+        for writer, part in zip(self.writers, saved):
+            writer.policy.load_state_dict(part["policy"])
+            writer.optimizer.load_state_dict(part["optimizer"])
         self.hall = HallOfFame.from_state(state["hall"])
         self.cache = _cache_from_state(state["cache"])
         self.fit_rows, self.score_rows = state["fit_rows"].numpy(), state["score_rows"].numpy()
         self.epoch, self.sampled, self.scored = state["epoch"], state["sampled"], state["scored"]
+        # The enumeration is deterministic: skip what the saved search had scored already.
+        self.enumerated = state.get("enumerated", 0)
+        self.forms = itertools.islice(self.forms, self.enumerated, None)
+        self.views = dict(state.get("views", {}))
         self.simplest_exact = state["simplest_exact"]
         self.elapsed_before = state["elapsed"]
         self.start = time.perf_counter() - self.elapsed_before
@@ -171,19 +196,23 @@ class Search:
         self.generator.set_state(state["torch_generator"])
 
     def step(self) -> EpochStats:
-        """One epoch: sample a batch, score it, reinforce its best 5%."""
-        episode = self.sampler.sample(self.policy, self.config.batch_size, self.generator)
+        """One epoch: score the next enumerated formulas, sample a batch, score it, reinforce
+        its best 5%."""
+        self._enumerate()
+        writer = self.writers[self.epoch % len(self.writers)]
+        episode = writer.sampler.sample(writer.policy, self.config.batch_size, self.generator)
         self.sampled += self.config.batch_size
         self.epoch += 1
-        errors = self.score(episode)
+        errors = self.score(episode, writer)
         self.scored += len(errors)
         if self.config.mutations_per_formula:
-            made = self._explore_locally(episode, errors)
+            made = self._explore_locally(episode, errors, writer)
             self.sampled += made
             self.scored += made
-        complexity = self.library.complexity[np.maximum(episode.tokens, 0)]
+        complexity = writer.library.complexity[np.maximum(episode.tokens, 0)]
         complexity = (complexity * (episode.tokens >= 0)).sum(axis=1)
-        top_reward = self._reinforce(episode, squash(errors) - self.config.parsimony * complexity)
+        top_reward = self._reinforce(episode, squash(errors) - self.config.parsimony * complexity,
+                                     writer)
         self._track_exact()
         best = self.hall.most_accurate()
         stats = EpochStats(self.epoch, self.sampled, len(self.cache), self._elapsed(),
@@ -192,6 +221,22 @@ class Search:
                            len(episode.lengths) / self.config.batch_size, top_reward)
         self.history.append(stats)
         return stats
+
+    def _enumerate(self) -> None:
+        """Score the next batch_size enumerated formulas; they count as sampled and scored."""
+        chunk = list(itertools.islice(self.forms, self.config.batch_size))
+        if not chunk:
+            return
+        self.enumerated += len(chunk)
+        self.sampled += len(chunk)
+        self.scored += len(chunk)
+        for tokens, view in chunk:
+            self.views.setdefault(_key(tokens), view)
+        self._consider([tokens for tokens, _ in chunk])
+
+    def view_of(self, tokens: tuple[int, ...]) -> str:
+        """The view that wrote a formula: 'raw' for the policy and local search."""
+        return self.views.get(_key(tokens), "raw")
 
     def _elapsed(self) -> float:
         return time.perf_counter() - self.start
@@ -202,11 +247,20 @@ class Search:
         if exact and (self.simplest_exact is None or min(exact) < self.simplest_exact[0]):
             self.simplest_exact = (min(exact), self.epoch)
 
-    def score(self, episode: Episode) -> np.ndarray:
+    def score(self, episode: Episode, writer: Writer | None = None) -> np.ndarray:
         """NRMSE (B,) of each sampled formula, fitting constants of formulas not seen before."""
-        formulas = episode.formulas()
+        formulas = self._written(episode.formulas(), writer or self.writers[0])
         self._consider(formulas)
         return np.array([self.cache[_key(f)][1] for f in formulas])
+
+    def _written(self, formulas: list[tuple[int, ...]], writer: Writer) -> list[tuple[int, ...]]:
+        """A writer's formulas in the search library's tokens; a view's are labelled with it."""
+        if writer.view is None:
+            return formulas
+        out = [writer.to_search(f, self.library) for f in formulas]
+        for f in out:
+            self.views.setdefault(_key(f), writer.name)
+        return out
 
     def _consider(self, formulas: list[tuple[int, ...]]) -> None:
         """Score the formulas not seen before and offer them to the hall of fame; an exact
@@ -223,20 +277,22 @@ class Search:
             if entry.nrmse <= self.config.target_nrmse:
                 self._offer_simpler(entry)
 
-    def _explore_locally(self, episode: Episode, errors: np.ndarray) -> int:
-        """Mutate the batch's and the hall of fame's best formulas; returns how many were made."""
+    def _explore_locally(self, episode: Episode, errors: np.ndarray, writer: Writer) -> int:
+        """Mutate the batch's best formulas (and, in the raw view, the hall of fame's) in the
+        writer's tokens; returns how many were made."""
         cfg = self.config
         formulas = episode.formulas()
         elite = [formulas[i] for i in np.argsort(errors)[:cfg.elite] if np.isfinite(errors[i])]
-        elite += [e.tokens for e in sorted(self.hall.best.values(), key=lambda e: e.nrmse)[:3]]
+        if writer.view is None:
+            elite += [e.tokens for e in sorted(self.hall.best.values(), key=lambda e: e.nrmse)[:3]]
         made = mutants(list(dict.fromkeys(elite)), cfg.mutations_per_formula,
-                       self.mutation_sampler, self.rng, self.generator)
-        self._consider(made)
+                       writer.mutation_sampler, self.rng, self.generator)
+        self._consider(self._written(made, writer))
         return len(made)
 
     def _score_new(self, formulas: list[tuple[int, ...]]) -> list[Entry]:
         """Fit and score formulas not seen before; cache and return them as entries."""
-        constants, errors = self._fit(padded(formulas))
+        constants, errors = self._fit(padded(formulas), [self.view_of(f) for f in formulas])
         errors[[repeats_a_child(np.array(f), self.library) for f in formulas]] = np.inf
         entries = []
         for f, c, e in zip(formulas, constants, errors):
@@ -249,17 +305,26 @@ class Search:
         """Give the hall of fame the SymPy-simplified twin of an exact formula, if shorter."""
         shorter = simpler_tokens(entry.tokens, self.library, self.positive)
         if shorter is not None and _key(shorter) not in self.cache:
+            if _key(entry.tokens) in self.views:
+                self.views[_key(shorter)] = self.views[_key(entry.tokens)]
             self.hall.offer(self._score_new([shorter])[0])
 
-    def _fit(self, tokens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Constants (B, K) and NRMSE (B,) on the scoring rows for distinct formulas (B, L)."""
+    def _fit(self, tokens: np.ndarray, views: Sequence[str] | None = None
+             ) -> tuple[np.ndarray, np.ndarray]:
+        """Constants (B, K) and NRMSE (B,) on the scoring rows for distinct formulas (B, L),
+        each written by the view named in `views` (default: raw)."""
         lib = self.library
         constants = np.ones((len(tokens), lib.n_free))
         uses = np.isin(tokens, lib.free).any(axis=1)
-        if uses.any():
-            sub = self.fit_rows
-            constants[uses], _ = fit_constants(tokens[uses], lib, self.X[sub], self.y[sub],
-                                               self.weights[sub], self.starts, self.user_scale,
+        views = np.array(views if views is not None else ["raw"] * len(tokens), dtype=object)
+        sub = self.fit_rows
+        for view in dict.fromkeys(views[uses]):
+            rows = uses & (views == view)
+            starts = self.starts
+            if view in self.view_starts:
+                starts = np.vstack([self.starts, self.view_starts[view]])
+            constants[rows], _ = fit_constants(tokens[rows], lib, self.X[sub], self.y[sub],
+                                               self.weights[sub], starts, self.user_scale,
                                                self.config.fit, self.rng)
         rows = self.score_rows
         values, _ = evaluate(tokens, lib, self.X[rows], constants)
@@ -357,7 +422,7 @@ class Search:
         values, _ = evaluate(tokens, self.library, self.X, c)
         return c, nrmse(values, self.y, self.weights)
 
-    def _reinforce(self, episode: Episode, rewards: np.ndarray) -> float:
+    def _reinforce(self, episode: Episode, rewards: np.ndarray, writer: Writer) -> float:
         """Risk-seeking policy gradient on the top `risk_eps` of the batch (never punishes);
         returns their mean reward (NaN for a batch without a complete formula)."""
         cfg = self.config
@@ -365,14 +430,14 @@ class Search:
             return float("nan")
         threshold = np.quantile(rewards, 1 - cfg.risk_eps)
         top = np.flatnonzero(rewards >= threshold)
-        logp, entropy = log_probabilities(self.policy, episode.subset(top))   # (n, L)
+        logp, entropy = log_probabilities(writer.policy, episode.subset(top))   # (n, L)
         advantage = torch.as_tensor(rewards[top] - threshold, dtype=torch.float32)
         decay = cfg.entropy_gamma ** torch.arange(logp.shape[1], dtype=torch.float32)
         loss = (-(advantage * logp.sum(1)).mean()
                 - cfg.entropy_weight * (entropy * decay).sum(1).mean())
-        self.optimizer.zero_grad()
+        writer.optimizer.zero_grad()
         loss.backward()
-        self.optimizer.step()
+        writer.optimizer.step()
         return float(rewards[top].mean())
 
 

@@ -1,0 +1,54 @@
+"""Benchmark: Planck's law from noisy data, with the default operators and settings.
+
+B = A / lam**5 / (exp(C / (lam*T)) - 1), free constants A [W*m^2] and C [m*K], 2000 points
+with lam in 0.2-5 um and T in 2000-10000 K, 1% multiplicative noise y*(1 + 0.01*N(0,1)),
+SI magnitudes. Recovered: the found formula, constants as symbols and rounded to 3
+significant digits, is the law (`DemoLaw.recovered`; SRBench's rule on the numeric
+formula would zero A = 1.2e-16, as its small-float rule does, and call anything solved).
+Usage:
+
+    python benchmarks/planck.py --seeds 0-4 --max-time 120
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+
+
+def run(seed: int, max_time: float) -> tuple[bool, float, float, str]:
+    """(recovered, seconds to the formula, wall seconds, formula) for one seed."""
+    from lawfinder import LawRegressor
+    from lawfinder.benchmarks.demos import PLANCK
+    from lawfinder.benchmarks.judge import Verdict
+
+    X, y = PLANCK.generate(2000, seed=seed)
+    y = y * (1 + 0.01 * np.random.default_rng(seed + 1000).normal(size=len(y)))
+    start = time.perf_counter()
+    model = LawRegressor(free_constants=PLANCK.free_constants, max_time=max_time,
+                         random_state=seed)
+    model.fit(X, y, names=PLANCK.names, units=PLANCK.units, target_units=PLANCK.target_units)
+    wall = time.perf_counter() - start
+    solved = PLANCK.recovered(model.best_.sympy(), model.best_.constants) is Verdict.SOLVED
+    return solved, model.best_.found_at, wall, str(model.best_.sympy())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", default="0-4", help="first-last")
+    parser.add_argument("--max-time", type=float, default=120.0)
+    args = parser.parse_args()
+    low, high = (int(s) for s in args.seeds.split("-"))
+    results = []
+    for seed in range(low, high + 1):
+        solved, found_at, wall, formula = run(seed, args.max_time)
+        results.append(solved)
+        print(f"seed {seed}: {'recovered' if solved else 'missed'} (best found at "
+              f"{found_at:.1f} s, run {wall:.1f} s): {formula}", flush=True)
+    print(f"recovered {sum(results)}/{len(results)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,191 @@
+"""Dimensionless views of a problem, y = P * f(Π1, ..., Πk), written in the library's tokens.
+
+A view turns a form f over the leaves x1..xk (the Buckingham-Π groups) into a formula of
+the original variables and constants: each xi becomes the monomial Πi and the form is
+multiplied by the monomial P. Such formulas are dimensionally consistent by construction
+and are fitted and scored like any other.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+from lawfinder.generate.enumeration import enumerate_forms
+from lawfinder.language.library import OPERATORS, Kind, Library, Token
+from lawfinder.units.buckingham import PiBasis, pi_bases
+
+# Longest form f enumerated, by number of groups: about 10^5 distinct forms or fewer.
+FORM_LENGTH = {1: 7, 2: 6, 3: 5, 4: 4}
+# Pairs that undo each other on positive data; sqrt(x**2) = |x| is not among them.
+_INVERSE_PAIRS = frozenset({("log", "exp"), ("exp", "log"), ("inv", "inv"), ("neg", "neg")})
+
+
+@dataclass(frozen=True)
+class View:
+    """A Π basis with its prefactor and groups as token sequences."""
+
+    basis: PiBasis
+    prefactor: tuple[int, ...]               # tokens of P; empty when P = 1
+    groups: tuple[tuple[int, ...], ...]      # tokens of each Π
+
+    @property
+    def name(self) -> str:
+        return str(self.basis)
+
+    @property
+    def trivial(self) -> bool:
+        """Whether the view is the raw problem itself (without units, each input is a group)."""
+        return not self.prefactor and all(len(g) == 1 for g in self.groups)
+
+    def formula(self, form: tuple[str, ...], library: Library) -> tuple[int, ...]:
+        """The tokens of P * form, with leaf 'x{i}' standing for group i (from 1)."""
+        body: list[int] = []
+        for symbol in form:
+            if symbol.startswith("x") and symbol[1:].isdigit():
+                body += self.groups[int(symbol[1:]) - 1]
+            else:
+                body.append(library.index[symbol])
+        if not self.prefactor:
+            return tuple(body)
+        return (library.index["mul"], *self.prefactor, *body)
+
+
+def pi_views(library: Library, target_dim2: tuple[int, ...], max_views: int = 2) -> list[View]:
+    """The views the library's tokens can write, best basis first (see `pi_bases`).
+
+    A dimensionless target keeps one view: its alternatives only put a ratio of
+    constants in front, which the groups already hold.
+    """
+    quantities = [(t.name, t.dim.exponents, t.kind is Kind.FREE) for t in library.tokens
+                  if t.kind in (Kind.VARIABLE, Kind.FREE)]
+    target = tuple(Fraction(e, 2) for e in target_dim2)
+    bases = pi_bases(target, quantities, max_bases=max_views)
+    if all(e == 0 for e in target):
+        bases = bases[:1]
+    views = []
+    for basis in bases:
+        prefactor = monomial_tokens(basis.prefactor, library)
+        groups = [monomial_tokens(g, library) for g in basis.groups]
+        if prefactor is not None and all(g for g in groups):
+            views.append(View(basis, prefactor, tuple(groups)))
+    return views
+
+
+def monomial_tokens(exponents: Mapping[str, Fraction], library: Library
+                    ) -> tuple[int, ...] | None:
+    """Prefix tokens of a product of powers (exponents multiples of 1/2), or None when the
+    library lacks an operator it needs (mul, div or inv, n2, sqrt)."""
+    try:
+        top = _product([_power(n, e, library) for n, e in exponents.items() if e > 0], library)
+        bottom = _product([_power(n, -e, library) for n, e in exponents.items() if e < 0],
+                          library)
+        if not bottom:
+            return top
+        if not top:
+            return (library.index["inv"], *bottom)
+        return (library.index["div"], *top, *bottom)
+    except KeyError:
+        return None
+
+
+def _power(name: str, exponent: Fraction, library: Library) -> tuple[int, ...]:
+    """name**exponent for a positive multiple of 1/2, by squares, products and one sqrt."""
+    index = library.index
+    if exponent == 1:
+        return (index[name],)
+    if exponent == Fraction(1, 2):
+        return (index["sqrt"], index[name])
+    if exponent.denominator == 2:
+        whole = Fraction(exponent.numerator // 2)
+        return (index["mul"], *_power(name, whole, library), index["sqrt"], index[name])
+    if exponent % 2 == 0:
+        return (index["n2"], *_power(name, exponent / 2, library))
+    return (index["mul"], index[name], *_power(name, exponent - 1, library))
+
+
+def _product(factors: list[tuple[int, ...]], library: Library) -> tuple[int, ...]:
+    if not factors:
+        return ()
+    return tuple([library.index["mul"]] * (len(factors) - 1)
+                 + [t for factor in factors for t in factor])
+
+
+def view_formulas(views: list[View], forms: Iterator[tuple[str, ...]], library: Library,
+                  max_length: int) -> Iterator[tuple[tuple[int, ...], str]]:
+    """Each form written in every view, as (tokens, view name); longer than max_length: skipped.
+
+    Forms of one length go through the best view before the next: a law of that length
+    then costs one view's sweep, not all of them.
+    """
+    for _, same_length in itertools.groupby(forms, key=len):
+        batch = list(same_length)
+        for view in views:
+            for form in batch:
+                tokens = view.formula(form, library)
+                if len(tokens) <= max_length:
+                    yield tokens, view.name
+
+
+def enumerated_formulas(views: list[View], library: Library, max_length: int
+                        ) -> Iterator[tuple[tuple[int, ...], str]]:
+    """Every distinct form over the views' groups, shortest first, written in each view.
+
+    The forms are told apart by their values at fixed points in (0.1, 0.9), the same for
+    every seed: groups are ratios of a variable to its scale, mostly of order one.
+    """
+    if not views or len(views[0].groups) not in FORM_LENGTH:
+        return iter(())
+    k = len(views[0].groups)
+    points = np.random.default_rng(0).uniform(0.1, 0.9, (k, 64))
+    leaves = {f"x{i + 1}": points[i] for i in range(k)}
+    numbers = {t.name: np.full(64, t.value) for t in library.tokens if t.kind is Kind.FIXED}
+    ops = {t.name: OPERATORS[t.name] for t in library.tokens if t.arity}
+    forms = enumerate_forms({n: op.value for n, op in ops.items() if op.arity == 1},
+                            {n: op.value for n, op in ops.items() if op.arity == 2},
+                            leaves | numbers, FORM_LENGTH[k],
+                            useless_pairs=_INVERSE_PAIRS, numbers=frozenset(numbers))
+    return view_formulas(views, forms, library, max_length)
+
+
+def view_library(view: View, library: Library) -> Library:
+    """The tokens a policy writes forms with: the library's operators and fixed numbers,
+    and one dimensionless variable x{i} per group (its free constants live in the groups)."""
+    groups = [Token(f"x{i + 1}", Kind.VARIABLE, index=i) for i in range(len(view.groups))]
+    keep = [t for t in library.tokens if t.arity or t.kind is Kind.FIXED]
+    return Library([t for t in keep if t.arity] + groups + [t for t in keep if not t.arity])
+
+
+def natural_constants(view: View, library: Library, X: np.ndarray, y: np.ndarray,
+                      default: np.ndarray) -> np.ndarray:
+    """Starting values (K,) for the view's constants: each group's lone constant makes the
+    group's typical size 1 (v/c with c near the typical v), then P's lone constant makes P
+    as large as y typically is. Others keep `default`. Sizes are geometric medians.
+
+    Without such a start, C in exp(C/(lam*T)) starts at 1 m*K where lam*T is 1e-3 m*K,
+    the exponential overflows, and the law's true form fits no better than noise.
+    """
+    c = np.array(default, dtype=float)
+    tokens = {t.name: t for t in library.tokens}
+    log_size = {t.name: _log_size(X[:, t.index]) for t in library.tokens
+                if t.kind is Kind.VARIABLE}
+    targets = [(g, 0.0) for g in view.basis.groups] + [(view.basis.prefactor, _log_size(y))]
+    for monomial, size in targets:
+        unknown = [n for n in monomial if n not in log_size]
+        if len(unknown) != 1:
+            continue
+        name = unknown[0]
+        rest = sum(float(e) * log_size[n] for n, e in monomial.items() if n != name)
+        c[tokens[name].index] = np.exp((size - rest) / float(monomial[name]))
+        log_size[name] = float(np.log(c[tokens[name].index]))
+    return c
+
+
+def _log_size(values: np.ndarray) -> float:
+    """Log of the geometric median magnitude of the nonzero values (0 if none)."""
+    logs = np.log(np.abs(values[values != 0]))
+    return float(np.median(logs)) if len(logs) else 0.0
