@@ -86,13 +86,13 @@ class LawRegressor:
         frame = Frame.fit(problem.X, problem.y, problem.dims, problem.factors, problem.target_dim,
                           problem.target_factor, [d for d, _ in constants.values()],
                           [f for _, f in constants.values()])
+        views = self._views(problem, library)
         search = Search(library, np.array(problem.target_dim.doubled()),
                         frame.inputs_from_si(problem.X), frame.target_from_si(problem.y),
                         problem.weights, _starts(frame),
                         frame.scale_of(frame.constant_dims) / frame.constant_factors,
                         config, self.random_state, callback,
-                        self._forms(problem, library, config.priors.max_length),
-                        self._views(problem, library))
+                        self._forms(views, library, config.priors.max_length), views)
         if not search.sampler.feasible():
             raise UnitsError(_infeasible_message(problem, library.names, config.priors.max_length))
         return problem, library, frame, search
@@ -143,7 +143,7 @@ class LawRegressor:
                                 e.found_at) for e in front]
         self.best_ = _choose(self.pareto_)
         self.history_ = search.history
-        self.bases_ = [view.name for view in self._views(problem, library)]
+        self.bases_ = [view.name for view in search.pi_views]
         self.n_evals_ = search.sampled          # formulas sampled (the max_evals budget)
         self.n_scored_ = search.scored          # of which complete and scored (no dead end)
         self.interrupted_ = search.interrupted
@@ -269,16 +269,16 @@ class LawRegressor:
     def _views(self, problem: Problem, library: Library) -> list[View]:
         """The dimensionless views searched beside the raw one: the Π bases with units;
         without units the raw problem itself, whose inputs are its groups."""
-        if not (self.dimensional_analysis or not problem.has_units):
+        if problem.has_units and not self.dimensional_analysis:
             return []
         return pi_views(library, problem.target_dim.doubled())
 
-    def _forms(self, problem: Problem, library: Library, max_length: int
+    def _forms(self, views: list[View], library: Library, max_length: int
                ) -> Iterator[tuple[tuple[int, ...], str]]:
         """The enumerated formulas the search scores beside the policy's, if enumeration is on."""
         if not self.enumeration:
             return iter(())
-        return enumerated_formulas(self._views(problem, library), library, max_length)
+        return enumerated_formulas(views, library, max_length)
 
     def _constants(self, problem: Problem) -> dict[str, tuple[Dimension, float]]:
         """Free constants as name -> (dimension, SI factor of their declared units); names

@@ -170,7 +170,6 @@ def natural_constants(view: View, library: Library, X: np.ndarray, y: np.ndarray
     the exponential overflows, and the law's true form fits no better than noise.
     """
     c = np.array(default, dtype=float)
-    tokens = {t.name: t for t in library.tokens}
     log_size = {t.name: _log_size(X[:, t.index]) for t in library.tokens
                 if t.kind is Kind.VARIABLE}
     targets = [(g, 0.0) for g in view.basis.groups] + [(view.basis.prefactor, _log_size(y))]
@@ -179,9 +178,10 @@ def natural_constants(view: View, library: Library, X: np.ndarray, y: np.ndarray
         if len(unknown) != 1:
             continue
         name = unknown[0]
+        slot = library.tokens[library.index[name]].index
         rest = sum(float(e) * log_size[n] for n, e in monomial.items() if n != name)
-        c[tokens[name].index] = np.exp((size - rest) / float(monomial[name]))
-        log_size[name] = float(np.log(c[tokens[name].index]))
+        c[slot] = np.exp((size - rest) / float(monomial[name]))
+        log_size[name] = float(np.log(c[slot]))
     return c
 
 

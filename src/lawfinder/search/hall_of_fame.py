@@ -17,6 +17,7 @@ class Entry:
     nrmse: float
     complexity: float
     found_at: float = 0.0   # seconds into the search when first scored
+    view: str = "raw"       # the view that wrote it: raw, or a Π basis ('P = m*c**2; Π1 = v/c')
 
 
 @dataclass
@@ -47,12 +48,13 @@ class HallOfFame:
         """The entries as plain data (lists, numbers), in the order of their places."""
         return [{"tokens": [int(t) for t in e.tokens], "constants": e.constants.tolist(),
                  "nrmse": float(e.nrmse), "complexity": float(e.complexity),
-                 "found_at": float(e.found_at)} for e in self.best.values()]
+                 "found_at": float(e.found_at), "view": e.view} for e in self.best.values()]
 
     @classmethod
     def from_state(cls, state: list[dict[str, Any]]) -> HallOfFame:
         """The hall of fame `state_dict()` described, places in the same order (ties between
         equally accurate entries are broken by that order)."""
         entries = [Entry(tuple(item["tokens"]), np.array(item["constants"], dtype=float),
-                         item["nrmse"], item["complexity"], item["found_at"]) for item in state]
+                         item["nrmse"], item["complexity"], item["found_at"],
+                         item.get("view", "raw")) for item in state]
         return cls({e.complexity: e for e in entries})

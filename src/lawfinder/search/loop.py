@@ -79,7 +79,7 @@ class Search:
         # epoch scores the next batch of them beside the policy's.
         self.forms = iter(forms)
         self.enumerated = 0
-        self.views: dict[bytes, str] = {}   # formula -> view, for those not written raw
+        self.pi_views = tuple(views)
         self.X, self.y, self.weights = X, y, weights
         self.starts, self.user_scale = starts, user_scale
         self.rng = np.random.default_rng(seed)
@@ -165,7 +165,7 @@ class Search:
             "fit_rows": torch.from_numpy(self.fit_rows.copy()),
             "score_rows": torch.from_numpy(self.score_rows.copy()),
             "epoch": self.epoch, "sampled": self.sampled, "scored": self.scored,
-            "enumerated": self.enumerated, "views": dict(self.views),
+            "enumerated": self.enumerated,
             "simplest_exact": self.simplest_exact,
             "elapsed": self._elapsed(),
             "history": [{k: _plain(v) for k, v in asdict(s).items()} for s in self.history],
@@ -187,7 +187,6 @@ class Search:
         # The enumeration is deterministic: skip what the saved search had scored already.
         self.enumerated = state.get("enumerated", 0)
         self.forms = itertools.islice(self.forms, self.enumerated, None)
-        self.views = dict(state.get("views", {}))
         self.simplest_exact = state["simplest_exact"]
         self.elapsed_before = state["elapsed"]
         self.start = time.perf_counter() - self.elapsed_before
@@ -230,13 +229,8 @@ class Search:
         self.enumerated += len(chunk)
         self.sampled += len(chunk)
         self.scored += len(chunk)
-        for tokens, view in chunk:
-            self.views.setdefault(_key(tokens), view)
-        self._consider([tokens for tokens, _ in chunk])
-
-    def view_of(self, tokens: tuple[int, ...]) -> str:
-        """The view that wrote a formula: 'raw' for the policy and local search."""
-        return self.views.get(_key(tokens), "raw")
+        formulas, views = zip(*chunk)
+        self._consider(list(formulas), list(views))
 
     def _elapsed(self) -> float:
         return time.perf_counter() - self.start
@@ -249,30 +243,27 @@ class Search:
 
     def score(self, episode: Episode, writer: Writer | None = None) -> np.ndarray:
         """NRMSE (B,) of each sampled formula, fitting constants of formulas not seen before."""
-        formulas = self._written(episode.formulas(), writer or self.writers[0])
-        self._consider(formulas)
+        writer = writer or self.writers[0]
+        formulas = [writer.to_search(f, self.library) for f in episode.formulas()]
+        self._consider(formulas, [writer.name] * len(formulas))
         return np.array([self.cache[_key(f)][1] for f in formulas])
 
-    def _written(self, formulas: list[tuple[int, ...]], writer: Writer) -> list[tuple[int, ...]]:
-        """A writer's formulas in the search library's tokens; a view's are labelled with it."""
-        if writer.view is None:
-            return formulas
-        out = [writer.to_search(f, self.library) for f in formulas]
-        for f in out:
-            self.views.setdefault(_key(f), writer.name)
-        return out
-
-    def _consider(self, formulas: list[tuple[int, ...]]) -> None:
-        """Score the formulas not seen before and offer them to the hall of fame; an exact
-        one that takes a place there also brings its simplified twin.
+    def _consider(self, formulas: list[tuple[int, ...]], views: list[str]) -> None:
+        """Score the formulas not seen before, each written by the view named in `views`,
+        and offer them to the hall of fame; an exact one that takes a place there also
+        brings its simplified twin.
 
         All are offered before any is simplified: a Ctrl-C during SymPy's work then loses
         no formula that was scored (and cached, so never scored again).
         """
-        fresh = list(dict.fromkeys(f for f in formulas if _key(f) not in self.cache))
+        fresh: dict[tuple[int, ...], str] = {}
+        for f, view in zip(formulas, views):
+            if _key(f) not in self.cache:
+                fresh.setdefault(f, view)
         if not fresh:
             return
-        placed = [e for e in self._score_new(fresh) if self.hall.offer(e)]
+        placed = [e for e in self._score_new(list(fresh), list(fresh.values()))
+                  if self.hall.offer(e)]
         for entry in placed:
             if entry.nrmse <= self.config.target_nrmse:
                 self._offer_simpler(entry)
@@ -287,36 +278,35 @@ class Search:
             elite += [e.tokens for e in sorted(self.hall.best.values(), key=lambda e: e.nrmse)[:3]]
         made = mutants(list(dict.fromkeys(elite)), cfg.mutations_per_formula,
                        writer.mutation_sampler, self.rng, self.generator)
-        self._consider(self._written(made, writer))
+        self._consider([writer.to_search(f, self.library) for f in made],
+                       [writer.name] * len(made))
         return len(made)
 
-    def _score_new(self, formulas: list[tuple[int, ...]]) -> list[Entry]:
-        """Fit and score formulas not seen before; cache and return them as entries."""
-        constants, errors = self._fit(padded(formulas), [self.view_of(f) for f in formulas])
+    def _score_new(self, formulas: list[tuple[int, ...]], views: list[str]) -> list[Entry]:
+        """Fit and score formulas not seen before, each written by the view named in
+        `views`; cache and return them as entries."""
+        constants, errors = self._fit(padded(formulas), views)
         errors[[repeats_a_child(np.array(f), self.library) for f in formulas]] = np.inf
         entries = []
-        for f, c, e in zip(formulas, constants, errors):
+        for f, c, e, view in zip(formulas, constants, errors, views):
             self.cache[_key(f)] = (c, e)
             complexity = float(self.library.complexity[list(f)].sum())
-            entries.append(Entry(f, c, float(e), complexity, self._elapsed()))
+            entries.append(Entry(f, c, float(e), complexity, self._elapsed(), view))
         return entries
 
     def _offer_simpler(self, entry: Entry) -> None:
         """Give the hall of fame the SymPy-simplified twin of an exact formula, if shorter."""
         shorter = simpler_tokens(entry.tokens, self.library, self.positive)
         if shorter is not None and _key(shorter) not in self.cache:
-            if _key(entry.tokens) in self.views:
-                self.views[_key(shorter)] = self.views[_key(entry.tokens)]
-            self.hall.offer(self._score_new([shorter])[0])
+            self.hall.offer(self._score_new([shorter], [entry.view])[0])
 
-    def _fit(self, tokens: np.ndarray, views: Sequence[str] | None = None
-             ) -> tuple[np.ndarray, np.ndarray]:
+    def _fit(self, tokens: np.ndarray, views: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """Constants (B, K) and NRMSE (B,) on the scoring rows for distinct formulas (B, L),
-        each written by the view named in `views` (default: raw)."""
+        each written by the view named in `views`."""
         lib = self.library
         constants = np.ones((len(tokens), lib.n_free))
         uses = np.isin(tokens, lib.free).any(axis=1)
-        views = np.array(views if views is not None else ["raw"] * len(tokens), dtype=object)
+        views = np.array(views, dtype=object)
         sub = self.fit_rows
         for view in dict.fromkeys(views[uses]):
             rows = uses & (views == view)
