@@ -9,6 +9,7 @@ import sympy
 
 from lawfinder.benchmarks.judge import Verdict, is_identical, parse
 from lawfinder.language.library import DEFAULT_OPERATORS
+from lawfinder.search.front import same_function
 
 
 @dataclass(frozen=True)
@@ -64,24 +65,30 @@ class DemoLaw:
 
     def same_function(self, expr: sympy.Expr, constants: dict[str, float],
                       rtol: float = 1e-9) -> bool:
-        """Whether `expr` with `constants` equals the law to `rtol` (relative to the law's
-        largest value) at 256 points over the data ranges stretched by half on each side:
-        a fit that only approximates the law (a rational envelope, a Taylor-like series)
-        misses by far more, and more so beyond the data."""
+        """Whether `expr` with `constants` is the law's function, as the front tells twins
+        apart (`lawfinder.search.front.same_function`, to `rtol`), at 256 points over the
+        data ranges stretched by half on each side: a fit that only approximates the law
+        (a rational envelope, a Taylor-like series) misses by far more, and more so beyond
+        the data."""
         rng = np.random.default_rng(0)
-        points = [rng.uniform(low - (low > 0) * low / 2 - (low <= 0) * (high - low) / 2,
-                              high + (high - low) / 2, 256) for _, _, low, high in self.variables]
+        points = [rng.uniform(*_stretched(low, high), 256) for _, _, low, high in self.variables]
         symbols = [sympy.Symbol(n) for n in self.names]
         found = expr.subs({sympy.Symbol(k): v for k, v in constants.items()})
         with np.errstate(all="ignore"):
             a, b = (np.broadcast_to(np.asarray(sympy.lambdify(symbols, e, "numpy")(*points),
                                                dtype=complex), (256,))
                     for e in (found, self.sympy()))
-        scale = np.max(np.abs(b))
-        return bool(np.isfinite(a).all() and np.max(np.abs(a - b)) <= rtol * scale)
+        return bool(np.isfinite(a).all()) and same_function(a, b, rtol)
 
     def positive_names(self) -> list[str]:
         return [name for name, _, low, _ in self.variables if low > 0]
+
+
+def _stretched(low: float, high: float) -> tuple[float, float]:
+    """A variable's range widened by half its width on each side; a positive one stays
+    positive (down to half its low end)."""
+    width = high - low
+    return (low / 2 if low > 0 else low - width / 2), high + width / 2
 
 
 def _rounded(expr: sympy.Expr, values: dict[str, float]) -> sympy.Expr:

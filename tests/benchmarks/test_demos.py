@@ -1,0 +1,31 @@
+"""The demo laws' recovery check: the law, however its constants are arranged, and nothing else."""
+
+import sympy
+
+from lawfinder.benchmarks.demos import get
+from lawfinder.benchmarks.judge import Verdict
+
+# exp(-alpha*t)*cos(omega*t + phi) with the phase written as a sine and the decay split in two
+# constants: the same function when alpha*phi = -1/9.89 and phi = pi/2 - 0.997.
+REPARAMETRISED = sympy.sympify("-exp(alpha*phi*t)*sin(omega*t - phi)")
+PHI = float(sympy.pi / 2) - 0.997
+EXACT = {"alpha": -1 / (9.89 * PHI), "omega": 0.784, "phi": PHI}
+
+
+def test_a_reparametrised_law_is_recovered():
+    assert get("oscillator").recovered(REPARAMETRISED, EXACT) is Verdict.SOLVED
+
+
+def test_a_near_miss_is_not():
+    off = {**EXACT, "omega": 0.7841}
+    assert get("oscillator").recovered(REPARAMETRISED, off) is Verdict.NOT_SOLVED
+
+
+def test_an_approximation_that_fits_is_not_the_law():
+    taylor_like = sympy.sympify("m*sqrt(v**4 + c**2*v**2 + c**4)")
+    assert get("einstein").recovered(taylor_like, {"c": 19.8}) is Verdict.NOT_SOLVED
+
+
+def test_the_law_as_written_is_recovered():
+    law = get("einstein")
+    assert law.recovered(law.sympy(numeric=False), {"c": 19.8}) is Verdict.SOLVED
