@@ -9,14 +9,14 @@ import numpy as np
 import pytest
 import torch
 
-from support import ALL_OPERATORS, dim
+from support import ALL_OPERATORS, dim, newton_search
 
 from lawfinder.generate.mutation import mutants
 from lawfinder.generate.policy import Policy
 from lawfinder.generate.sampler import Sampler
 from lawfinder.language.build_cost import BuildCost
 from lawfinder.language.library import Kind, Rule, build_library
-from lawfinder.language.priors import PriorConfig, allowed
+from lawfinder.language.priors import PriorConfig, allowed, has_constant_subtree
 from lawfinder.language.state import FormulaState
 
 # Target, variables, free constants; the rule bites where only numbers are dimensionless.
@@ -169,3 +169,28 @@ def test_masks_after_a_function_and_beside_a_number():
     state.append(np.array([index["exp"]]))
     mask = allowed(state, PriorConfig(max_length=20))[0]
     assert not mask[phi] and not mask[one] and mask[index["mul"]]   # exp(phi) is a constant
+
+
+@pytest.mark.parametrize("formula, expected", [
+    ("div mul G mul m1 m2 mul n2 r sin 1", True),      # G*m1*m2/(r**2*sin(1))
+    ("mul G sqrt pi", True),
+    ("add 1 1", True),
+    ("mul G div m1 n2 r", False),
+    ("add G mul 1 m1", False),                         # a number beside a variable is fine
+    ("1", False),                                      # a constant formula, not in disguise
+])
+def test_a_finished_formula_with_a_constant_subtree_is_told(formula, expected):
+    library, _ = _library("newton")
+    tokens = np.array([library.index[name] for name in formula.split()])
+    assert has_constant_subtree(tokens, library) is expected
+    assert any(" " in part or part in ("1", "pi") for part in junk(tokens, library)) is expected
+
+
+def test_the_search_gives_a_constant_subtree_from_elsewhere_no_score(monkeypatch):
+    """SymPy's shorter twin of an exact formula is scored like any other: one holding
+    sin(1) gets an infinite error, so it never takes a place in the hall of fame."""
+    search = newton_search(seed=0)
+    ix = search.library.index
+    junky = tuple(ix[n] for n in "div mul G mul m1 m2 mul n2 r sin 1".split())
+    entry, = search._score_new([junky], ["raw"])
+    assert entry.nrmse == np.inf and not search.hall.offer(entry)

@@ -151,6 +151,15 @@ def repeats_a_child(tokens: np.ndarray, library) -> bool:
     return False
 
 
+def has_constant_subtree(tokens: np.ndarray, library) -> bool:
+    """Whether a finished formula holds an operator whose subtree has no variable and no
+    free constant (sin(1), sqrt(pi)): the masks never write one, but a formula that comes
+    from elsewhere (SymPy's shorter twin of an exact formula) may."""
+    grounded = ~library.is_fixed[tokens] & library.is_terminal[tokens]
+    ends = _subtree_ends(tokens, library.arity)
+    return any(library.arity[t] and not grounded[i:ends[i]].any() for i, t in enumerate(tokens))
+
+
 def _subtree_ends(tokens: np.ndarray, arity: np.ndarray) -> list[int]:
     """For each position, the position just past the subtree that starts there."""
     ends = [0] * (len(tokens) + 1)

@@ -24,7 +24,7 @@ from lawfinder.generate.pi_views import View, natural_constants
 from lawfinder.generate.policy import Policy
 from lawfinder.generate.sampler import Episode, Sampler, log_probabilities
 from lawfinder.language.library import Kind, Library
-from lawfinder.language.priors import PriorConfig, repeats_a_child
+from lawfinder.language.priors import PriorConfig, has_constant_subtree, repeats_a_child
 from lawfinder.search.hall_of_fame import Entry, HallOfFame
 from lawfinder.search.writer import Writer
 
@@ -286,7 +286,8 @@ class Search:
         """Fit and score formulas not seen before, each written by the view named in
         `views`; cache and return them as entries."""
         constants, errors = self._fit(padded(formulas), views)
-        errors[[repeats_a_child(np.array(f), self.library) for f in formulas]] = np.inf
+        errors[[repeats_a_child(np.array(f), self.library)
+                or has_constant_subtree(np.array(f), self.library) for f in formulas]] = np.inf
         entries = []
         for f, c, e, view in zip(formulas, constants, errors, views):
             self.cache[_key(f)] = (c, e)
