@@ -63,9 +63,9 @@ def test_a_view_writers_formulas_reach_the_search_in_its_library(monkeypatch):
     assert [w.name for w in search.writers] == ["raw", search.writers[1].view.name]
     considered, consider = [], search._consider
 
-    def record(formulas, views):
+    def record(formulas, views, warm=None):
         considered.extend(zip(formulas, views))
-        consider(formulas, views)
+        consider(formulas, views, warm)
 
     monkeypatch.setattr(search, "_consider", record)
     for _ in range(2):

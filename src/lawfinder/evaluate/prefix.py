@@ -1,8 +1,7 @@
 """Batches of prefix formulas: vectorised evaluation (with constant Jacobians) and SymPy form.
 
-Evaluation walks the prefix arrays from the last position to the first with a value
-stack per formula; at each position it makes one NumPy call per token kind present
-there, covering every formula that holds it (DESIGN.md, 'Constants').
+Evaluation walks each formula from its last token to its first with a value stack, in
+the compiled kernel of `compiled` (DESIGN.md, 'Constants').
 """
 
 from __future__ import annotations
@@ -12,6 +11,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import sympy
 
+from lawfinder.evaluate import compiled
 from lawfinder.language.library import Kind, Library
 
 
@@ -21,20 +21,19 @@ def evaluate(tokens: np.ndarray, library: Library, X: np.ndarray, constants: np.
 
     With `jacobian`, also d value / d constant (B, K, N) by forward-mode differentiation.
     """
-    B, L = tokens.shape
-    N, K = len(X), library.n_free
-    depth = max_stack(tokens, library)
-    val = np.empty((B, depth, N))
-    jac = np.empty((B, depth, K, N)) if jacobian else None
-    sp = np.zeros(B, dtype=np.int64)
-    with np.errstate(all="ignore"):
-        for pos in range(L - 1, -1, -1):
-            column = tokens[:, pos]
-            for t in np.unique(column[column >= 0]):
-                rows = np.flatnonzero(column == t)
-                _apply(library.tokens[t], rows, sp, val, jac, X, constants)
-    values = val[:, 0]
-    return values, (jac[:, 0] if jacobian else None)
+    return compiled.walk(tokens, *_kernel_codes(library), X, constants, jacobian)
+
+
+def _kernel_codes(library: Library) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per token: the kernel's code, the column or slot it reads, the number it stands for."""
+    terminal = {Kind.VARIABLE: compiled.VARIABLE, Kind.FIXED: compiled.FIXED,
+                Kind.FREE: compiled.FREE}
+    codes = [terminal[t.kind] if not t.arity else
+             compiled.FIRST_UNARY + compiled.UNARY.index(t.name) if t.arity == 1 else
+             compiled.FIRST_BINARY + compiled.BINARY.index(t.name) for t in library.tokens]
+    return (np.array(codes, dtype=np.int64),
+            np.array([t.index for t in library.tokens], dtype=np.int64),
+            np.array([t.value for t in library.tokens], dtype=float))
 
 
 def padded(formulas: Sequence[Sequence[int]]) -> np.ndarray:
@@ -43,51 +42,6 @@ def padded(formulas: Sequence[Sequence[int]]) -> np.ndarray:
     for i, f in enumerate(formulas):
         tokens[i, :len(f)] = f
     return tokens
-
-
-def max_stack(tokens: np.ndarray, library: Library) -> int:
-    """Deepest value stack the right-to-left walk over `tokens` (B, L) needs."""
-    growth = np.where(tokens >= 0, 1 - library.arity[np.maximum(tokens, 0)], 0)
-    return max(int(np.cumsum(growth[:, ::-1], axis=1).max(initial=1)), 1)
-
-
-def _apply(token, rows, sp, val, jac, X, constants) -> None:
-    """Apply one token to the value stacks of `rows` (top of stack = first child)."""
-    top = sp[rows] - 1
-    if token.kind is Kind.VARIABLE:
-        _push(rows, sp, val, jac, X[:, token.index][None])
-    elif token.kind is Kind.FIXED:
-        _push(rows, sp, val, jac, np.full((1, val.shape[2]), token.value))
-    elif token.kind is Kind.FREE:
-        _push(rows, sp, val, jac, np.repeat(constants[rows, token.index][:, None], val.shape[2], 1))
-        if jac is not None:
-            jac[rows, sp[rows] - 1, token.index] = 1.0
-    elif token.arity == 1:
-        a = val[rows, top]
-        v = token.operator.value(a)
-        if jac is not None:
-            jac[rows, top] *= _per_constant(token.operator.grad(a, v))
-        val[rows, top] = v
-    else:
-        a, b = val[rows, top], val[rows, top - 1]
-        v = token.operator.value(a, b)
-        if jac is not None:
-            ga, gb = (_per_constant(g) for g in token.operator.grad(a, b, v))
-            jac[rows, top - 1] = ga * jac[rows, top] + gb * jac[rows, top - 1]
-        val[rows, top - 1] = v
-        sp[rows] -= 1
-
-
-def _per_constant(factor):
-    """Broadcast a chain-rule factor (n, N) over the constants axis of a Jacobian (n, K, N)."""
-    return factor[:, None] if np.ndim(factor) else factor
-
-
-def _push(rows, sp, val, jac, values) -> None:
-    val[rows, sp[rows]] = values
-    if jac is not None:
-        jac[rows, sp[rows]] = 0.0
-    sp[rows] += 1
 
 
 def to_sympy(tokens: Sequence[int], library: Library,

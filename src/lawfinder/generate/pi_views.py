@@ -16,7 +16,8 @@ from fractions import Fraction
 import numpy as np
 
 from lawfinder.generate.enumeration import enumerate_forms
-from lawfinder.language.library import OPERATORS, Kind, Library, Token
+from lawfinder.evaluate.compiled import elementwise
+from lawfinder.language.library import Kind, Library, Token
 from lawfinder.units.buckingham import PiBasis, pi_bases
 
 # Longest form f enumerated, by number of groups: about 10^5 distinct forms or fewer.
@@ -44,15 +45,20 @@ class View:
 
     def formula(self, form: tuple[str, ...], library: Library) -> tuple[int, ...]:
         """The tokens of P * form, with leaf 'x{i}' standing for group i (from 1)."""
-        body: list[int] = []
+        body = self.body(form, library)
+        if not self.prefactor:
+            return body
+        return (library.index["mul"], *self.prefactor, *body)
+
+    def body(self, form: tuple[str, ...], library: Library) -> tuple[int, ...]:
+        """The tokens of the form alone, each leaf 'x{i}' written as group i."""
+        tokens: list[int] = []
         for symbol in form:
             if symbol.startswith("x") and symbol[1:].isdigit():
-                body += self.groups[int(symbol[1:]) - 1]
+                tokens += self.groups[int(symbol[1:]) - 1]
             else:
-                body.append(library.index[symbol])
-        if not self.prefactor:
-            return tuple(body)
-        return (library.index["mul"], *self.prefactor, *body)
+                tokens.append(library.index[symbol])
+        return tuple(tokens)
 
 
 def pi_views(library: Library, target_dim2: tuple[int, ...], max_views: int = 2) -> list[View]:
@@ -133,23 +139,28 @@ def view_formulas(views: list[View], forms: Iterator[tuple[str, ...]], library: 
 
 def enumerated_formulas(views: list[View], library: Library, max_length: int
                         ) -> Iterator[tuple[tuple[int, ...], str]]:
-    """Every distinct form over the views' groups, shortest first, written in each view.
+    """Every distinct form over the views' groups, shortest first, written in each view."""
+    if not views or len(views[0].groups) not in FORM_LENGTH:
+        return iter(())
+    k = len(views[0].groups)
+    return view_formulas(views, group_forms(k, library, FORM_LENGTH[k]), library, max_length)
+
+
+def group_forms(k: int, library: Library, max_length: int) -> Iterator[tuple[str, ...]]:
+    """Every distinct form of up to `max_length` symbols over k groups x1..xk, the library's
+    operators and its fixed numbers, shortest first.
 
     The forms are told apart by their values at fixed points in (0.1, 0.9), the same for
     every seed: groups are ratios of a variable to its scale, mostly of order one.
     """
-    if not views or len(views[0].groups) not in FORM_LENGTH:
-        return iter(())
-    k = len(views[0].groups)
     points = np.random.default_rng(0).uniform(0.1, 0.9, (k, 64))
     leaves = {f"x{i + 1}": points[i] for i in range(k)}
     numbers = {t.name: np.full(64, t.value) for t in library.tokens if t.kind is Kind.FIXED}
-    ops = {t.name: OPERATORS[t.name] for t in library.tokens if t.arity}
-    forms = enumerate_forms({n: op.value for n, op in ops.items() if op.arity == 1},
-                            {n: op.value for n, op in ops.items() if op.arity == 2},
-                            leaves | numbers, FORM_LENGTH[k],
-                            useless_pairs=_INVERSE_PAIRS, numbers=frozenset(numbers))
-    return view_formulas(views, forms, library, max_length)
+    ops = [t for t in library.tokens if t.arity]
+    return enumerate_forms({t.name: elementwise(t.name) for t in ops if t.arity == 1},
+                           {t.name: elementwise(t.name) for t in ops if t.arity == 2},
+                           leaves | numbers, max_length,
+                           useless_pairs=_INVERSE_PAIRS, numbers=frozenset(numbers))
 
 
 def view_library(view: View, library: Library) -> Library:

@@ -37,46 +37,33 @@ class Rule(enum.Enum):
 
 @dataclass(frozen=True)
 class Operator:
-    """Numerics of one operator: value, forward-mode derivative and SymPy form.
-
-    ``grad`` returns the factors of the chain rule: for a unary operator with child
-    value a and result v, dv = grad(a, v) * da; for a binary one, dv = ga*da + gb*db
-    with (ga, gb) = grad(a, b, v).
-    """
+    """What the units rules and SymPy know of one operator; its numerics (value and
+    derivative) live in the compiled evaluator (`lawfinder.evaluate.compiled`)."""
 
     arity: int
     rule: Rule
-    value: Callable[..., np.ndarray]
-    grad: Callable[..., object]
     sympy: Callable[..., sympy.Expr]
     power: Fraction = Fraction(1)
     family: str = ""  # nesting prior: no exp in exp, no trig in trig, ...
 
 
 OPERATORS: dict[str, Operator] = {
-    "add": Operator(2, Rule.SAME, np.add, lambda a, b, v: (1.0, 1.0), lambda a, b: a + b),
-    "sub": Operator(2, Rule.SAME, np.subtract, lambda a, b, v: (1.0, -1.0), lambda a, b: a - b),
-    "mul": Operator(2, Rule.PRODUCT, np.multiply, lambda a, b, v: (b, a), lambda a, b: a * b),
-    "div": Operator(2, Rule.QUOTIENT, np.divide, lambda a, b, v: (1 / b, -v / b),
-                    lambda a, b: a / b),
-    "neg": Operator(1, Rule.POWER, np.negative, lambda a, v: -1.0, lambda a: -a),
-    "abs": Operator(1, Rule.POWER, np.abs, lambda a, v: np.sign(a), sympy.Abs),
-    "inv": Operator(1, Rule.POWER, np.reciprocal, lambda a, v: -v * v, lambda a: 1 / a,
-                    Fraction(-1)),
-    "n2": Operator(1, Rule.POWER, np.square, lambda a, v: 2 * a, lambda a: a**2, Fraction(2)),
-    "n3": Operator(1, Rule.POWER, lambda a: a * a * a, lambda a, v: 3 * a * a, lambda a: a**3,
-                   Fraction(3)),
-    "sqrt": Operator(1, Rule.POWER, np.sqrt, lambda a, v: 0.5 / v, sympy.sqrt, Fraction(1, 2)),
-    "exp": Operator(1, Rule.DIMENSIONLESS, np.exp, lambda a, v: v, sympy.exp, family="exp"),
-    "log": Operator(1, Rule.DIMENSIONLESS, np.log, lambda a, v: 1 / a, sympy.log, family="log"),
-    "sin": Operator(1, Rule.DIMENSIONLESS, np.sin, lambda a, v: np.cos(a), sympy.sin,
-                    family="trig"),
-    "cos": Operator(1, Rule.DIMENSIONLESS, np.cos, lambda a, v: -np.sin(a), sympy.cos,
-                    family="trig"),
-    "tan": Operator(1, Rule.DIMENSIONLESS, np.tan, lambda a, v: 1 + v * v, sympy.tan,
-                    family="trig"),
-    "tanh": Operator(1, Rule.DIMENSIONLESS, np.tanh, lambda a, v: 1 - v * v, sympy.tanh,
-                     family="tanh"),
+    "add": Operator(2, Rule.SAME, lambda a, b: a + b),
+    "sub": Operator(2, Rule.SAME, lambda a, b: a - b),
+    "mul": Operator(2, Rule.PRODUCT, lambda a, b: a * b),
+    "div": Operator(2, Rule.QUOTIENT, lambda a, b: a / b),
+    "neg": Operator(1, Rule.POWER, lambda a: -a),
+    "abs": Operator(1, Rule.POWER, sympy.Abs),
+    "inv": Operator(1, Rule.POWER, lambda a: 1 / a, Fraction(-1)),
+    "n2": Operator(1, Rule.POWER, lambda a: a**2, Fraction(2)),
+    "n3": Operator(1, Rule.POWER, lambda a: a**3, Fraction(3)),
+    "sqrt": Operator(1, Rule.POWER, sympy.sqrt, Fraction(1, 2)),
+    "exp": Operator(1, Rule.DIMENSIONLESS, sympy.exp, family="exp"),
+    "log": Operator(1, Rule.DIMENSIONLESS, sympy.log, family="log"),
+    "sin": Operator(1, Rule.DIMENSIONLESS, sympy.sin, family="trig"),
+    "cos": Operator(1, Rule.DIMENSIONLESS, sympy.cos, family="trig"),
+    "tan": Operator(1, Rule.DIMENSIONLESS, sympy.tan, family="trig"),
+    "tanh": Operator(1, Rule.DIMENSIONLESS, sympy.tanh, family="tanh"),
 }
 
 # Pairs (parent, child) that undo each other or do nothing useful: log(exp(x)) is x.

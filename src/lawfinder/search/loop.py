@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import itertools
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -20,6 +20,7 @@ from lawfinder.fit.closed_form import RTOL, closed_forms
 from lawfinder.fit.levenberg_marquardt import FitConfig, fit_constants
 from lawfinder.fit.reward import nrmse, squash
 from lawfinder.generate.mutation import mutants
+from lawfinder.generate.neighbourhood import catalogue, neighbours
 from lawfinder.generate.pi_views import View, natural_constants
 from lawfinder.generate.policy import Policy
 from lawfinder.generate.sampler import Episode, Sampler, log_probabilities
@@ -49,6 +50,8 @@ class SearchConfig:
                                    # ranking between formulas whose errors differ by more)
     elite: int = 10                # best formulas of each batch mutated by local search ...
     mutations_per_formula: int = 10  # ... this many times each (0: no local search)
+    neighbours: int = 500          # formulas one short subtree away from the front's best,
+                                   # scored per epoch (0: none; see generate.neighbourhood)
     priors: PriorConfig = field(default_factory=PriorConfig)
     fit: FitConfig = field(default_factory=FitConfig)
 
@@ -91,6 +94,11 @@ class Search:
         # A view's formulas are also fitted from constants sized to its groups.
         self.view_starts = {v.name: natural_constants(v, library, X, y, starts[0])
                             for v in views}
+        # Short dimensionless subtrees over the best view's groups, and for each formula of
+        # the front whose neighbourhood is being swept, how far the sweep has gone.
+        self.replacements = catalogue(views[0], library) if views and config.neighbours else ()
+        self.swept: dict[tuple[int, ...], int] = {}
+        self._sweeps: dict[tuple[int, ...], Iterator[tuple[int, ...]]] = {}
         # Constants are fitted on a small subsample and formulas scored on a larger one;
         # the final front is refitted on all data (polish).
         order = self.rng.permutation(len(y))
@@ -166,6 +174,7 @@ class Search:
             "score_rows": torch.from_numpy(self.score_rows.copy()),
             "epoch": self.epoch, "sampled": self.sampled, "scored": self.scored,
             "enumerated": self.enumerated,
+            "swept": [[list(f), n] for f, n in self.swept.items()],
             "simplest_exact": self.simplest_exact,
             "elapsed": self._elapsed(),
             "history": [{k: _plain(v) for k, v in asdict(s).items()} for s in self.history],
@@ -187,6 +196,8 @@ class Search:
         # The enumeration is deterministic: skip what the saved search had scored already.
         self.enumerated = state.get("enumerated", 0)
         self.forms = itertools.islice(self.forms, self.enumerated, None)
+        self.swept = {tuple(f): n for f, n in state.get("swept", [])}
+        self._sweeps = {}
         self.simplest_exact = state["simplest_exact"]
         self.elapsed_before = state["elapsed"]
         self.start = time.perf_counter() - self.elapsed_before
@@ -208,6 +219,9 @@ class Search:
             made = self._explore_locally(episode, errors, writer)
             self.sampled += made
             self.scored += made
+        made = self._sweep_neighbourhoods()
+        self.sampled += made
+        self.scored += made
         complexity = writer.library.complexity[np.maximum(episode.tokens, 0)]
         complexity = (complexity * (episode.tokens >= 0)).sum(axis=1)
         top_reward = self._reinforce(episode, squash(errors) - self.config.parsimony * complexity,
@@ -248,21 +262,24 @@ class Search:
         self._consider(formulas, [writer.name] * len(formulas))
         return np.array([self.cache[_key(f)][1] for f in formulas])
 
-    def _consider(self, formulas: list[tuple[int, ...]], views: list[str]) -> None:
-        """Score the formulas not seen before, each written by the view named in `views`,
-        and offer them to the hall of fame; an exact one that takes a place there also
-        brings its simplified twin.
+    def _consider(self, formulas: list[tuple[int, ...]], views: list[str],
+                  warm: np.ndarray | None = None) -> None:
+        """Score the formulas not seen before, each written by the view named in `views`
+        (and fitted also from its row of `warm` constants, if given), and offer them to the
+        hall of fame; an exact one that takes a place there also brings its simplified twin.
 
         All are offered before any is simplified: a Ctrl-C during SymPy's work then loses
         no formula that was scored (and cached, so never scored again).
         """
-        fresh: dict[tuple[int, ...], str] = {}
-        for f, view in zip(formulas, views):
+        fresh: dict[tuple[int, ...], int] = {}
+        for i, f in enumerate(formulas):
             if _key(f) not in self.cache:
-                fresh.setdefault(f, view)
+                fresh.setdefault(f, i)
         if not fresh:
             return
-        placed = [e for e in self._score_new(list(fresh), list(fresh.values()))
+        rows = list(fresh.values())
+        placed = [e for e in self._score_new(list(fresh), [views[i] for i in rows],
+                                             None if warm is None else warm[rows])
                   if self.hall.offer(e)]
         for entry in placed:
             if entry.nrmse <= self.config.target_nrmse:
@@ -282,10 +299,42 @@ class Search:
                        [writer.name] * len(made))
         return len(made)
 
-    def _score_new(self, formulas: list[tuple[int, ...]], views: list[str]) -> list[Entry]:
+    def _sweep_neighbourhoods(self) -> int:
+        """Score the next `neighbours` formulas not seen before around the front's most
+        accurate formulas, each fitted from its parent's constants; returns how many."""
+        budget, made = self.config.neighbours, 0
+        for entry in sorted(self.hall.front(), key=lambda e: e.nrmse):
+            if made >= budget or not self.replacements:
+                break
+            fresh = list(dict.fromkeys(self._next_neighbours(entry.tokens, budget - made)))
+            if fresh:
+                self._consider(fresh, [entry.view] * len(fresh),
+                               np.tile(entry.constants, (len(fresh), 1)))
+                made += len(fresh)
+        return made
+
+    def _next_neighbours(self, parent: tuple[int, ...], n: int) -> list[tuple[int, ...]]:
+        """Up to n neighbours of `parent` not in the cache, where its sweep left off."""
+        sweep = self._sweeps.get(parent)
+        if sweep is None:
+            sweep = neighbours(parent, self.replacements, self.library,
+                               self.config.priors.max_length)
+            sweep = self._sweeps[parent] = itertools.islice(sweep, self.swept.get(parent, 0),
+                                                            None)
+        out = []
+        for f in sweep:
+            self.swept[parent] = self.swept.get(parent, 0) + 1
+            if _key(f) not in self.cache:
+                out.append(f)
+                if len(out) == n:
+                    break
+        return out
+
+    def _score_new(self, formulas: list[tuple[int, ...]], views: list[str],
+                   warm: np.ndarray | None = None) -> list[Entry]:
         """Fit and score formulas not seen before, each written by the view named in
-        `views`; cache and return them as entries."""
-        constants, errors = self._fit(padded(formulas), views)
+        `views` (and fitted also from `warm`); cache and return them as entries."""
+        constants, errors = self._fit(padded(formulas), views, warm)
         errors[[repeats_a_child(np.array(f), self.library)
                 or has_constant_subtree(np.array(f), self.library) for f in formulas]] = np.inf
         entries = []
@@ -301,22 +350,29 @@ class Search:
         if shorter is not None and _key(shorter) not in self.cache:
             self.hall.offer(self._score_new([shorter], [entry.view])[0])
 
-    def _fit(self, tokens: np.ndarray, views: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    def _fit(self, tokens: np.ndarray, views: Sequence[str], warm: np.ndarray | None = None
+             ) -> tuple[np.ndarray, np.ndarray]:
         """Constants (B, K) and NRMSE (B,) on the scoring rows for distinct formulas (B, L),
-        each written by the view named in `views`."""
+        each written by the view named in `views`, each also fitted from its row of `warm`
+        (B, K) if given."""
         lib = self.library
         constants = np.ones((len(tokens), lib.n_free))
         uses = np.isin(tokens, lib.free).any(axis=1)
         views = np.array(views, dtype=object)
-        sub = self.fit_rows
+        sub, config = self.fit_rows, self.config.fit
         for view in dict.fromkeys(views[uses]):
             rows = uses & (views == view)
             starts = self.starts
             if view in self.view_starts:
                 starts = np.vstack([self.starts, self.view_starts[view]])
+            if warm is not None:
+                # A formula one move from a fitted one starts mostly where that one ended.
+                starts = np.concatenate([np.broadcast_to(starts, (rows.sum(), *starts.shape)),
+                                         warm[rows][:, None]], axis=1)
+                config = replace(config, n_random_starts=1)
             constants[rows], _ = fit_constants(tokens[rows], lib, self.X[sub], self.y[sub],
                                                self.weights[sub], starts, self.user_scale,
-                                               self.config.fit, self.rng)
+                                               config, self.rng)
         rows = self.score_rows
         values, _ = evaluate(tokens, lib, self.X[rows], constants)
         return constants, nrmse(values, self.y[rows], self.weights[rows])

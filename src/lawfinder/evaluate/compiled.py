@@ -1,0 +1,163 @@
+"""The compiled evaluator: values and constant Jacobians of a batch of prefix formulas.
+
+One numba kernel walks each formula from its last token to its first with a value stack
+(and a Jacobian stack) per formula, point by point. It holds the numerics of every
+operator, value and derivative, in one place. NumPy's version of the same walk gathered
+and scattered whole stacks with fancy indexing at every position; the kernel is 4x
+faster for values and 11x for values with Jacobians (docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numba
+import numpy as np
+
+UNARY = ("neg", "abs", "inv", "n2", "n3", "sqrt", "exp", "log", "sin", "cos", "tan", "tanh")
+BINARY = ("add", "sub", "mul", "div")
+# Token codes of the kernel: three kinds of terminal, then the operators in the order above.
+VARIABLE, FIXED, FREE = 0, 1, 2
+FIRST_UNARY = 3
+FIRST_BINARY = FIRST_UNARY + len(UNARY)
+
+# error_model="numpy": 1/0 is inf and 0/0 is NaN, as in NumPy, instead of an exception.
+_jit = numba.njit(cache=True, error_model="numpy")
+
+
+@_jit
+def _unary(op: int, a: float) -> tuple[float, float]:
+    """(value, derivative) of unary operator `op` (its place in UNARY) at a."""
+    if op == 0:
+        return -a, -1.0
+    if op == 1:
+        return abs(a), (a > 0) - (a < 0)
+    if op == 2:
+        v = 1.0 / a
+        return v, -v * v
+    if op == 3:
+        return a * a, 2.0 * a
+    if op == 4:
+        return a * a * a, 3.0 * a * a
+    if op == 5:
+        v = math.sqrt(a) if a >= 0 else math.nan
+        return v, 0.5 / v
+    if op == 6:
+        v = math.exp(a)
+        return v, v
+    if op == 7:
+        v = math.log(a) if a > 0 else (-math.inf if a == 0 else math.nan)
+        return v, 1.0 / a
+    if op == 8:
+        return math.sin(a), math.cos(a)
+    if op == 9:
+        return math.cos(a), -math.sin(a)
+    if op == 10:
+        v = math.tan(a)
+        return v, 1.0 + v * v
+    v = math.tanh(a)
+    return v, 1.0 - v * v
+
+
+@_jit
+def _binary(op: int, a: float, b: float) -> tuple[float, float, float]:
+    """(value, d/da, d/db) of binary operator `op` (its place in BINARY) at (a, b)."""
+    if op == 0:
+        return a + b, 1.0, 1.0
+    if op == 1:
+        return a - b, 1.0, -1.0
+    if op == 2:
+        return a * b, b, a
+    v = a / b
+    return v, 1.0 / b, -v / b
+
+
+@_jit
+def _walk(tokens, codes, slots, numbers, Xt, C, jacobian):
+    """Values (B, N) and, with `jacobian`, d value / d constant (B, K, N)."""
+    B, L = tokens.shape
+    N, K = Xt.shape[1], C.shape[1]
+    values = np.empty((B, N))
+    jac_out = np.zeros((B if jacobian else 0, K, N))
+    val = np.empty((L + 1, N))
+    jac = np.zeros((L + 1, K, N))
+    for row in range(B):
+        sp = 0
+        for pos in range(L - 1, -1, -1):
+            t = tokens[row, pos]
+            if t < 0:
+                continue
+            code = codes[t]
+            if code < FIRST_UNARY:
+                if code == VARIABLE:
+                    val[sp] = Xt[slots[t]]
+                elif code == FIXED:
+                    val[sp] = numbers[t]
+                else:
+                    val[sp] = C[row, slots[t]]
+                if jacobian:
+                    jac[sp] = 0.0
+                    if code == FREE:
+                        jac[sp, slots[t]] = 1.0
+                sp += 1
+            elif code < FIRST_BINARY:
+                top = sp - 1
+                for n in range(N):
+                    v, g = _unary(code - FIRST_UNARY, val[top, n])
+                    val[top, n] = v
+                    if jacobian:
+                        for k in range(K):
+                            jac[top, k, n] *= g
+            else:
+                top, below = sp - 1, sp - 2     # first child on top, second below it
+                for n in range(N):
+                    v, ga, gb = _binary(code - FIRST_BINARY, val[top, n], val[below, n])
+                    val[below, n] = v
+                    if jacobian:
+                        for k in range(K):
+                            jac[below, k, n] = ga * jac[top, k, n] + gb * jac[below, k, n]
+                sp -= 1
+        values[row] = val[0]
+        if jacobian:
+            jac_out[row] = jac[0]
+    return values, jac_out
+
+
+def walk(tokens: np.ndarray, codes: np.ndarray, slots: np.ndarray, numbers: np.ndarray,
+         X: np.ndarray, constants: np.ndarray, jacobian: bool
+         ) -> tuple[np.ndarray, np.ndarray | None]:
+    """Values (B, N) of formulas `tokens` (B, L) and, with `jacobian`, their derivatives
+    (B, K, N) by the constants (B, K); each token's kernel code, column or slot, and
+    number are given per token of the library (T,)."""
+    values, jac = _walk(np.ascontiguousarray(tokens, dtype=np.int64), codes, slots, numbers,
+                        np.ascontiguousarray(np.asarray(X, dtype=float).T),
+                        np.ascontiguousarray(constants, dtype=float), jacobian)
+    return values, (jac if jacobian else None)
+
+
+@_jit
+def _unary_values(op, a):
+    out = np.empty(a.size)
+    for i, x in enumerate(a.ravel()):
+        out[i] = _unary(op, x)[0]
+    return out.reshape(a.shape)
+
+
+@_jit
+def _binary_values(op, a, b):
+    out = np.empty(a.size)
+    for i, (x, y) in enumerate(zip(a.ravel(), b.ravel())):
+        out[i] = _binary(op, x, y)[0]
+    return out.reshape(a.shape)
+
+
+def elementwise(name: str) -> Callable[..., np.ndarray]:
+    """The operator `name` applied elementwise to arrays of one shape, by the kernel's
+    numerics (the enumeration tells forms apart with these values)."""
+    if name in BINARY:
+        op = BINARY.index(name)
+        return lambda a, b: _binary_values(op, np.ascontiguousarray(a, dtype=float),
+                                           np.ascontiguousarray(b, dtype=float))
+    op = UNARY.index(name)
+    return lambda a: _unary_values(op, np.ascontiguousarray(a, dtype=float))
