@@ -19,6 +19,15 @@ def test_each_complexity_keeps_its_most_accurate_formula():
     assert [e.tokens for e in hall.best.values()] == [(3,)]
 
 
+def test_an_equally_exact_twin_found_later_keeps_neither_place_nor_time():
+    """Time to recovery is when the first exact formula of a complexity was scored."""
+    hall = HallOfFame()
+    first = Entry((1,), np.ones(1), 7.5e-16, 11.0, found_at=11.1)
+    assert hall.offer(first)
+    assert not hall.offer(Entry((2,), np.ones(1), 7.0e-16, 11.0, found_at=33.6))
+    assert hall.best[11.0] is first
+
+
 def test_the_front_drops_dominated_entries_and_ties_within_the_tolerance():
     """The hall keeps every complexity; its front only those that improve, by more than
     1e-9 of the loss plus 1e-12 (`lawfinder.search.front`)."""

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 
 from lawfinder.generate.mutation import subtree_end, subtree_units
 from lawfinder.generate.pi_views import View, group_forms
-from lawfinder.language.library import Library
+from lawfinder.language.library import Kind, Library
 
 CATALOGUE_SYMBOLS = 3   # longest replacement form, in symbols (a group counts as one)
 
@@ -26,9 +26,16 @@ CATALOGUE_SYMBOLS = 3   # longest replacement form, in symbols (a group counts a
 def catalogue(view: View, library: Library, symbols: int = CATALOGUE_SYMBOLS
               ) -> tuple[tuple[int, ...], ...]:
     """The distinct forms of up to `symbols` symbols over the view's groups, as tokens
-    (without the view's prefactor), shortest first."""
+    (without the view's prefactor), shortest first.
+
+    A form over groups made of constants alone (phi, but not alpha*t) is a constant: only
+    the bare group is kept, since S * phi already scales by any value.
+    """
+    varying = {f"x{i + 1}" for i, g in enumerate(view.groups)
+               if any(library.tokens[t].kind is Kind.VARIABLE for t in g)}
     return tuple(view.body(form, library)
-                 for form in group_forms(len(view.groups), library, symbols))
+                 for form in group_forms(len(view.groups), library, symbols)
+                 if len(form) == 1 or varying & set(form))
 
 
 def neighbours(formula: tuple[int, ...], replacements: tuple[tuple[int, ...], ...],

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from lawfinder.search.front import strict_front
+from lawfinder.search.front import LOSS_ATOL, LOSS_RTOL, strict_front
 
 
 @dataclass(frozen=True)
@@ -27,11 +27,13 @@ class HallOfFame:
     best: dict[float, Entry] = field(default_factory=dict)
 
     def offer(self, entry: Entry) -> bool:
-        """Keep `entry` if it beats the current holder of its complexity; say whether it did."""
+        """Keep `entry` if it beats the current holder of its complexity by more than the
+        front's tolerance; say whether it did. An equally exact twin found later does not
+        take the place (nor its `found_at`)."""
         if not np.isfinite(entry.nrmse):
             return False
         held = self.best.get(entry.complexity)
-        if held is None or entry.nrmse < held.nrmse:
+        if held is None or entry.nrmse < held.nrmse * (1 - LOSS_RTOL) - LOSS_ATOL:
             self.best[entry.complexity] = entry
             return True
         return False

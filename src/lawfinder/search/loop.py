@@ -300,10 +300,11 @@ class Search:
         return len(made)
 
     def _sweep_neighbourhoods(self) -> int:
-        """Score the next `neighbours` formulas not seen before around the front's most
-        accurate formulas, each fitted from its parent's constants; returns how many."""
+        """Score the next `neighbours` formulas not seen before around the front's formulas
+        that gained most over simpler ones, each fitted from its parent's constants;
+        returns how many."""
         budget, made = self.config.neighbours, 0
-        for entry in sorted(self.hall.front(), key=lambda e: e.nrmse):
+        for entry in _by_gain(self.hall.front(), self.config.target_nrmse):
             if made >= budget or not self.replacements:
                 break
             fresh = list(dict.fromkeys(self._next_neighbours(entry.tokens, budget - made)))
@@ -486,6 +487,16 @@ class Search:
         loss.backward()
         writer.optimizer.step()
         return float(rewards[top].mean())
+
+
+def _by_gain(front: list[Entry], floor: float) -> list[Entry]:
+    """The front's entries (by complexity), those whose error fell most per unit of
+    complexity over the next simpler entry first (PySR's score; errors below `floor`
+    count as `floor`): the law's near misses stand out where the error drops."""
+    logs = np.log(np.maximum([1.0] + [e.nrmse for e in front], floor))
+    steps = np.diff([0.0] + [e.complexity for e in front])
+    gain = -np.diff(logs) / steps
+    return [front[i] for i in np.argsort(-gain, kind="stable")]
 
 
 def _candidates(value: float) -> list[sympy.Expr]:
