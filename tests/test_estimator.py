@@ -21,9 +21,11 @@ def test_fit_returns_self_and_a_consistent_front():
     model = _quick()
     assert model.fit(X, y, **NEWTON) is model
     front = model.equations_
-    assert list(front.columns) == ["complexity", "loss", "sympy", "constants", "latex"]
+    assert list(front.columns) == ["complexity", "loss", "sympy", "constants", "latex",
+                                   "view"]
     assert front["complexity"].is_monotonic_increasing
     assert front["loss"].is_monotonic_decreasing
+    assert set(front["view"]) <= {"raw", *model.bases_}
     assert model.best_ in model.pareto_
     assert np.isfinite(model.predict(X)).all()
 

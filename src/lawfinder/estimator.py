@@ -140,7 +140,7 @@ class LawRegressor:
         self.library_ = library
         self.frame_ = frame
         self.pareto_ = [Formula(e.tokens, library, frame, e.constants, e.nrmse, e.complexity,
-                                e.found_at) for e in front]
+                                e.found_at, e.view) for e in front]
         self.best_ = _choose(self.pareto_)
         self.history_ = search.history
         self.bases_ = [view.name for view in search.pi_views]
@@ -162,7 +162,9 @@ class LawRegressor:
         (weighted RMSE over the weighted standard deviation of y: 0 is exact, 1 no better
         than the mean), which `best_` is chosen by (the most accurate, and among formulas
         within 1% of it the simplest); `sympy`, with the free constants as symbols;
-        `constants`, their fitted values in the units they were declared in; `latex`.
+        `constants`, their fitted values in the units they were declared in; `latex`;
+        `view`, what wrote the formula: "raw" (the variables themselves) or the Π basis
+        (one of `bases_`) whose groups it is a function of.
         """
         self._check_fitted()
         return pd.DataFrame({
@@ -171,6 +173,7 @@ class LawRegressor:
             "sympy": [f.sympy() for f in self.pareto_],
             "constants": [f.constants for f in self.pareto_],
             "latex": [f.latex() for f in self.pareto_],
+            "view": [f.view for f in self.pareto_],
         })
 
     def predict(self, X: Any) -> np.ndarray:

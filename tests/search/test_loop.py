@@ -86,3 +86,16 @@ def test_a_resumed_search_goes_on_enumerating_where_it_was():
     resumed.step()
     assert resumed.enumerated == original.enumerated == 2 * original.config.batch_size
     assert resumed.cache.keys() == original.cache.keys()
+
+
+def test_the_front_is_swept_one_move_at_a_time_and_a_resume_goes_on_where_it_was():
+    original = _newton_with_views(seed=0)
+    original.step()
+    assert original.swept and original.replacements
+    resumed = _newton_with_views(seed=1)
+    resumed.load_state_dict(original.state_dict())
+    assert resumed.swept == original.swept
+    original.step()
+    resumed.step()
+    assert resumed.swept == original.swept
+    assert resumed.cache.keys() == original.cache.keys()

@@ -55,6 +55,7 @@ class Formula:
     nrmse: float                  # normalised RMSE on the data it was fitted to
     complexity: float
     found_at: float = 0.0         # seconds into the search when it was first scored
+    view: str = "raw"             # the view that wrote it: raw, or a Π basis (`bases_`)
 
     @property
     def reward(self) -> float:

@@ -131,6 +131,7 @@ def _formula(formula: Formula) -> dict[str, Any]:
         "nrmse": formula.nrmse,
         "complexity": formula.complexity,
         "found_at": formula.found_at,
+        "view": formula.view,
     }
 
 
@@ -308,7 +309,8 @@ def _read_formula(item: Any, where: str, library: Library, frame: Frame) -> Form
     formula = Formula(tokens, library, frame, np.array(scaled, dtype=float),
                       float(_get(item, "nrmse", float, prefix)),
                       float(_get(item, "complexity", float, prefix)),
-                      float(_get(item, "found_at", float, prefix)))
+                      float(_get(item, "found_at", float, prefix)),
+                      _get(item, "view", str, prefix) if "view" in item else "raw")
     _check_constants(formula, _get(item, "constants", dict, prefix), prefix + "constants")
     return formula
 
