@@ -22,7 +22,7 @@ def test_fit_returns_self_and_a_consistent_front():
     assert model.fit(X, y, **NEWTON) is model
     front = model.equations_
     assert list(front.columns) == ["complexity", "loss", "sympy", "constants", "latex",
-                                   "view"]
+                                   "view", "uncertainties"]
     assert front["complexity"].is_monotonic_increasing
     assert front["loss"].is_monotonic_decreasing
     assert set(front["view"]) <= {"raw", *model.bases_}
@@ -137,3 +137,19 @@ def test_without_units_it_is_ordinary_symbolic_regression():
                          random_state=0).fit(X, y)
     assert model.best_.nrmse < 1e-9
     assert model.score(X, y) > 0.999999
+
+
+def test_every_formula_reports_its_constants_errors_and_predictions_their_own():
+    X, y = newton_data(200)
+    y = y * (1 + 0.01 * np.random.default_rng(0).normal(size=len(y)))
+    for kwargs, source in [({}, "residuals"), ({"y_err": 0.01 * np.abs(y)}, "y_err")]:
+        model = _quick().fit(X, y, **NEWTON, **kwargs)
+        for formula, errors in zip(model.pareto_, model.equations_["uncertainties"]):
+            assert errors == formula.uncertainties
+            assert errors.keys() == formula.constants.keys()
+            assert all(e >= 0 for e in errors.values())
+            assert list(formula.covariance.index) == list(formula.constants)
+            assert formula.errors_from == source
+        predicted, std = model.predict(X, return_std=True)
+        np.testing.assert_array_equal(predicted, model.predict(X))
+        assert std.shape == predicted.shape and (std >= 0).all()

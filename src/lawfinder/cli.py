@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from lawfinder.errors import LawfinderError
+from lawfinder.results.notation import ERRORS_FROM, with_error
 
 console = Console()
 
@@ -148,11 +149,14 @@ def _print_front(model) -> None:
         table.add_column(column)
     for formula in model.pareto_:
         mark = " *" if formula is model.best_ else ""
-        constants = ", ".join(f"{k} = {v:.6g}" for k, v in formula.constants.items())
+        errors = formula.uncertainties
+        constants = ", ".join(f"{k} = {with_error(v, errors[k])}"
+                              for k, v in formula.constants.items())
         table.add_row(f"{formula.complexity:g}{mark}", f"{formula.nrmse:.3g}",
                       str(formula.sympy()), constants)
     console.print(table)
     console.print(f"best (*): {model.problem_.target_name} = {model.best_}")
+    console.print(ERRORS_FROM[model.best_.errors_from])
 
 
 def _demo(args: argparse.Namespace) -> int:

@@ -10,9 +10,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import sympy
 
 from lawfinder.search.checkpoint import Checkpoint, fingerprint
 from lawfinder.errors import LawfinderError, UnitsError
+from lawfinder.fit.uncertainty import covariances
 from lawfinder.generate.pi_views import View, enumerated_formulas, pi_views
 from lawfinder.results.formula import Formula
 from lawfinder.language.library import DEFAULT_OPERATORS, Library, build_library
@@ -139,8 +141,9 @@ class LawRegressor:
         self.problem_ = problem
         self.library_ = library
         self.frame_ = frame
-        self.pareto_ = [Formula(e.tokens, library, frame, e.constants, e.nrmse, e.complexity,
-                                e.found_at, e.view) for e in front]
+        self.pareto_ = _with_errors([Formula(e.tokens, library, frame, e.constants, e.nrmse,
+                                             e.complexity, e.found_at, e.view) for e in front],
+                                    problem, search)
         self.best_ = _choose(self.pareto_)
         self.history_ = search.history
         self.bases_ = [view.name for view in search.pi_views]
@@ -164,7 +167,8 @@ class LawRegressor:
         within 1% of it the simplest); `sympy`, with the free constants as symbols;
         `constants`, their fitted values in the units they were declared in; `latex`;
         `view`, what wrote the formula: "raw" (the variables themselves) or the Π basis
-        (one of `bases_`) whose groups it is a function of.
+        (one of `bases_`) whose groups it is a function of; `uncertainties`, the standard
+        error of each constant (`Formula.uncertainties`).
         """
         self._check_fitted()
         return pd.DataFrame({
@@ -174,10 +178,14 @@ class LawRegressor:
             "constants": [f.constants for f in self.pareto_],
             "latex": [f.latex() for f in self.pareto_],
             "view": [f.view for f in self.pareto_],
+            "uncertainties": [f.uncertainties for f in self.pareto_],
         })
 
-    def predict(self, X: Any) -> np.ndarray:
-        """Predictions of the best formula as plain numbers in the target's units.
+    def predict(self, X: Any, return_std: bool = False
+                ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+        """Predictions of the best formula as plain numbers in the target's units; with
+        `return_std`, also each one's standard error from the covariance of the constants
+        (`Formula.covariance`), as scikit-learn's Gaussian process returns it.
 
         Plain inputs are read in the units the model was fitted with; Quantities and
         astropy tables are converted to them first.
@@ -186,7 +194,7 @@ class LawRegressor:
         p = self.problem_
         X_user = check_features(X, p.names, np.ones(p.n_features),
                                 units=list(zip(p.dims, p.factors)))
-        return self.best_.predict(X_user)
+        return self.best_.predict(X_user, return_std)
 
     def score(self, X: Any, y: Any) -> float:
         """Coefficient of determination R^2 of `predict(X)` against y."""
@@ -328,6 +336,23 @@ def _starts(frame: Frame) -> np.ndarray:
     starts = np.vstack([frame.constants_from_user(np.ones(len(frame.constant_dims))),
                         np.ones(len(frame.constant_dims))])
     return starts[:1] if np.array_equal(starts[0], starts[1]) else starts
+
+
+def _with_errors(front: list[Formula], problem: Problem, search: Search) -> list[Formula]:
+    """The formulas with their constants' covariance on all data (`fit.uncertainty`); a
+    constant set to a closed form is fixed, with no error."""
+    library, frame = search.library, front[0].frame
+    fixed = np.array([[isinstance(f.exact_constants.get(name), sympy.Expr)
+                       for name in library.free_names] for f in front], dtype=bool)
+    fixed = fixed.reshape(len(front), library.n_free)
+    unit_error = (None if problem.unit_error is None
+                  else float(frame.target_from_si(np.array(problem.unit_error))))
+    covariance = covariances([f.tokens for f in front],
+                             np.array([f.scaled_constants for f in front]), library,
+                             search.X, search.y, problem.weights, fixed, unit_error)
+    source = "residuals" if unit_error is None else "y_err"
+    return [replace(f, scaled_covariance=c, errors_from=source)
+            for f, c in zip(front, covariance)]
 
 
 def _choose(front: list[Formula]) -> Formula:

@@ -41,6 +41,7 @@ class Problem:
     target_factor: float
     units: tuple[str, ...] | None  # unit strings as the user gave them, per feature; None: no units
     target_units: str | None
+    unit_error: float | None = None  # with y_err: the SI uncertainty of y at weight 1
 
     @property
     def n_features(self) -> int:
@@ -95,13 +96,15 @@ def make_problem(X: Any, y: Any, *, names: Sequence[str] | None = None,
     _check_varies(raw_y, f"target column {target_name!r}",
                   "there is no law to find; check that you chose the right target column")
 
+    weights, unit_error = _weights(sample_weight, y_err, len(raw_y))
     return Problem(
         X=_frozen(np.column_stack(features)), y=_frozen(_to_si(raw_y, target_factor, target_name)),
-        weights=_frozen(_weights(sample_weight, y_err, len(raw_y))),
+        weights=_frozen(weights),
         names=names, dims=dims, factors=factors, target_name=target_name,
         target_dim=target_dim, target_factor=target_factor,
         units=None if units is None else tuple(map(str, _unit_texts(units, names))),
-        target_units=None if target_units is None else str(target_units))
+        target_units=None if target_units is None else str(target_units),
+        unit_error=None if unit_error is None else unit_error * target_factor)
 
 
 def check_features(X: Any, names: Sequence[str], factors: Sequence[float], *,
@@ -507,8 +510,9 @@ def _to_si(values: np.ndarray, factor: float, name: str) -> np.ndarray:
     return converted
 
 
-def _weights(sample_weight: Any, y_err: Any, n: int) -> np.ndarray:
-    """Per-sample weights with mean 1: from sample_weight, from 1/y_err^2, or all ones."""
+def _weights(sample_weight: Any, y_err: Any, n: int) -> tuple[np.ndarray, float | None]:
+    """Per-sample weights with mean 1 (from sample_weight, from 1/y_err^2, or all ones) and,
+    with y_err, the uncertainty a weight of 1 stands for: y_err = unit_error / sqrt(w)."""
     if sample_weight is not None and y_err is not None:
         raise LawfinderError("give sample_weight or y_err, not both: y_err already sets the "
                              "weights to 1/y_err^2")
@@ -517,6 +521,7 @@ def _weights(sample_weight: Any, y_err: Any, n: int) -> np.ndarray:
         _reject_rows(errors, errors <= 0, "y_err", "must be > 0",
                      "give each sample its uncertainty")
         weights = (errors.min() / errors) ** 2  # scaled so that tiny errors cannot overflow
+        return weights / weights.mean(), float(errors.min() / np.sqrt(weights.mean()))
     elif sample_weight is not None:
         weights = _weight_column(sample_weight, "sample_weight", n)
         _reject_rows(weights, weights < 0, "sample_weight", "must be >= 0",
@@ -526,8 +531,8 @@ def _weights(sample_weight: Any, y_err: Any, n: int) -> np.ndarray:
                             "positive weight")
         weights = weights / weights.max()
     else:
-        return np.ones(n)
-    return weights / weights.mean()
+        return np.ones(n), None
+    return weights / weights.mean(), None
 
 
 def _weight_column(values: Any, label: str, n: int) -> np.ndarray:

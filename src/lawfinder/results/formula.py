@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 import sympy
 from sympy.printing.pretty.pretty_symbology import greek_unicode
 
 from lawfinder.fit.closed_form import closed_form
+from lawfinder.fit.uncertainty import prediction_std
 from lawfinder.evaluate.prefix import evaluate, to_sympy, to_text
 from lawfinder.language.library import Kind, Library
 from lawfinder.units.scaling import Frame
@@ -56,6 +58,9 @@ class Formula:
     complexity: float
     found_at: float = 0.0         # seconds into the search when it was first scored
     view: str = "raw"             # the view that wrote it: raw, or a Π basis (`bases_`)
+    scaled_covariance: np.ndarray | None = None  # (K, K) of scaled_constants; None: unknown
+    errors_from: str = "residuals"  # "y_err": propagated from y_err; "residuals": scaled by
+                                    # the residual variance, nothing being known of the noise
 
     @property
     def reward(self) -> float:
@@ -67,6 +72,27 @@ class Formula:
         values = self.frame.constants_to_user(self.scaled_constants)
         used = {self.library.names[t] for t in self.tokens}
         return {name: float(v) for name, v in zip(self.library.free_names, values) if name in used}
+
+    @property
+    def uncertainties(self) -> dict[str, float]:
+        """Standard error of each constant in `constants`, in the same units (see
+        `errors_from`); 0 for one set to a closed form, NaN where not known (a model file
+        written before error bars), inf for one the data do not determine."""
+        return dict(zip(self.constants, np.sqrt(np.diag(self.covariance.to_numpy()))))
+
+    @property
+    def covariance(self) -> pd.DataFrame:
+        """Covariance of the fitted constants, indexed and columned by their names, in the
+        units of `constants`."""
+        names = list(self.constants)
+        slots = [self.library.free_names.index(n) for n in names]
+        if self.scaled_covariance is None:
+            values = np.full((len(names), len(names)), np.nan)
+        else:
+            to_user = self.frame.constants_to_user(np.ones(self.library.n_free))[slots]
+            with np.errstate(invalid="ignore"):  # inf * 0 off the diagonal of a lost constant
+                values = self.scaled_covariance[np.ix_(slots, slots)] * np.outer(to_user, to_user)
+        return pd.DataFrame(values, index=names, columns=names)
 
     def sympy(self, numeric: bool = False) -> sympy.Expr:
         """SymPy expression; constants as symbols, or as their fitted values with `numeric`.
@@ -95,12 +121,21 @@ class Formula:
         """The formula as the search wrote it, e.g. 'mul(G, div(m1, n2(r)))'."""
         return to_text(self.tokens, self.library)
 
-    def predict(self, X: np.ndarray) -> np.ndarray:
-        """Predictions in the target's units for inputs (N, F) in the inputs' declared units."""
+    def predict(self, X: np.ndarray, return_std: bool = False
+                ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+        """Predictions in the target's units for inputs (N, F) in the inputs' declared units;
+        with `return_std`, also their standard errors from the constants' covariance."""
         scaled = self.frame.inputs(np.asarray(X, dtype=float))
         tokens = np.array([self.tokens])
         values, _ = evaluate(tokens, self.library, scaled, self.scaled_constants[None])
-        return self.frame.output(values[0])
+        if not return_std:
+            return self.frame.output(values[0])
+        if self.scaled_covariance is None:
+            std = np.full(len(scaled), np.nan)
+        else:
+            std = prediction_std(self.tokens, self.scaled_constants, self.scaled_covariance,
+                                 self.library, scaled)
+        return self.frame.output(values[0]), np.abs(self.frame.output(std))
 
     def to_numpy(self) -> Callable[[Any], np.ndarray]:
         """A NumPy function f(X) generated from SymPy that computes what `predict` does;

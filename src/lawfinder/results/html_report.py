@@ -25,6 +25,7 @@ from lawfinder.results.formula import Formula, latex
 from lawfinder.fit.reward import nrmse
 from lawfinder.search.loop import SearchConfig
 from lawfinder.results.model_file import _constant_units
+from lawfinder.results.notation import ERRORS_FROM, with_error
 from lawfinder.version import __version__
 
 if TYPE_CHECKING:
@@ -137,10 +138,13 @@ def _label(text: str, units: str | None) -> str:
 
 
 def _constants(model: LawRegressor, formula: Formula) -> str:
-    """The formula's constants, one a line, each in the units it was declared in."""
+    """The formula's constants, one a line, each with its standard error and in the units
+    it was declared in."""
     units = dict(zip(model.library_.free_names,
                      _constant_units(model.free_constants, model.library_.free_names)))
-    return "<br>".join(html.escape(_label(f"{name} = {value:.6g}", units[name]))
+    errors = formula.uncertainties
+    return "<br>".join(html.escape(_label(f"{name} = {with_error(value, errors[name])}",
+                                          units[name]))
                        for name, value in formula.constants.items())
 
 
@@ -155,7 +159,8 @@ def _summary(model: LawRegressor) -> str:
     if model.interrupted_:
         search += "; interrupted (Ctrl-C): this is what was found so far"
     facts = [("explains", _label(problem.target_name, problem.target_units)),
-             ("from", inputs), ("search", search), ("best formula NRMSE", f"{best.nrmse:.3g}")]
+             ("from", inputs), ("search", search), ("best formula NRMSE", f"{best.nrmse:.3g}"),
+             ("constants", ERRORS_FROM[best.errors_from])]
     rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
                    for k, v in facts)
     return (f'<section id="summary"><div class="headline">{_equation(model, best, 20)}</div>'

@@ -132,10 +132,27 @@ def _formula(formula: Formula) -> dict[str, Any]:
         "complexity": formula.complexity,
         "found_at": formula.found_at,
         "view": formula.view,
+        "scaled_covariance": (None if formula.scaled_covariance is None
+                              else formula.scaled_covariance.tolist()),
+        "errors_from": formula.errors_from,
     }
 
 
 # --- reading ---------------------------------------------------------------------------
+
+def _covariance(item: dict[str, Any], n_free: int, prefix: str) -> np.ndarray | None:
+    """The formula's (K, K) covariance of scaled constants; None in files written before
+    error bars, or where none was saved."""
+    rows = _get(item, "scaled_covariance", list, prefix, optional=True) \
+        if "scaled_covariance" in item else None
+    if rows is None:
+        return None
+    if len(rows) != n_free or not all(isinstance(r, list) and len(r) == n_free
+                                      and all(_is(v, (float,)) for v in r) for r in rows):
+        raise _Malformed(prefix + "scaled_covariance",
+                         f"should be {n_free} rows of {n_free} numbers")
+    return np.array(rows, dtype=float)
+
 
 def load_model(path: str | os.PathLike[str], cls: type[LawRegressor]) -> LawRegressor:
     """Read a model file written by `save_model` into a fitted instance of `cls`."""
@@ -310,7 +327,10 @@ def _read_formula(item: Any, where: str, library: Library, frame: Frame) -> Form
                       float(_get(item, "nrmse", float, prefix)),
                       float(_get(item, "complexity", float, prefix)),
                       float(_get(item, "found_at", float, prefix)),
-                      _get(item, "view", str, prefix) if "view" in item else "raw")
+                      _get(item, "view", str, prefix) if "view" in item else "raw",
+                      _covariance(item, library.n_free, prefix),
+                      _get(item, "errors_from", str, prefix) if "errors_from" in item
+                      else "residuals")
     _check_constants(formula, _get(item, "constants", dict, prefix), prefix + "constants")
     return formula
 

@@ -1,0 +1,82 @@
+"""Standard errors of fitted constants, against a Monte-Carlo spread and SciPy's curve_fit."""
+
+import numpy as np
+import pytest
+from scipy.optimize import curve_fit
+
+from lawfinder.fit.levenberg_marquardt import FitConfig, fit_constants
+from lawfinder.fit.uncertainty import covariances, prediction_std
+from lawfinder.language.library import build_library
+from lawfinder.units.dimension import DIMENSIONLESS
+
+# y = A * exp(-k * t): two constants, one of them nonlinear.
+LIBRARY = build_library(["mul", "exp", "neg"], [("t", DIMENSIONLESS)],
+                        {"A": DIMENSIONLESS, "k": DIMENSIONLESS}, ["1"])
+LAW = tuple(LIBRARY.index[n] for n in ("mul", "A", "exp", "neg", "mul", "k", "t"))
+TRUE = np.array([2.0, 0.7])
+T = np.linspace(0.1, 5, 60)[:, None]
+SIGMA = 0.05 * (1 + T[:, 0])                         # noise grows along t
+
+
+def _fit(y, weights):
+    c, _ = fit_constants(np.array([LAW]), LIBRARY, T, y, weights, TRUE[None], np.ones(2),
+                         FitConfig(max_iter=100, prune_every=0), np.random.default_rng(0))
+    return c[0]
+
+
+def _draws(n=400, sigma=SIGMA):
+    rng = np.random.default_rng(1)
+    clean = TRUE[0] * np.exp(-TRUE[1] * T[:, 0])
+    return [clean + sigma * rng.normal(size=len(T)) for _ in range(n)]
+
+
+@pytest.mark.parametrize("given_errors", [True, False])
+def test_reported_errors_match_the_spread_of_refits_on_fresh_noise(given_errors):
+    """Within 25%, with y_err given (absolute, noise growing along t) and without (scaled
+    by the residuals, noise of one size everywhere)."""
+    weights = (SIGMA.min() / SIGMA) ** 2
+    weights /= weights.mean()
+    unit_error = SIGMA.min() / np.sqrt(((SIGMA.min() / SIGMA) ** 2).mean())
+    sigma = SIGMA
+    if not given_errors:
+        weights, unit_error, sigma = np.ones(len(T)), None, 0.08
+    fits, reported = [], []
+    for y in _draws(sigma=sigma):
+        c = _fit(y, weights)
+        cov = covariances([LAW], c[None], LIBRARY, T, y, weights, np.zeros((1, 2), bool),
+                          unit_error)[0]
+        fits.append(c)
+        reported.append(np.sqrt(np.diag(cov)))
+    spread = np.std(fits, axis=0)
+    np.testing.assert_allclose(np.median(reported, axis=0), spread, rtol=0.25)
+
+
+def test_the_covariance_is_scipys_curve_fit_covariance():
+    y = _draws(1)[0]
+    c = _fit(y, np.ones(len(T)))
+    expected = curve_fit(lambda t, A, k: A * np.exp(-k * t), T[:, 0], y, p0=TRUE)[1]
+    cov = covariances([LAW], c[None], LIBRARY, T, y, np.ones(len(T)), np.zeros((1, 2), bool))
+    np.testing.assert_allclose(cov[0], expected, rtol=1e-4)
+
+
+def test_fixed_and_unused_constants_have_no_error_and_a_lost_one_an_infinite_one():
+    y = _draws(1)[0]
+    only_a = tuple(LIBRARY.index[n] for n in ("mul", "A", "exp", "neg", "t"))
+    twice = tuple(LIBRARY.index[n] for n in ("mul", "mul", "A", "k", "exp", "neg", "t"))
+    constants = np.array([[2.0, 0.7], [2.0, 0.7], [2.0, 1.0]])
+    fixed = np.array([[False, True], [False, False], [False, False]])
+    cov = covariances([LAW, only_a, twice], constants, LIBRARY, T, y, np.ones(len(T)), fixed)
+    assert cov[0][1].tolist() == [0.0, 0.0] and cov[0][0, 0] > 0
+    assert cov[1][1, 1] == 0 and cov[1][0, 0] > 0
+    assert np.isinf(np.diag(cov[2])).all()              # only A*k is determined
+
+
+def test_prediction_errors_follow_the_constants():
+    y = _draws(1)[0]
+    c = _fit(y, np.ones(len(T)))
+    cov = covariances([LAW], c[None], LIBRARY, T, y, np.ones(len(T)), np.zeros((1, 2), bool))[0]
+    std = prediction_std(LAW, c, cov, LIBRARY, T)
+    # At t -> 0 only A matters: the prediction's error is A's.
+    near_zero = prediction_std(LAW, c, cov, LIBRARY, np.array([[0.0]]))
+    np.testing.assert_allclose(near_zero, np.sqrt(cov[0, 0]), rtol=1e-12)
+    assert (std > 0).all() and np.isfinite(std).all()
