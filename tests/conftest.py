@@ -7,7 +7,16 @@ import pytest
 
 from support import ALL_OPERATORS, dim
 
+import lawfinder.search.islands
 from lawfinder.language.library import build_library
+
+
+@pytest.fixture(autouse=True)
+def two_cores(monkeypatch):
+    """Every test sees at most two cores: a fit's default islands (n_jobs=-1) are then as
+    many on any machine, and a 64-core one starts no 63 processes per test."""
+    cores = min(lawfinder.search.islands.available_cores(), 2)
+    monkeypatch.setattr(lawfinder.search.islands, "available_cores", lambda: cores)
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numbers
 import os
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -20,6 +21,7 @@ from lawfinder.results.formula import Formula
 from lawfinder.language.library import DEFAULT_OPERATORS, Library, build_library
 from lawfinder.search.front import predictions, strict_front
 from lawfinder.search.hall_of_fame import HallOfFame
+from lawfinder.search import islands
 from lawfinder.data.problem import (Problem, check_features, check_fixed_constants, check_target,
                                     make_problem)
 from lawfinder.results.html_report import check_report_path, write_report
@@ -37,7 +39,9 @@ class LawRegressor:
 
     Parameters are stored as given (scikit-learn convention) and checked by `fit`.
     `free_constants` maps constant names to unit strings ("1" for dimensionless), or is a
-    list of names of dimensionless constants.
+    list of names of dimensionless constants. `n_jobs` is the number of islands, searches
+    in parallel processes that share their best formulas (`lawfinder.search.islands`), as
+    scikit-learn reads it: -1 (the default) one per core, None or 1 the fit's process alone.
     """
 
     def __init__(self, *, operators: Sequence[str] = DEFAULT_OPERATORS,
@@ -46,7 +50,8 @@ class LawRegressor:
                  max_time: float = 60.0, max_evals: int | None = None,
                  target_nrmse: float = 1e-9, patience: int = 20, batch_size: int = 500,
                  random_state: int | None = None, verbose: bool = False,
-                 dimensional_analysis: bool = True, enumeration: bool = True):
+                 dimensional_analysis: bool = True, enumeration: bool = True,
+                 n_jobs: int | None = -1):
         self.operators = operators
         self.free_constants = free_constants
         self.fixed_constants = fixed_constants
@@ -60,6 +65,7 @@ class LawRegressor:
         self.verbose = verbose
         self.dimensional_analysis = dimensional_analysis
         self.enumeration = enumeration
+        self.n_jobs = n_jobs
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         return {name: getattr(self, name) for name in _PARAMS}
@@ -126,12 +132,18 @@ class LawRegressor:
         problem, library, frame, search = self.prepare(
             X, y, names=names, units=units, target_units=target_units, target_name=target_name,
             sample_weight=sample_weight, y_err=y_err, callback=callback)
+        pool = islands.Islands(islands.IslandSpec.of(search, self.enumeration),
+                               self._n_islands(), self.random_state)
         if checkpoint is None:
-            search.run()
+            pool.run(search)
         else:
             settings = {k: v for k, v in self.get_params().items() if k not in _RESUMABLE}
             Checkpoint(checkpoint, fingerprint(problem, settings), checkpoint_every).run(
-                search, resume)
+                search, resume, lambda between: pool.run(search, between))
+        self.islands_lost_ = list(pool.lost)
+        for lost in pool.lost:
+            warnings.warn(f"{lost}; the other islands went on, and what it had sent is in "
+                          "the front", stacklevel=2)
         front = search.polish(search.hall.front())
         # The refit on all rows rescores the front: filter it again (and drop twins).
         front = strict_front(front, predictions(front, library, search.X))
@@ -267,6 +279,7 @@ class LawRegressor:
         except (TypeError, ValueError) as exc:
             raise LawfinderError(f"random_state must be None, an integer >= 0 or a NumPy "
                                  f"Generator, got {self.random_state!r}") from exc
+        self._n_islands()
         if not (isinstance(self.batch_size, int) and self.batch_size >= 20):
             raise LawfinderError(f"batch_size must be an integer >= 20, got {self.batch_size!r}")
         base = SearchConfig()
@@ -290,6 +303,15 @@ class LawRegressor:
         if not self.enumeration:
             return iter(())
         return enumerated_formulas(views, library, max_length)
+
+    def _n_islands(self) -> int:
+        """Islands to run, from n_jobs as scikit-learn reads it: None is 1, -1 every core,
+        -2 all but one, ..."""
+        n = 1 if self.n_jobs is None else self.n_jobs
+        if not isinstance(n, numbers.Integral) or isinstance(n, bool) or n == 0:
+            raise LawfinderError(f"n_jobs must be a nonzero integer or None (-1: every core), "
+                                 f"got {self.n_jobs!r}")
+        return max(int(n) if n > 0 else islands.available_cores() + 1 + int(n), 1)
 
     def _constants(self, problem: Problem) -> dict[str, tuple[Dimension, float]]:
         """Free constants as name -> (dimension, SI factor of their declared units); names
@@ -316,10 +338,10 @@ class LawRegressor:
 
 _PARAMS = ("operators", "free_constants", "fixed_constants", "max_length", "max_time",
            "max_evals", "target_nrmse", "patience", "batch_size", "random_state", "verbose",
-           "dimensional_analysis", "enumeration")
+           "dimensional_analysis", "enumeration", "n_jobs")
 
 # Settings a resumed search may change: the stop rules (to extend the budget) and verbose.
-_RESUMABLE = ("max_time", "max_evals", "target_nrmse", "patience", "verbose")
+_RESUMABLE = ("max_time", "max_evals", "target_nrmse", "patience", "verbose", "n_jobs")
 
 # Keywords of fit that only lawfinder uses, so scikit-learn may always route them here.
 # sample_weight is left out: scikit-learn wants users to opt in to routing it.

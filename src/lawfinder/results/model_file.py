@@ -85,7 +85,8 @@ def _document(model: LawRegressor) -> dict[str, Any]:
         "pareto_front": [_formula(f) for f in model.pareto_],
         "best": model.pareto_.index(model.best_),
         "search": {"n_evals": model.n_evals_, "n_scored": model.n_scored_,
-                   "interrupted": model.interrupted_},
+                   "interrupted": model.interrupted_,
+                   "islands_lost": list(model.islands_lost_)},
     }
 
 
@@ -216,6 +217,10 @@ def _model(document: dict[str, Any], cls: type[LawRegressor]) -> LawRegressor:
     model.n_evals_ = _get(search, "n_evals", int, "search.")
     model.n_scored_ = _get(search, "n_scored", int, "search.")
     model.interrupted_ = _get(search, "interrupted", bool, "search.")
+    lost = _get(search, "islands_lost", list, "search.") if "islands_lost" in search else []
+    if not all(isinstance(reason, str) for reason in lost):
+        raise _Malformed("search.islands_lost", "should be a list of texts")
+    model.islands_lost_ = lost
     model.feature_names_in_ = np.array(problem.names, dtype=object)
     model.n_features_in_ = problem.n_features
     return model

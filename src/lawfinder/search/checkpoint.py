@@ -14,7 +14,7 @@ import os
 import pickle
 import time
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -61,13 +61,16 @@ class Checkpoint:
         self.fingerprint, self.every = fingerprint, every
         self._saved_at = time.monotonic()
 
-    def run(self, search: Search, resume: bool) -> None:
+    def run(self, search: Search, resume: bool,
+            run: Callable[[Callable[[], None]], object] | None = None) -> None:
         """Run `search` to its end, saving as it goes; with `resume`, first continue it from
-        the file, or start afresh (with a warning) if there is no file yet."""
+        the file, or start afresh (with a warning) if there is no file yet. `run(save)`
+        runs it, calling `save` between epochs (by default `search.run`; islands save
+        island 0, which holds every island's front, between rounds)."""
         if resume and not self.restore(search):
             warnings.warn(f"no checkpoint {str(self.path)!r} to resume from: starting a new "
                           "search", stacklevel=3)
-        search.run(between_epochs=lambda: self._save_if_due(search))
+        (run or search.run)(lambda: self._save_if_due(search))
         self.save(search)
 
     def save(self, search: Search) -> None:

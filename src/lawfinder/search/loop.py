@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import math
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -126,17 +127,24 @@ class Search:
     def policy(self) -> Policy:
         return self.writers[0].policy
 
-    def run(self, between_epochs: Callable[[], None] | None = None) -> HallOfFame:
+    def run(self, between_epochs: Callable[[], None] | None = None, *,
+            epochs: int | None = None, max_sampled: int | None = None,
+            deadline: float = math.inf) -> HallOfFame:
         """Search until target accuracy, budget or Ctrl-C; what was found is kept in all cases.
 
         `between_epochs` is called after each epoch (to save checkpoints, for instance).
+        An island's round ends sooner: after `epochs` more epochs, once `max_sampled`
+        formulas were sampled in all, or at the wall-clock time `deadline` (time.time()).
         """
         self.start = time.perf_counter() - self.elapsed_before
+        last = self.epoch + epochs if epochs is not None else math.inf
+        cap = max_sampled if max_sampled is not None else math.inf
         # The policy is small: one thread is as fast, and several fight other processes.
         threads = torch.get_num_threads()
         torch.set_num_threads(1)
         try:
-            while not self._should_stop(time.perf_counter() - self.start):
+            while not (self._should_stop(time.perf_counter() - self.start) or self.epoch >= last
+                       or self.sampled >= cap or time.time() >= deadline):
                 stats = self.step()
                 if self.callback:
                     self.callback(stats, self.hall)
@@ -146,7 +154,20 @@ class Search:
             self.interrupted = True
         finally:
             torch.set_num_threads(threads)
+            self.elapsed_before = self._elapsed()
         return self.hall
+
+    def should_stop(self) -> bool:
+        """Whether a stop rule of the configuration has fired (Ctrl-C included)."""
+        return self.interrupted or self._should_stop(self._elapsed())
+
+    def welcome(self, entries: Iterable[Entry]) -> None:
+        """Take formulas scored elsewhere (another island's) into the hall of fame and the
+        cache, where the neighbourhood sweep and the stop rules see them."""
+        for entry in entries:
+            self.cache.setdefault(_key(entry.tokens), (entry.constants, entry.nrmse))
+            self.hall.offer(entry)
+        self._track_exact()
 
     def _should_stop(self, elapsed: float) -> bool:
         cfg = self.config

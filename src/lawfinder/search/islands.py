@@ -1,0 +1,298 @@
+"""Islands: independent searches in parallel processes that share their best formulas.
+
+The fit's own search is island 0 and runs in the calling process; the others run in
+processes of their own, each with its seed, its views in another order (so that its
+second writer works in another Π basis) and its policy. The enumerated formulas are
+shared out between them, one epoch's chunk each in turn. They advance in rounds of a few
+epochs; after each round every island's front joins island 0's hall of fame, and the
+merged front goes back to every island, into its hall of fame and so its neighbourhood
+sweep. Rounds are synchronous, so that a seed and `max_evals` give the same result for
+a given number of islands.
+
+A fit that ends within its first round (a short law found at once) never starts a
+process: the other islands join from the second round. An island that fails or whose
+process dies is left behind; what it sent stays in the front, and `lost` says why.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import numbers
+import os
+import subprocess
+import sys
+import time
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from multiprocessing.connection import Connection
+
+import numpy as np
+
+from lawfinder.generate.pi_views import View, enumerated_formulas
+from lawfinder.language.library import Library
+from lawfinder.search.hall_of_fame import Entry, HallOfFame
+from lawfinder.search.loop import EpochStats, Search, SearchConfig
+
+ROUND_EPOCHS = 5   # epochs between exchanges
+
+
+@dataclass(frozen=True)
+class IslandSpec:
+    """Everything that builds an island's search, in this process or another."""
+
+    library: Library
+    target2: np.ndarray
+    X: np.ndarray
+    y: np.ndarray
+    weights: np.ndarray
+    starts: np.ndarray
+    user_scale: np.ndarray
+    config: SearchConfig
+    views: tuple[View, ...]
+    enumeration: bool
+
+    @classmethod
+    def of(cls, search: Search, enumeration: bool) -> IslandSpec:
+        """The spec of `search` (island 0), which enumerates formulas if `enumeration`."""
+        return cls(search.library, search.sampler.target2, search.X, search.y, search.weights,
+                   search.starts, search.user_scale, search.config, tuple(search.pi_views),
+                   enumeration)
+
+    def search(self, island: int, n: int, seed: int | None) -> Search:
+        """The search of island `island` of n (not island 0, the fit's own)."""
+        k = island % max(len(self.views), 1)
+        views = self.views[k:] + self.views[:k]
+        # The rounds, not the island, apply the fit's stop rules.
+        config = replace(self.config, max_time=math.inf, max_evals=None, patience=2**62)
+        return Search(self.library, self.target2, self.X, self.y, self.weights, self.starts,
+                      self.user_scale, config, seed, None, self.forms(island, n), views)
+
+    def forms(self, island: int, n: int) -> Iterator[tuple[tuple[int, ...], str]]:
+        """Island `island`'s share of the enumerated formulas: of the chunks of one epoch
+        each, the chunks island, island + n, island + 2n, ... (the same for every run)."""
+        if not self.enumeration:
+            return iter(())
+        forms = enumerated_formulas(list(self.views), self.library,
+                                    self.config.priors.max_length)
+        size = self.config.batch_size
+        chunks = iter(lambda: list(itertools.islice(forms, size)), [])
+        return (form for k, chunk in enumerate(chunks) if k % n == island for form in chunk)
+
+
+@dataclass(frozen=True)
+class Report:
+    """What an island sends back after a round."""
+
+    front: list[Entry]
+    sampled: int
+    scored: int
+    history: list[EpochStats]   # the round's epochs
+
+
+def available_cores() -> int:
+    """Cores this process may run on (its CPU affinity where the system has one)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def island_seeds(seed: int | None, n: int) -> list[int | None]:
+    """Island 0 keeps the fit's seed (one island is the plain search); the others' seeds
+    are drawn from it."""
+    if seed is None or n == 1:
+        return [seed] * n
+    base = (seed if isinstance(seed, numbers.Integral)
+            else np.random.default_rng(seed).integers(2**63))
+    drawn = np.random.SeedSequence(int(base)).generate_state(n - 1)
+    return [seed, *(int(s) for s in drawn)]
+
+
+class Islands:
+    """n islands around the fit's search; `run` leaves the fit's result in that search."""
+
+    def __init__(self, spec: IslandSpec, n: int, seed: int | None):
+        self.spec, self.n = spec, n
+        self.seeds = island_seeds(seed, n)
+        self.lost: list[str] = []
+        self._helpers: list[_Helper] = []
+
+    def run(self, main: Search, between_rounds: Callable[[], None] | None = None) -> None:
+        """Run the rounds until a stop rule of the fit fires; then island 0 (`main`) holds
+        the merged hall of fame, and counts and history over all islands."""
+        if self.n == 1:
+            main.run(between_rounds)
+            return
+        cfg = main.config
+        deadline = time.time() + cfg.max_time - main.elapsed_before
+        # The enumeration is shared out: island 0 goes on with its share, past what it scored.
+        main.forms = itertools.islice(self.spec.forms(0, self.n), main.enumerated, None)
+        callback, main.callback = main.callback, None    # progress shows the merged rounds
+        done = 0
+        totals = [(0, 0)] * self.n   # (sampled, scored) of each helper island
+        try:
+            while not main.should_stop() and time.time() < deadline:
+                if done == 1 and self.n > 1:
+                    self._start()
+                caps = self._caps(main, totals, cfg.max_evals)
+                for helper, cap in zip(self._alive(), caps[1:]):
+                    helper.send((ROUND_EPOCHS, deadline, cap, main.hall.front()))
+                first = len(main.history)
+                main.run(epochs=ROUND_EPOCHS, max_sampled=caps[0], deadline=deadline)
+                if main.interrupted:
+                    break
+                reports = self._collect(main)
+                for helper, report in reports:
+                    totals[helper.island] = (report.sampled, report.scored)
+                    main.welcome(report.front)
+                merged = _merged(main.history[first:], [r.history for _, r in reports],
+                                 sum(s for s, _ in totals), sum(c for _, c in totals))
+                main.history[first:] = merged
+                done += 1
+                if callback:
+                    for stats in merged:
+                        callback(stats, main.hall)
+                if between_rounds:
+                    between_rounds()
+                if cfg.max_evals is not None and merged and merged[-1].sampled >= cfg.max_evals:
+                    break
+        except KeyboardInterrupt:
+            main.interrupted = True
+        finally:
+            main.callback = callback
+            self._stop()
+        main.sampled += sum(s for s, _ in totals)
+        main.scored += sum(c for _, c in totals)
+
+    def _caps(self, main: Search, totals: list[tuple[int, int]], max_evals: int | None
+              ) -> list[int | None]:
+        """Each island's sampled-formula cap for the round: the rest of max_evals shared out."""
+        alive = [0, *(h.island for h in self._alive())]
+        if max_evals is None:
+            return [None] * len(alive)
+        left = max_evals - main.sampled - sum(s for s, _ in totals)
+        share = max(left, 0) // len(alive)
+        return [main.sampled + share, *(totals[i][0] + share for i in alive[1:])]
+
+    def _start(self) -> None:
+        for island in range(1, self.n):
+            self._helpers.append(_Helper.start(self.spec, island, self.n, self.seeds[island]))
+
+    def _alive(self) -> list[_Helper]:
+        return [h for h in self._helpers if h.reason is None]
+
+    def _collect(self, main: Search) -> list[tuple[_Helper, Report]]:
+        """The round's reports of the islands still there; the wait counts as search time."""
+        waited = time.perf_counter()
+        reports = []
+        for helper in self._alive():
+            report = helper.receive()
+            if report is None:
+                self.lost.append(f"island {helper.island}: {helper.reason}")
+            else:
+                reports.append((helper, report))
+        main.elapsed_before += time.perf_counter() - waited
+        return reports
+
+    def _stop(self) -> None:
+        for helper in self._alive():
+            helper.send(None)
+        for helper in self._helpers:
+            helper.close()
+
+
+# The islands' processes run this, not the user's script: a script without an
+# `if __name__ == "__main__":` guard is not run again in each of them (as multiprocessing's
+# spawn would), and no process is forked with torch's threads in an unknown state.
+_SERVE = ("import sys; from lawfinder.search.islands import serve; "
+          "serve(int(sys.argv[1]), int(sys.argv[2]))")
+
+
+@dataclass
+class _Helper:
+    """An island in a process of its own, and the two pipes to it."""
+
+    island: int
+    process: subprocess.Popen
+    to_island: Connection
+    from_island: Connection
+    reason: str | None = None    # why it was left behind; None while it works
+
+    @classmethod
+    def start(cls, spec: IslandSpec, island: int, n: int, seed: int | None) -> _Helper:
+        down_read, down_write = os.pipe()
+        up_read, up_write = os.pipe()
+        # A session of its own: Ctrl-C in the terminal reaches the fit, which stops the
+        # islands, and not each island halfway through a round.
+        process = subprocess.Popen([sys.executable, "-c", _SERVE, str(down_read), str(up_write)],
+                                   pass_fds=(down_read, up_write), start_new_session=True)
+        os.close(down_read)
+        os.close(up_write)
+        helper = cls(island, process, Connection(down_write, readable=False),
+                     Connection(up_read, writable=False))
+        helper.send((spec, island, n, seed))
+        return helper
+
+    def send(self, message: object) -> None:
+        try:
+            self.to_island.send(message)
+        except (OSError, EOFError) as exc:
+            self.reason = f"its process could not be reached ({exc})"
+
+    def receive(self) -> Report | None:
+        """The island's report, or None (with `reason` set) if it failed or died."""
+        if self.reason is not None:
+            return None
+        try:
+            message = self.from_island.recv()
+        except (OSError, EOFError):
+            self.reason = f"its process ended (exit code {self.process.wait(timeout=5)})"
+            return None
+        if isinstance(message, str):
+            self.reason = f"it failed:\n{message}"
+            return None
+        return message
+
+    def close(self) -> None:
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.to_island.close()
+        self.from_island.close()
+
+
+def serve(read_fd: int, write_fd: int) -> None:
+    """An island's process: build the island it is sent, run the rounds it is sent and
+    report after each one, until told to stop (None) or the fit's process is gone."""
+    inbox, outbox = Connection(read_fd, writable=False), Connection(write_fd, readable=False)
+    try:
+        spec, island, n, seed = inbox.recv()
+        search = spec.search(island, n, seed)
+        while (message := inbox.recv()) is not None:
+            epochs, deadline, cap, migrants = message
+            search.welcome(migrants)
+            first = len(search.history)
+            search.run(epochs=epochs, max_sampled=cap, deadline=deadline)
+            outbox.send(Report(search.hall.front(), search.sampled, search.scored,
+                               search.history[first:]))
+    except (EOFError, OSError):
+        return
+    except Exception:
+        outbox.send(traceback.format_exc())
+
+
+def _merged(own: Sequence[EpochStats], others: Sequence[Sequence[EpochStats]],
+            sampled: int, scored: int) -> list[EpochStats]:
+    """Island 0's epochs of a round with totals over all islands: formulas sampled and
+    scored by the others (their counts at the round's end), the best formula of any."""
+    out = []
+    for i, stats in enumerate(own):
+        theirs = [rows[min(i, len(rows) - 1)] for rows in others if rows]
+        best = min([stats, *theirs], key=lambda s: s.best_nrmse)
+        out.append(replace(stats, sampled=stats.sampled + sampled,
+                           fitted=stats.fitted + scored, best_nrmse=best.best_nrmse,
+                           best=best.best))
+    return out

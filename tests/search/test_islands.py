@@ -1,0 +1,81 @@
+"""Islands: searches in parallel processes sharing their fronts, as one fit."""
+
+import numpy as np
+import pytest
+from support import newton_data
+
+import lawfinder.search.islands as islands_module
+from lawfinder import LawRegressor
+from lawfinder.errors import LawfinderError
+from lawfinder.search.islands import island_seeds
+
+NEWTON = dict(names=["m1", "m2", "r"], units=["kg", "kg", "m"], target_units="N")
+
+
+def _fit(n_jobs, callback=None, max_evals=9000, **kwargs):
+    """Newton's law with an exactness no formula reaches (1e-30), so that every island
+    works until the budget ends, over several rounds."""
+    X, y = newton_data(300)
+    y = y + np.random.default_rng(0).normal(0, 1e-3, len(y))
+    model = LawRegressor(free_constants={"G": "m^3/(kg*s^2)"}, max_evals=max_evals,
+                         batch_size=100, target_nrmse=1e-30, random_state=0, n_jobs=n_jobs,
+                         **kwargs)
+    return model.fit(X, y, **NEWTON, callback=callback)
+
+
+@pytest.mark.slow
+def test_islands_share_one_front_count_every_formula_and_repeat_for_a_seed():
+    first, second = _fit(2), _fit(2)
+    pd_first, pd_second = first.equations_, second.equations_
+    assert [str(e) for e in pd_first["sympy"]] == [str(e) for e in pd_second["sympy"]]
+    assert pd_first["loss"].tolist() == pd_second["loss"].tolist()
+    assert first.islands_lost_ == []
+    assert first.n_evals_ >= 9000 and first.history_[-1].sampled == first.n_evals_
+    alone = _fit(1)
+    assert first.n_evals_ > alone.history_[-1].sampled - 1 and len(first.history_) < len(
+        alone.history_)  # two islands: the same budget in fewer epochs of island 0
+
+
+@pytest.mark.slow
+def test_an_island_whose_process_dies_is_left_behind_and_the_fit_goes_on(monkeypatch):
+    started = []
+    start = islands_module._Helper.start
+
+    def record(*args):
+        helper = start(*args)
+        started.append(helper)
+        return helper
+
+    monkeypatch.setattr(islands_module._Helper, "start", record)
+
+    def kill_once(stats, hall):
+        if started and started[0].process.poll() is None and not started[0].reason:
+            started[0].process.kill()
+
+    with pytest.warns(UserWarning, match="island 1: its process ended"):
+        model = _fit(2, callback=kill_once, max_evals=15000)
+    assert len(model.islands_lost_) == 1 and model.islands_lost_[0].startswith("island 1")
+    assert model.n_evals_ >= 15000 and len(model.pareto_) > 1
+
+
+def test_a_fit_that_ends_in_its_first_round_starts_no_process(monkeypatch):
+    def refuse(*args):
+        raise AssertionError("no island process should start")
+
+    monkeypatch.setattr(islands_module._Helper, "start", refuse)
+    model = _fit(2, max_evals=500)
+    assert model.islands_lost_ == []
+
+
+@pytest.mark.parametrize("n_jobs", [0, 1.5, "2", True])
+def test_n_jobs_must_be_a_nonzero_integer(n_jobs):
+    X, y = newton_data(50)
+    with pytest.raises(LawfinderError, match="n_jobs"):
+        LawRegressor(n_jobs=n_jobs, free_constants={"G": "m^3/(kg*s^2)"},
+                     max_evals=100).fit(X, y, **NEWTON)
+
+
+def test_island_seeds_keep_the_fits_own_and_differ():
+    seeds = island_seeds(7, 3)
+    assert seeds[0] == 7 and len(set(seeds)) == 3 and island_seeds(7, 3) == seeds
+    assert island_seeds(None, 2) == [None, None]
