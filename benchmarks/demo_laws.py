@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import functools
 import importlib.util
 import multiprocessing
 import resource
@@ -18,7 +19,7 @@ import statistics
 import time
 
 
-def run_lawfinder(law_name: str, seed: int, max_time: float) -> dict:
+def run_lawfinder(law_name: str, seed: int, max_time: float, n_jobs: int = -1) -> dict:
     from lawfinder import LawRegressor
     from lawfinder.benchmarks.demos import get
 
@@ -26,7 +27,7 @@ def run_lawfinder(law_name: str, seed: int, max_time: float) -> dict:
     X, y = law.generate(1000, seed=seed)
     start = time.perf_counter()
     model = LawRegressor(operators=law.operators, free_constants=law.free_constants,
-                         max_time=max_time, random_state=seed)
+                         max_time=max_time, random_state=seed, n_jobs=n_jobs)
     model.fit(X, y, names=law.names, units=law.units, target_units=law.target_units,
               target_name=law.target)
     wall = time.perf_counter() - start
@@ -35,8 +36,14 @@ def run_lawfinder(law_name: str, seed: int, max_time: float) -> dict:
     # are not scored).
     return {"recovered": solved, "time": model.best_.found_at if solved else None,
             "wall": wall, "evals": model.n_scored_, "rate": model.n_scored_ / wall,
-            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "formula": str(model.best_.sympy())}
+            "peak_mb": _peak_mb(), "formula": str(model.best_.sympy())}
+
+
+def _peak_mb() -> float:
+    """Peak memory of this process plus that of its largest child (an island's process,
+    once ended): about the whole fit's peak with two islands."""
+    return sum(resource.getrusage(who).ru_maxrss
+               for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
 
 
 def run_physo(law_name: str, seed: int, max_time: float) -> dict:
@@ -110,7 +117,8 @@ _RATIO_COLUMNS = ("recovery", "median time", "formulas/s")
 
 
 def _ratios(name: str, physo_runs: list[dict], lawfinder_runs: list[dict]) -> str:
-    """PhySO / lawfinder: recovery rate, median time to recovery, formulas/s ("-" if undefined)."""
+    """One method's figures over another's (PhySO / lawfinder, or lawfinder with n_jobs=2
+    over n_jobs=1): recovery rate, median time to recovery, formulas/s ("-" if undefined)."""
     cells = [f"{physo / ours:{len(column)}.3g}" if ours and physo is not None
              else f"{'-':>{len(column)}}"
              for column, physo, ours in zip(_RATIO_COLUMNS, _medians(physo_runs),
@@ -142,9 +150,15 @@ def main() -> None:
     parser.add_argument("--max-time", type=float, default=120.0)
     parser.add_argument("--methods", default="lawfinder,physo",
                         help="physo runs only where it is installed")
+    parser.add_argument("--n-jobs", default="-1",
+                        help="lawfinder's islands; several, e.g. 1,2: each is run, and the "
+                             "others' figures are printed over the first's")
     args = parser.parse_args()
     wanted = args.methods.split(",")
-    methods = {"lawfinder": run_lawfinder} if "lawfinder" in wanted else {}
+    jobs = [int(n) for n in args.n_jobs.split(",")]
+    names = ["lawfinder"] if len(jobs) == 1 else [f"n_jobs={n}" for n in jobs]
+    methods = ({name: functools.partial(run_lawfinder, n_jobs=n) for name, n in zip(names, jobs)}
+               if "lawfinder" in wanted else {})
     if "physo" in wanted and importlib.util.find_spec("physo"):
         methods["physo"] = run_physo
     elif "physo" in wanted:
@@ -153,10 +167,12 @@ def main() -> None:
     print(f"{'law':<12} solved  median time to recovery  formulas/s  peak memory")
     results = {method: _run(method, runner, laws, seeds, args.max_time)
                for method, runner in methods.items()}
-    if {"physo", "lawfinder"} <= set(results):
-        print("== physo / lawfinder\n" + f"{'law':<12} " + "  ".join(_RATIO_COLUMNS))
-        for law in laws:
-            print(_ratios(law, results["physo"][law], results["lawfinder"][law]))
+    pairs = [("physo", names[0])] * ("physo" in results) + [(n, names[0]) for n in names[1:]]
+    for other, base in pairs:
+        if other in results and base in results:
+            print(f"== {other} / {base}\n" + f"{'law':<12} " + "  ".join(_RATIO_COLUMNS))
+            for law in laws:
+                print(_ratios(law, results[other][law], results[base][law]))
 
 
 if __name__ == "__main__":

@@ -42,6 +42,8 @@ def _parser() -> argparse.ArgumentParser:
                                          "add,sub,mul,div,neg,inv,n2,sqrt,exp,log,sin,cos)")
     _budget_options(fit, max_time=60.0)
     fit.add_argument("--max-length", type=int, default=20, help="most tokens in a formula")
+    fit.add_argument("--n-jobs", type=int, default=-1, help="islands searching in parallel "
+                                                           "(default -1: one per core)")
     fit.add_argument("--checkpoint", metavar="PATH", help="save the search to this file every "
                                                           "10 s and at the end")
     fit.add_argument("--resume", action="store_true", help="continue the search saved in "
@@ -121,7 +123,8 @@ def _fit(args: argparse.Namespace) -> int:
                              "comma-separated names such as 'add,mul,div'")
     model = LawRegressor(operators=operators, free_constants=constants,
                          max_time=args.max_time, max_evals=args.max_evals,
-                         max_length=args.max_length, random_state=args.seed)
+                         max_length=args.max_length, random_state=args.seed,
+                         n_jobs=args.n_jobs)
     _run(model, f"lawfinder: {args.target}", args.quiet, X, y, units=units,
          target_units=target_units, report=args.report, checkpoint=args.checkpoint,
          resume=args.resume)

@@ -86,8 +86,9 @@ class Report:
     """What an island sends back after a round."""
 
     front: list[Entry]
-    sampled: int
+    sampled: int                # formulas sampled, scored and distinct so far
     scored: int
+    distinct: int
     history: list[EpochStats]   # the round's epochs
 
 
@@ -130,7 +131,7 @@ class Islands:
         main.forms = itertools.islice(self.spec.forms(0, self.n), main.enumerated, None)
         callback, main.callback = main.callback, None    # progress shows the merged rounds
         done = 0
-        totals = [(0, 0)] * self.n   # (sampled, scored) of each helper island
+        totals = [(0, 0, 0)] * self.n   # (sampled, scored, distinct) of each helper island
         try:
             while not main.should_stop() and time.time() < deadline:
                 if done == 1 and self.n > 1:
@@ -144,10 +145,10 @@ class Islands:
                     break
                 reports = self._collect(main)
                 for helper, report in reports:
-                    totals[helper.island] = (report.sampled, report.scored)
+                    totals[helper.island] = (report.sampled, report.scored, report.distinct)
                     main.welcome(report.front)
                 merged = _merged(main.history[first:], [r.history for _, r in reports],
-                                 sum(s for s, _ in totals), sum(c for _, c in totals))
+                                 sum(t[0] for t in totals), sum(t[2] for t in totals))
                 main.history[first:] = merged
                 done += 1
                 if callback:
@@ -162,16 +163,16 @@ class Islands:
         finally:
             main.callback = callback
             self._stop()
-        main.sampled += sum(s for s, _ in totals)
-        main.scored += sum(c for _, c in totals)
+        main.sampled += sum(t[0] for t in totals)
+        main.scored += sum(t[1] for t in totals)
 
-    def _caps(self, main: Search, totals: list[tuple[int, int]], max_evals: int | None
+    def _caps(self, main: Search, totals: list[tuple[int, int, int]], max_evals: int | None
               ) -> list[int | None]:
         """Each island's sampled-formula cap for the round: the rest of max_evals shared out."""
         alive = [0, *(h.island for h in self._alive())]
         if max_evals is None:
             return [None] * len(alive)
-        left = max_evals - main.sampled - sum(s for s, _ in totals)
+        left = max_evals - main.sampled - sum(t[0] for t in totals)
         share = max(left, 0) // len(alive)
         return [main.sampled + share, *(totals[i][0] + share for i in alive[1:])]
 
@@ -277,7 +278,7 @@ def serve(read_fd: int, write_fd: int) -> None:
             first = len(search.history)
             search.run(epochs=epochs, max_sampled=cap, deadline=deadline)
             outbox.send(Report(search.hall.front(), search.sampled, search.scored,
-                               search.history[first:]))
+                               len(search.cache), search.history[first:]))
     except (EOFError, OSError):
         return
     except Exception:
@@ -285,14 +286,15 @@ def serve(read_fd: int, write_fd: int) -> None:
 
 
 def _merged(own: Sequence[EpochStats], others: Sequence[Sequence[EpochStats]],
-            sampled: int, scored: int) -> list[EpochStats]:
+            sampled: int, distinct: int) -> list[EpochStats]:
     """Island 0's epochs of a round with totals over all islands: formulas sampled and
-    scored by the others (their counts at the round's end), the best formula of any."""
+    distinct formulas scored by the others (their counts at the round's end; a formula two
+    islands scored counts twice), the best formula of any."""
     out = []
     for i, stats in enumerate(own):
         theirs = [rows[min(i, len(rows) - 1)] for rows in others if rows]
         best = min([stats, *theirs], key=lambda s: s.best_nrmse)
         out.append(replace(stats, sampled=stats.sampled + sampled,
-                           fitted=stats.fitted + scored, best_nrmse=best.best_nrmse,
-                           best=best.best))
+                           fitted=stats.fitted + distinct, best_nrmse=best.best_nrmse,
+                           best=best.best, islands=1 + len(others)))
     return out

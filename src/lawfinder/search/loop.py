@@ -67,6 +67,7 @@ class EpochStats:
     best: str           # best formula so far, constants as symbols
     valid_fraction: float  # share of the batch that completed (no dead end)
     top_reward: float   # mean reward of the batch's best risk_eps, the formulas reinforced
+    islands: int = 1    # islands whose work the counts include
 
 
 class Search:

@@ -38,7 +38,8 @@ class LiveProgress:
             table.add_row("starting", "")
             return table
         rate = stats.sampled / max(stats.elapsed, 1e-9)
-        table.add_row("epoch", f"{stats.epoch}")
+        table.add_row("epoch", f"{stats.epoch}" + (f" ({stats.islands} islands)"
+                                                   if stats.islands > 1 else ""))
         table.add_row("evaluations", f"{stats.sampled:,} sampled, {stats.fitted:,} distinct "
                                      f"({rate:,.0f}/s)")
         table.add_row("time", f"{stats.elapsed:.1f} s")
