@@ -24,12 +24,15 @@ class Fit:
 
 def fit_lawfinder(law: Law, X: np.ndarray, y: np.ndarray, *, time_limit: float,
                   max_evals: int | None, seed: int) -> Fit:
-    """lawfinder's best formula (the most accurate of its front, simplest among near-ties)."""
+    """lawfinder's best formula (the most accurate of its front, simplest among near-ties).
+
+    One island per task: a campaign's parallelism is its workers, one task each.
+    """
     from lawfinder.estimator import LawRegressor
 
     model = LawRegressor(operators=law.operators, free_constants=dict(law.free_constants),
                          fixed_constants=("1",), max_time=time_limit, max_evals=max_evals,
-                         random_state=seed)
+                         random_state=seed, n_jobs=1)
     start = time.perf_counter()
     model.fit(X, y, names=list(law.inputs), units=list(law.units),
               target_units=law.target_units, target_name="y")
