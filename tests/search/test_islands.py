@@ -79,3 +79,17 @@ def test_island_seeds_keep_the_fits_own_and_differ():
     seeds = island_seeds(7, 3)
     assert seeds[0] == 7 and len(set(seeds)) == 3 and island_seeds(7, 3) == seeds
     assert island_seeds(None, 2) == [None, None]
+
+
+@pytest.mark.slow
+def test_ctrl_c_with_islands_keeps_every_islands_front():
+    rounds = []
+
+    def interrupt(stats, hall):
+        rounds.append(stats.islands)
+        if stats.islands > 1:
+            raise KeyboardInterrupt
+
+    model = _fit(2, callback=interrupt, max_evals=10**7)
+    assert model.interrupted_ and max(rounds) == 2
+    assert len(model.pareto_) > 1 and model.n_evals_ < 10**7
