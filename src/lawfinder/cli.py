@@ -82,6 +82,9 @@ def _bench_parser(commands: argparse._SubParsersAction) -> None:
     bench.add_argument("--scheduler", help="address of a running Dask scheduler "
                                            "(default: a local cluster)")
     bench.add_argument("--workers", type=int, help="local worker processes (default: cores)")
+    bench.add_argument("--n-jobs", type=int, default=1, help="lawfinder's islands per task "
+                                                             "(default 1: the workers share "
+                                                             "the cores)")
     bench.add_argument("--retry-failed", action="store_true", help="run crashed tasks again")
     bench.set_defaults(run=_bench)
     reading = bench.add_subparsers(dest="bench_command", metavar="report")
@@ -201,7 +204,7 @@ def _bench(args: argparse.Namespace) -> int:
     campaign = campaign_from_options(
         args.suite, problems=args.problems, sample=args.sample, sample_seed=args.sample_seed,
         methods=args.methods, noise=args.noise, seeds=args.seeds, time_limit=args.time_limit,
-        max_evals=args.max_evals, n_points=args.n_points)
+        max_evals=args.max_evals, n_points=args.n_points, n_jobs=args.n_jobs)
     summary = run_campaign(campaign, args.results, scheduler=args.scheduler,
                            workers=args.workers, retry_failed=args.retry_failed, console=console)
     console.print(f"{summary.ran} runs now ({summary.failed} crashed); results in "

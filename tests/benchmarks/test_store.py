@@ -83,3 +83,14 @@ def test_a_file_that_is_not_sqlite_is_named(tmp_path, create):
     path.write_text("not a database, but long enough to have a header " * 4)
     with pytest.raises(StoreError, match="notes.txt.*not a lawfinder results file"):
         ResultStore(path, create=create)
+
+
+def test_a_file_written_before_islands_gains_their_column(tmp_path, task, finished):
+    path = tmp_path / "old.sqlite"
+    old = {c: t for c, t in COLUMNS.items() if c != "n_jobs"}
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
+        db.execute(f"CREATE TABLE results ({', '.join(f'{c} {t}' for c, t in old.items())})")
+    with contextlib.closing(ResultStore(path)) as store:
+        store.write(finished(dataclasses.replace(task(), n_jobs=2)))
+        assert store.frame()["n_jobs"].tolist() == [2]
+        assert store.frame()["key"].iloc[0].endswith("/jobs=2")

@@ -27,6 +27,7 @@ class Campaign:
     time_limit: float = 600.0
     max_evals: int | None = 1_000_000
     n_points: int = DEFAULT_POINTS
+    n_jobs: int = 1   # lawfinder's islands per task
 
     def __post_init__(self) -> None:
         for name in self.problems:
@@ -47,11 +48,13 @@ class Campaign:
             raise LawfinderError(f"max_evals must be >= 1, got {self.max_evals}")
         if self.n_points < 1:
             raise LawfinderError(f"need at least one data point per run, got {self.n_points}")
+        if self.n_jobs < 1:
+            raise LawfinderError(f"--n-jobs must be >= 1 island per task, got {self.n_jobs}")
 
     def tasks(self) -> list[Task]:
         """All tasks, seed by seed: a campaign stopped early has whole seeds, not half a suite."""
         return [Task(method, self.suite, problem, noise, seed, self.time_limit, self.max_evals,
-                     self.n_points)
+                     self.n_points, self.n_jobs)
                 for seed, noise, problem, method in itertools.product(
                     self.seeds, self.noises, self.problems, self.methods)]
 
@@ -121,11 +124,11 @@ def campaign_from_options(suite: str | None, *, problems: str | None = None,
                           sample: int | None = None, sample_seed: int = 0,
                           methods: str = "lawfinder", noise: str = "0", seeds: str = "0",
                           time_limit: float = 600.0, max_evals: int | None = 1_000_000,
-                          n_points: int = DEFAULT_POINTS) -> Campaign:
+                          n_points: int = DEFAULT_POINTS, n_jobs: int = 1) -> Campaign:
     """A Campaign from the text of `lawfinder bench` options; LawfinderError names the bad one."""
     if suite is None:
         raise LawfinderError("bench: choose the problems with --suite feynman or --suite demos "
                              "(to read results instead: lawfinder bench report FILE)")
     return Campaign(suite, select_problems(suite, problems, sample, sample_seed),
                     parse_methods(methods), parse_noises(noise), parse_seeds(seeds),
-                    time_limit, max_evals, n_points)
+                    time_limit, max_evals, n_points, n_jobs)

@@ -23,16 +23,14 @@ class Fit:
 
 
 def fit_lawfinder(law: Law, X: np.ndarray, y: np.ndarray, *, time_limit: float,
-                  max_evals: int | None, seed: int) -> Fit:
-    """lawfinder's best formula (the most accurate of its front, simplest among near-ties).
-
-    One island per task: a campaign's parallelism is its workers, one task each.
-    """
+                  max_evals: int | None, seed: int, n_jobs: int = 1) -> Fit:
+    """lawfinder's best formula (the most accurate of its front, simplest among near-ties),
+    with `n_jobs` islands: one by default, a campaign's parallelism being its workers."""
     from lawfinder.estimator import LawRegressor
 
     model = LawRegressor(operators=law.operators, free_constants=dict(law.free_constants),
                          fixed_constants=("1",), max_time=time_limit, max_evals=max_evals,
-                         random_state=seed, n_jobs=1)
+                         random_state=seed, n_jobs=n_jobs)
     start = time.perf_counter()
     model.fit(X, y, names=list(law.inputs), units=list(law.units),
               target_units=law.target_units, target_name="y")
@@ -41,8 +39,9 @@ def fit_lawfinder(law: Law, X: np.ndarray, y: np.ndarray, *, time_limit: float,
 
 
 def fit_physo(law: Law, X: np.ndarray, y: np.ndarray, *, time_limit: float,
-              max_evals: int | None, seed: int) -> Fit:
-    """PhySO's best formula with config1, on the same data, settings and budget."""
+              max_evals: int | None, seed: int, n_jobs: int = 1) -> Fit:
+    """PhySO's best formula with config1, on the same data, settings and budget (it has
+    no islands: `n_jobs` is lawfinder's alone)."""
     from lawfinder.benchmarks.physo_method import run_physo
 
     run = run_physo(X, y, names=law.inputs, units=law.units, target_name="y",

@@ -28,6 +28,7 @@ COLUMNS: dict[str, str] = {
     "time_limit": "REAL NOT NULL",
     "max_evals": "INTEGER",
     "n_points": "INTEGER NOT NULL",
+    "n_jobs": "INTEGER NOT NULL DEFAULT 1",   # added with islands: older files gain it
     "verdict": "TEXT",             # 'solved', 'not solved', 'not judged'; NULL if crashed
     "r2": "REAL",
     "accuracy_solution": "INTEGER",
@@ -60,6 +61,10 @@ class ResultStore:
                 with self._db:
                     self._db.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} "
                                      f"({', '.join(f'{c} {t}' for c, t in COLUMNS.items())})")
+                    have = {row[1] for row in self._db.execute(f"PRAGMA table_info({TABLE})")}
+                    for column in COLUMNS.keys() - have:
+                        self._db.execute(f"ALTER TABLE {TABLE} ADD COLUMN {column} "
+                                         f"{COLUMNS[column]}")
             else:
                 self._db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
                 self._db.execute(f"SELECT key FROM {TABLE} LIMIT 1")

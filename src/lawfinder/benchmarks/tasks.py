@@ -39,14 +39,17 @@ class Task:
     time_limit: float             # seconds
     max_evals: int | None         # each method's own evaluation budget
     n_points: int = DEFAULT_POINTS
+    n_jobs: int = 1               # lawfinder's islands in this task
 
     @property
     def key(self) -> str:
-        """Stable identity: the same fields give the same key in every process and release."""
+        """Stable identity: the same fields give the same key in every process and release
+        (one island, as before islands, adds nothing to it)."""
         evals = "none" if self.max_evals is None else str(self.max_evals)
+        jobs = "" if self.n_jobs == 1 else f"/jobs={self.n_jobs}"
         return (f"{self.method}/{self.suite}/{self.problem}/noise={float(self.noise)!r}/"
                 f"seed={self.seed}/time={float(self.time_limit)!r}/evals={evals}/"
-                f"n={self.n_points}")
+                f"n={self.n_points}{jobs}")
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,7 @@ def _run(task: Task) -> Result:
     X, y = law.data(task.n_points, task.noise, np.random.default_rng(train))
     X_test, y_test = law.data(TEST_POINTS, 0.0, np.random.default_rng(test))
     fit = METHODS[task.method](law, X, y, time_limit=task.time_limit,
-                               max_evals=task.max_evals, seed=task.seed)
+                               max_evals=task.max_evals, seed=task.seed, n_jobs=task.n_jobs)
     r2 = r2_score(y_test, predict(law, fit.formula, X_test))
     verdict = judge(fit.formula, law.truth, positive=law.positive)
     return Result(task, verdict.value, r2, is_accuracy_solution(r2), fit.wall, fit.evals,
