@@ -62,3 +62,14 @@ def test_the_oscillators_near_miss_is_one_move_from_the_law():
     alpha = sympy.Symbol("alpha")
     assert any(sympy.simplify(f - law) == 0 or sympy.simplify(f.subs(alpha, -alpha) - law) == 0
                for f in plain if f.has(sympy.exp) and f.has(sympy.cos) and f.count_ops() < 8)
+
+
+def test_an_operator_the_constants_made_linear_is_hoisted_away_first():
+    """phi*sin(alpha*t) -> phi*(alpha*t): sin(B*x) with a tiny B is B*x to rounding."""
+    library, target, _, _ = _setting("oscillator")
+    ix = library.index
+    formula = tuple(ix[n] for n in ("mul", "phi", "sin", "mul", "alpha", "t"))
+    replacements = catalogue(pi_views(library, target.doubled())[0], library)
+    found = list(neighbours(formula, replacements, library, 20))
+    hoisted = tuple(ix[n] for n in ("mul", "phi", "mul", "alpha", "t"))
+    assert hoisted in found[:4]

@@ -3,8 +3,11 @@
 The policy's best formulas are often one subtree away from the law: cos(w*t + phi)/(a*t)
 where cos(w*t + phi)*exp(a*t) belongs, exp(-a*t)*sin(w*t) where the phase is missing.
 Random regrowth (`mutation`) finds such a fix by luck; here every fix from a small
-catalogue of short dimensionless subtrees is tried, in order of length:
+catalogue of short dimensionless subtrees is tried, in order of length, after the moves
+that shorten:
 
+- a subtree is replaced by one of its own subtrees of the same units (a hoist): an
+  operator the constants made linear goes, A*sin(B*x) becoming A*B*x, and then B;
 - a dimensionless subtree is replaced by each catalogue entry;
 - any subtree S becomes S * g for each catalogue entry g (units unchanged).
 
@@ -41,9 +44,14 @@ def catalogue(view: View, library: Library, symbols: int = CATALOGUE_SYMBOLS
 def neighbours(formula: tuple[int, ...], replacements: tuple[tuple[int, ...], ...],
                library: Library, max_length: int) -> Iterator[tuple[int, ...]]:
     """The formulas one move away from `formula` (see the module), at most `max_length`
-    tokens, by length of the replacement, then by position; the formula itself is skipped."""
+    tokens: the hoists by position, then the others by length of the replacement and by
+    position; the formula itself is skipped."""
     units = subtree_units(formula, library)
     ends = [subtree_end(formula, i, library) for i in range(len(formula))]
+    for start, end in enumerate(ends):
+        for inner in range(start + 1, end):
+            if (units[inner] == units[start]).all():
+                yield (*formula[:start], *formula[inner:ends[inner]], *formula[end:])
     times = library.index["mul"] if "mul" in library.index else None
     for g in replacements:
         for start, end in enumerate(ends):
