@@ -30,6 +30,8 @@ def test_islands_share_one_front_count_every_formula_and_repeat_for_a_seed():
     assert [str(e) for e in pd_first["sympy"]] == [str(e) for e in pd_second["sympy"]]
     assert pd_first["loss"].tolist() == pd_second["loss"].tolist()
     assert first.islands_lost_ == []
+    # On the fit's clock: an island that started later reports its finds shifted to it.
+    assert all(0 <= f.found_at <= first.history_[-1].elapsed + 1 for f in first.pareto_)
     assert first.n_evals_ >= 9000 and first.history_[-1].sampled == first.n_evals_
     alone = _fit(1)
     assert first.n_evals_ > alone.history_[-1].sampled - 1 and len(first.history_) < len(

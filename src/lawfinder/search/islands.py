@@ -90,6 +90,7 @@ class Report:
     scored: int
     distinct: int
     history: list[EpochStats]   # the round's epochs
+    origin: float               # wall-clock time (time.time()) of the island's second 0
 
 
 def available_cores() -> int:
@@ -146,7 +147,10 @@ class Islands:
                 reports = self._collect(main)
                 for helper, report in reports:
                     totals[helper.island] = (report.sampled, report.scored, report.distinct)
-                    main.welcome(report.front)
+                    # Its formulas' found_at on the fit's clock, which started before its.
+                    shift = report.origin - (time.time() - main.elapsed_before)
+                    main.welcome([replace(e, found_at=e.found_at + shift)
+                                  for e in report.front])
                 merged = _merged(main.history[first:], [r.history for _, r in reports],
                                  sum(t[0] for t in totals), sum(t[2] for t in totals))
                 main.history[first:] = merged
@@ -278,7 +282,8 @@ def serve(read_fd: int, write_fd: int) -> None:
             first = len(search.history)
             search.run(epochs=epochs, max_sampled=cap, deadline=deadline)
             outbox.send(Report(search.hall.front(), search.sampled, search.scored,
-                               len(search.cache), search.history[first:]))
+                               len(search.cache), search.history[first:],
+                               time.time() - search.elapsed_before))
     except (EOFError, OSError):
         return
     except Exception:
