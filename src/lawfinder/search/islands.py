@@ -132,12 +132,11 @@ class Islands:
         main.forms = itertools.islice(self.spec.forms(0, self.n), main.enumerated, None)
         callback, main.callback = main.callback, None    # progress shows the merged rounds
         done = 0
-        totals = [(0, 0, 0)] * self.n   # (sampled, scored, distinct) of each helper island
         try:
             while not main.should_stop() and time.time() < deadline:
-                if done == 1 and self.n > 1:
+                if done == 1:
                     self._start()
-                caps = self._caps(main, totals, cfg.max_evals)
+                caps = self._caps(main, cfg.max_evals)
                 for helper, cap in zip(self._alive(), caps[1:]):
                     helper.send((ROUND_EPOCHS, deadline, cap, main.hall.front()))
                 first = len(main.history)
@@ -146,13 +145,12 @@ class Islands:
                     break
                 reports = self._collect(main)
                 for helper, report in reports:
-                    totals[helper.island] = (report.sampled, report.scored, report.distinct)
                     # Its formulas' found_at on the fit's clock, which started before its.
                     shift = report.origin - (time.time() - main.elapsed_before)
                     main.welcome([replace(e, found_at=e.found_at + shift)
                                   for e in report.front])
                 merged = _merged(main.history[first:], [r.history for _, r in reports],
-                                 sum(t[0] for t in totals), sum(t[2] for t in totals))
+                                 self._total("sampled"), self._total("distinct"))
                 main.history[first:] = merged
                 done += 1
                 if callback:
@@ -167,18 +165,22 @@ class Islands:
         finally:
             main.callback = callback
             self._stop()
-        main.sampled += sum(t[0] for t in totals)
-        main.scored += sum(t[1] for t in totals)
+        main.sampled += self._total("sampled")
+        main.scored += self._total("scored")
 
-    def _caps(self, main: Search, totals: list[tuple[int, int, int]], max_evals: int | None
-              ) -> list[int | None]:
+    def _total(self, count: str) -> int:
+        """A count (sampled, scored, distinct) summed over the other islands' last reports."""
+        return sum(getattr(h.last, count) for h in self._helpers if h.last is not None)
+
+    def _caps(self, main: Search, max_evals: int | None) -> list[int | None]:
         """Each island's sampled-formula cap for the round: the rest of max_evals shared out."""
-        alive = [0, *(h.island for h in self._alive())]
+        alive = self._alive()
         if max_evals is None:
-            return [None] * len(alive)
-        left = max_evals - main.sampled - sum(t[0] for t in totals)
-        share = max(left, 0) // len(alive)
-        return [main.sampled + share, *(totals[i][0] + share for i in alive[1:])]
+            return [None] * (1 + len(alive))
+        left = max_evals - main.sampled - self._total("sampled")
+        share = max(left, 0) // (1 + len(alive))
+        return [main.sampled + share,
+                *((h.last.sampled if h.last else 0) + share for h in alive)]
 
     def _start(self) -> None:
         for island in range(1, self.n):
@@ -223,6 +225,7 @@ class _Helper:
     to_island: Connection
     from_island: Connection
     reason: str | None = None    # why it was left behind; None while it works
+    last: Report | None = None   # its latest report
 
     @classmethod
     def start(cls, spec: IslandSpec, island: int, n: int, seed: int | None) -> _Helper:
@@ -257,6 +260,7 @@ class _Helper:
         if isinstance(message, str):
             self.reason = f"it failed:\n{message}"
             return None
+        self.last = message
         return message
 
     def close(self) -> None:
