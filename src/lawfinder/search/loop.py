@@ -326,8 +326,10 @@ class Search:
         that gained most over simpler ones, each fitted from its parent's constants;
         returns how many."""
         budget, made = self.config.neighbours, 0
+        if not self.replacements:
+            return 0
         for entry in _by_gain(self.hall.front(), self.config.target_nrmse):
-            if made >= budget or not self.replacements:
+            if made >= budget:
                 break
             fresh = list(dict.fromkeys(self._next_neighbours(entry.tokens, budget - made)))
             if fresh:
