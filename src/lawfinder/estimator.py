@@ -153,8 +153,10 @@ class LawRegressor:
         self.problem_ = problem
         self.library_ = library
         self.frame_ = frame
+        positive = frozenset(np.array(problem.names)[(problem.X > 0).all(axis=0)])
         self.pareto_ = _with_errors([Formula(e.tokens, library, frame, e.constants, e.nrmse,
-                                             e.complexity, e.found_at, e.view) for e in front],
+                                             e.complexity, e.found_at, e.view,
+                                             positive_inputs=positive) for e in front],
                                     problem, search)
         self.best_ = _choose(self.pareto_)
         self.history_ = search.history

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -16,6 +17,7 @@ from lawfinder.fit.closed_form import closed_form
 from lawfinder.fit.uncertainty import prediction_std
 from lawfinder.evaluate.prefix import evaluate, to_sympy, to_text
 from lawfinder.language.library import Kind, Library
+from lawfinder.results.readable import readable, significant_digits
 from lawfinder.units.scaling import Frame
 
 if TYPE_CHECKING:
@@ -61,6 +63,8 @@ class Formula:
     scaled_covariance: np.ndarray | None = None  # (K, K) of scaled_constants; None: unknown
     errors_from: str = "residuals"  # "y_err": propagated from y_err; "residuals": scaled by
                                     # the residual variance, nothing being known of the noise
+    positive_inputs: frozenset[str] = field(default_factory=frozenset)  # inputs whose data
+                                    # are all positive, which the printed form may rely on
 
     @property
     def reward(self) -> float:
@@ -95,12 +99,26 @@ class Formula:
         return pd.DataFrame(values, index=names, columns=names)
 
     def sympy(self, numeric: bool = False) -> sympy.Expr:
-        """SymPy expression; constants as symbols, or as their fitted values with `numeric`.
+        """SymPy expression as a person writes it (`lawfinder.results.readable`), the same
+        function on the data; constants as symbols, or as their fitted values with `numeric`.
 
         A dimensionless constant fitted to within 1e-9 of a simple closed form (pi**2, 1/8,
         1/(4*pi), ...) appears in that form (`lawfinder.fit.closed_form`).
         """
-        return to_sympy(self.tokens, self.library, self.exact_constants if numeric else None)
+        if not numeric:
+            return self._form
+        return self._with_values({name: value if isinstance(value, sympy.Expr)
+                                  else sympy.Float(value)
+                                  for name, value in self.exact_constants.items()})
+
+    @functools.cached_property
+    def _form(self) -> sympy.Expr:
+        signs = dict.fromkeys(self.positive_inputs, 1)
+        signs.update({name: int(np.sign(value)) for name, value in self.constants.items()})
+        return readable(to_sympy(self.tokens, self.library), signs)
+
+    def _with_values(self, values: dict[str, sympy.Expr]) -> sympy.Expr:
+        return self._form.xreplace({sympy.Symbol(name): v for name, v in values.items()})
 
     @property
     def exact_constants(self) -> dict[str, float | sympy.Expr]:
@@ -151,7 +169,13 @@ class Formula:
         return to_torch(self)
 
     def __str__(self) -> str:
-        return str(self.sympy(numeric=True))
+        """The formula for reading: each fitted number to the digits its standard error
+        supports (at most 6); `sympy(numeric=True)` and `constants` keep full precision."""
+        errors = self.uncertainties
+        return str(self._with_values({
+            name: value if isinstance(value, sympy.Expr)
+            else sympy.Float(value, significant_digits(value, errors[name]))
+            for name, value in self.exact_constants.items()}))
 
     def __repr__(self) -> str:
         return f"Formula({self.sympy()}, constants={self.constants}, nrmse={self.nrmse:.3g})"

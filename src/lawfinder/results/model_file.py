@@ -136,6 +136,7 @@ def _formula(formula: Formula) -> dict[str, Any]:
         "scaled_covariance": (None if formula.scaled_covariance is None
                               else formula.scaled_covariance.tolist()),
         "errors_from": formula.errors_from,
+        "positive_inputs": sorted(formula.positive_inputs),
     }
 
 
@@ -152,7 +153,7 @@ def _covariance(item: dict[str, Any], n_free: int, prefix: str) -> np.ndarray | 
                                       and all(_is(v, (float,)) for v in r) for r in rows):
         raise _Malformed(prefix + "scaled_covariance",
                          f"should be {n_free} rows of {n_free} numbers")
-    return np.array(rows, dtype=float)
+    return np.array(rows, dtype=float).reshape(n_free, n_free)  # [] when no constants
 
 
 def load_model(path: str | os.PathLike[str], cls: type[LawRegressor]) -> LawRegressor:
@@ -335,9 +336,20 @@ def _read_formula(item: Any, where: str, library: Library, frame: Frame) -> Form
                       _get(item, "view", str, prefix) if "view" in item else "raw",
                       _covariance(item, library.n_free, prefix),
                       _get(item, "errors_from", str, prefix) if "errors_from" in item
-                      else "residuals")
+                      else "residuals",
+                      _positive_inputs(item, library, prefix))
     _check_constants(formula, _get(item, "constants", dict, prefix), prefix + "constants")
     return formula
+
+
+def _positive_inputs(item: dict[str, Any], library: Library, prefix: str) -> frozenset[str]:
+    """Inputs whose data were all positive (none in files written before this was kept)."""
+    names = _get(item, "positive_inputs", list, prefix) if "positive_inputs" in item else []
+    inputs = {t.name for t in library.tokens if t.kind is Kind.VARIABLE}
+    if not set(names) <= inputs:
+        raise _Malformed(prefix + "positive_inputs", f"names {sorted(set(names) - inputs)}, "
+                                                     "which are not inputs of the model")
+    return frozenset(names)
 
 
 def _check_prefix(tokens: tuple[int, ...], library: Library, where: str) -> None:
