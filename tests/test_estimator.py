@@ -22,7 +22,7 @@ def test_fit_returns_self_and_a_consistent_front():
     assert model.fit(X, y, **NEWTON) is model
     front = model.equations_
     assert list(front.columns) == ["complexity", "loss", "sympy", "constants", "latex",
-                                   "view", "uncertainties"]
+                                   "view", "uncertainties", "score_best", "score_bic"]
     assert front["complexity"].is_monotonic_increasing
     assert front["loss"].is_monotonic_decreasing
     assert set(front["view"]) <= {"raw", *model.bases_}

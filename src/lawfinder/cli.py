@@ -12,6 +12,7 @@ from rich.table import Table
 
 from lawfinder.errors import LawfinderError
 from lawfinder.results.notation import ERRORS_FROM, with_error
+from lawfinder.results.selection import DEFAULT_RULE, RULES
 
 console = Console()
 
@@ -44,6 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     fit.add_argument("--max-length", type=int, default=20, help="most tokens in a formula")
     fit.add_argument("--n-jobs", type=int, default=-1, help="islands searching in parallel "
                                                            "(default -1: one per core)")
+    fit.add_argument("--model-selection", choices=RULES, default=DEFAULT_RULE,
+                     help="how the best formula is chosen from the front (default: "
+                          "%(default)s; see lawfinder.results.selection)")
     fit.add_argument("--checkpoint", metavar="PATH", help="save the search to this file every "
                                                           "10 s and at the end")
     fit.add_argument("--resume", action="store_true", help="continue the search saved in "
@@ -127,7 +131,7 @@ def _fit(args: argparse.Namespace) -> int:
     model = LawRegressor(operators=operators, free_constants=constants,
                          max_time=args.max_time, max_evals=args.max_evals,
                          max_length=args.max_length, random_state=args.seed,
-                         n_jobs=args.n_jobs)
+                         n_jobs=args.n_jobs, model_selection=args.model_selection)
     _run(model, f"lawfinder: {args.target}", args.quiet, X, y, units=units,
          target_units=target_units, report=args.report, checkpoint=args.checkpoint,
          resume=args.resume)

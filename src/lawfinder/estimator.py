@@ -28,10 +28,8 @@ from lawfinder.results.html_report import check_report_path, write_report
 from lawfinder.units.scaling import Frame
 from lawfinder.search.loop import EpochStats, Search, SearchConfig
 from lawfinder.results.model_file import load_model, save_model
+from lawfinder.results.selection import DEFAULT_RULE, best_scores, bic, check_rule, choose
 from lawfinder.units.dimension import Dimension, parse_units
-
-# Formulas within this error of the most accurate one count as equally accurate.
-_TIE_RELATIVE, _TIE_ABSOLUTE = 0.01, 1e-9
 
 
 class LawRegressor:
@@ -51,7 +49,7 @@ class LawRegressor:
                  target_nrmse: float = 1e-9, patience: int = 20, batch_size: int = 500,
                  random_state: int | None = None, verbose: bool = False,
                  dimensional_analysis: bool = True, enumeration: bool = True,
-                 n_jobs: int | None = -1):
+                 n_jobs: int | None = -1, model_selection: str = DEFAULT_RULE):
         self.operators = operators
         self.free_constants = free_constants
         self.fixed_constants = fixed_constants
@@ -66,6 +64,7 @@ class LawRegressor:
         self.dimensional_analysis = dimensional_analysis
         self.enumeration = enumeration
         self.n_jobs = n_jobs
+        self.model_selection = model_selection
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         return {name: getattr(self, name) for name in _PARAMS}
@@ -158,7 +157,7 @@ class LawRegressor:
                                              e.complexity, e.found_at, e.view,
                                              positive_inputs=positive) for e in front],
                                     problem, search)
-        self.best_ = _choose(self.pareto_)
+        self.best_ = choose(self.pareto_, self.model_selection)
         self.history_ = search.history
         self.bases_ = [view.name for view in search.pi_views]
         self.n_evals_ = search.sampled          # formulas sampled (the max_evals budget)
@@ -177,12 +176,14 @@ class LawRegressor:
 
         Columns: `complexity` (tokens, each counting 1); `loss`, the NRMSE on all the data
         (weighted RMSE over the weighted standard deviation of y: 0 is exact, 1 no better
-        than the mean), which `best_` is chosen by (the most accurate, and among formulas
-        within 1% of it the simplest); `sympy`, with the free constants as symbols;
-        `constants`, their fitted values in the units they were declared in; `latex`;
-        `view`, what wrote the formula: "raw" (the variables themselves) or the Π basis
-        (one of `bases_`) whose groups it is a function of; `uncertainties`, the standard
-        error of each constant (`Formula.uncertainties`).
+        than the mean), which the "accuracy" rule of `model_selection` chooses by;
+        `sympy`, with the free constants as symbols; `constants`, their fitted values in
+        the units they were declared in; `latex`; `view`, what wrote the formula: "raw"
+        (the variables themselves) or the Π basis (one of `bases_`) whose groups it is a
+        function of; `uncertainties`, the standard error of each constant
+        (`Formula.uncertainties`); `score_best` and `score_bic`, what the "best" and "bic"
+        rules choose by (`lawfinder.results.selection`: the highest score_best within 1.5x
+        the lowest loss, the lowest score_bic).
         """
         self._check_fitted()
         return pd.DataFrame({
@@ -193,6 +194,8 @@ class LawRegressor:
             "latex": [f.latex() for f in self.pareto_],
             "view": [f.view for f in self.pareto_],
             "uncertainties": [f.uncertainties for f in self.pareto_],
+            "score_best": best_scores(self.pareto_),
+            "score_bic": [f.bic for f in self.pareto_],
         })
 
     def predict(self, X: Any, return_std: bool = False
@@ -282,6 +285,7 @@ class LawRegressor:
             raise LawfinderError(f"random_state must be None, an integer >= 0 or a NumPy "
                                  f"Generator, got {self.random_state!r}") from exc
         self._n_islands()
+        check_rule(self.model_selection)
         if not (isinstance(self.batch_size, int) and self.batch_size >= 20):
             raise LawfinderError(f"batch_size must be an integer >= 20, got {self.batch_size!r}")
         base = SearchConfig()
@@ -340,10 +344,12 @@ class LawRegressor:
 
 _PARAMS = ("operators", "free_constants", "fixed_constants", "max_length", "max_time",
            "max_evals", "target_nrmse", "patience", "batch_size", "random_state", "verbose",
-           "dimensional_analysis", "enumeration", "n_jobs")
+           "dimensional_analysis", "enumeration", "n_jobs", "model_selection")
 
-# Settings a resumed search may change: the stop rules (to extend the budget) and verbose.
-_RESUMABLE = ("max_time", "max_evals", "target_nrmse", "patience", "verbose", "n_jobs")
+# Settings a resumed search may change: the stop rules (to extend the budget), verbose,
+# and what does not steer the search.
+_RESUMABLE = ("max_time", "max_evals", "target_nrmse", "patience", "verbose", "n_jobs",
+              "model_selection")
 
 # Keywords of fit that only lawfinder uses, so scikit-learn may always route them here.
 # sample_weight is left out: scikit-learn wants users to opt in to routing it.
@@ -363,8 +369,8 @@ def _starts(frame: Frame) -> np.ndarray:
 
 
 def _with_errors(front: list[Formula], problem: Problem, search: Search) -> list[Formula]:
-    """The formulas with their constants' covariance on all data (`fit.uncertainty`); a
-    constant set to a closed form is fixed, with no error."""
+    """The formulas with their constants' covariance on all data (`fit.uncertainty`) and
+    their BIC; a constant set to a closed form is fixed, with no error."""
     library, frame = search.library, front[0].frame
     fixed = np.array([[isinstance(f.exact_constants.get(name), sympy.Expr)
                        for name in library.free_names] for f in front], dtype=bool)
@@ -375,14 +381,15 @@ def _with_errors(front: list[Formula], problem: Problem, search: Search) -> list
                              np.array([f.scaled_constants for f in front]), library,
                              search.X, search.y, problem.weights, fixed, unit_error)
     source = "residuals" if unit_error is None else "y_err"
-    return [replace(f, scaled_covariance=c, errors_from=source)
+    n = len(problem.y)
+    chi2_per_nrmse2 = None
+    if problem.unit_error is not None:
+        mean = np.average(problem.y, weights=problem.weights)
+        spread = np.average((problem.y - mean) ** 2, weights=problem.weights)
+        chi2_per_nrmse2 = n * spread / problem.unit_error ** 2
+    return [replace(f, scaled_covariance=c, errors_from=source,
+                    bic=bic(f.nrmse, f.complexity, n, chi2_per_nrmse2))
             for f, c in zip(front, covariance)]
-
-
-def _choose(front: list[Formula]) -> Formula:
-    """The most accurate formula; among near-ties, the simplest (front is simplest first)."""
-    best = min(f.nrmse for f in front)
-    return next(f for f in front if f.nrmse <= best * (1 + _TIE_RELATIVE) + _TIE_ABSOLUTE)
 
 
 def _infeasible_message(problem: Problem, tokens: Sequence[str], max_length: int) -> str:

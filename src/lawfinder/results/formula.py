@@ -65,6 +65,8 @@ class Formula:
                                     # the residual variance, nothing being known of the noise
     positive_inputs: frozenset[str] = field(default_factory=frozenset)  # inputs whose data
                                     # are all positive, which the printed form may rely on
+    bic: float = float("nan")       # Bayesian information criterion on the fit's data, up to
+                                    # a term shared by the front (`results.selection.bic`)
 
     @property
     def reward(self) -> float:

@@ -25,6 +25,7 @@ from lawfinder.results.formula import Formula, latex
 from lawfinder.fit.reward import nrmse
 from lawfinder.search.loop import SearchConfig
 from lawfinder.results.model_file import _constant_units
+from lawfinder.results.selection import RULE_TEXT
 from lawfinder.results.notation import ERRORS_FROM, with_error
 from lawfinder.version import __version__
 
@@ -178,8 +179,9 @@ def _front_section(model: LawRegressor) -> str:
     table = ('<table class="front"><thead><tr><th>complexity</th><th>NRMSE</th>'
              "<th>formula</th><th>constants</th></tr></thead>"
              f"<tbody>{''.join(rows)}</tbody></table>")
-    caption = ("The most accurate formula of each complexity found; the best (star) is the "
-               "most accurate, or the simplest of those within 1% of its error.")
+    rule = model.model_selection
+    caption = (f"The most accurate formula of each complexity found; the best (star) is "
+               f"{RULE_TEXT.get(rule, rule)} (model_selection={rule!r}).")
     return (f'<section id="front"><h2>Pareto front</h2>'
             f'{_plot("pareto-plot", _front_plot(model), caption)}{table}</section>')
 

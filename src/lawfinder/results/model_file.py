@@ -137,6 +137,7 @@ def _formula(formula: Formula) -> dict[str, Any]:
                               else formula.scaled_covariance.tolist()),
         "errors_from": formula.errors_from,
         "positive_inputs": sorted(formula.positive_inputs),
+        "bic": None if math.isnan(formula.bic) else formula.bic,
     }
 
 
@@ -337,7 +338,8 @@ def _read_formula(item: Any, where: str, library: Library, frame: Frame) -> Form
                       _covariance(item, library.n_free, prefix),
                       _get(item, "errors_from", str, prefix) if "errors_from" in item
                       else "residuals",
-                      _positive_inputs(item, library, prefix))
+                      _positive_inputs(item, library, prefix),
+                      _bic(item, prefix))
     _check_constants(formula, _get(item, "constants", dict, prefix), prefix + "constants")
     return formula
 
@@ -350,6 +352,12 @@ def _positive_inputs(item: dict[str, Any], library: Library, prefix: str) -> fro
         raise _Malformed(prefix + "positive_inputs", f"names {sorted(set(names) - inputs)}, "
                                                      "which are not inputs of the model")
     return frozenset(names)
+
+
+def _bic(item: dict[str, Any], prefix: str) -> float:
+    """The formula's BIC; NaN (unknown) in files written before it was kept."""
+    value = _get(item, "bic", float, prefix, optional=True) if "bic" in item else None
+    return float("nan") if value is None else float(value)
 
 
 def _check_prefix(tokens: tuple[int, ...], library: Library, where: str) -> None:
