@@ -48,7 +48,7 @@ def batch(problem: str, size: int, warmup: int, seed: int) -> tuple[Search, np.n
     X, y = law.data(10_000, 0.0, np.random.default_rng(seed))
     model = LawRegressor(operators=law.operators, free_constants=dict(law.free_constants),
                          fixed_constants=("1",), random_state=seed)
-    _, _, _, search = model.prepare(X, y, names=list(law.inputs), units=list(law.units),
+    _, _, _, search = model.prepare(X, y, names=list(law.names), units=list(law.units),
                                     target_units=law.target_units)
     for _ in range(warmup):
         search.step()

@@ -53,14 +53,6 @@ def test_a_crash_is_recorded_with_its_traceback(stub_methods):
     assert "RuntimeError: the search blew up" in result.error and "Traceback" in result.error
 
 
-def test_inputs_are_renamed_back_to_the_problem_names():
-    law = get_law("feynman", "I.39.11")   # gamma: SymPy's gamma function by name
-    found = sympy.Symbol("x1", real=True) * sympy.Symbol("x2") / (sympy.Symbol("x0") - 1)
-    assert law.inputs == ("x0", "x1", "x2")
-    assert law.renamed(found) == sympy.sympify("pr*V/(gamma - 1)", locals={
-        "gamma": sympy.Symbol("gamma"), "pr": sympy.Symbol("pr"), "V": sympy.Symbol("V")})
-
-
 def test_data_follows_the_protocol():
     law = get_law("feynman", "I.12.1")
     X, y = law.data(20_000, 0.1, np.random.default_rng(0))
@@ -74,7 +66,6 @@ def test_demo_laws_use_their_constants_and_the_default_operators():
     law = get_law("demos", "newton")
     assert dict(law.free_constants) == {"G": "m^3/(kg*s^2)"}
     assert law.operators == DEFAULT_OPERATORS
-    assert not {name for name, _ in law.free_constants} & set(law.inputs)
 
 
 def test_predict_gives_nan_where_the_formula_is_undefined():

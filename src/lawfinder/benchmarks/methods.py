@@ -1,4 +1,7 @@
-"""The methods a campaign compares, each behind one signature: (law, data, budget, seed) -> Fit."""
+"""The methods a campaign compares, each behind one signature: (law, data, budget, seed) -> Fit.
+
+Each method is given the law's own input and target names and returns its formula over them.
+"""
 
 from __future__ import annotations
 
@@ -32,10 +35,10 @@ def fit_lawfinder(law: Law, X: np.ndarray, y: np.ndarray, *, time_limit: float,
                          fixed_constants=("1",), max_time=time_limit, max_evals=max_evals,
                          random_state=seed, n_jobs=n_jobs)
     start = time.perf_counter()
-    model.fit(X, y, names=list(law.inputs), units=list(law.units),
-              target_units=law.target_units, target_name="y")
+    model.fit(X, y, names=list(law.names), units=list(law.units),
+              target_units=law.target_units, target_name=law.target_name)
     wall = time.perf_counter() - start
-    return Fit(law.renamed(model.best_.sympy(numeric=True)), wall, model.n_scored_)
+    return Fit(model.best_.sympy(numeric=True), wall, model.n_scored_)
 
 
 def fit_physo(law: Law, X: np.ndarray, y: np.ndarray, *, time_limit: float,
@@ -44,11 +47,11 @@ def fit_physo(law: Law, X: np.ndarray, y: np.ndarray, *, time_limit: float,
     no islands: `n_jobs` is lawfinder's alone)."""
     from lawfinder.benchmarks.physo_method import run_physo
 
-    run = run_physo(X, y, names=law.inputs, units=law.units, target_name="y",
+    run = run_physo(X, y, names=law.names, units=law.units, target_name=law.target_name,
                     target_units=law.target_units, free_constants=law.free_constants,
                     operators=law.operators, time_limit=time_limit, max_evals=max_evals,
                     seed=seed)
-    return Fit(law.renamed(run.best), run.wall, run.evals)
+    return Fit(run.best, run.wall, run.evals)
 
 
 Method = Callable[..., Fit]

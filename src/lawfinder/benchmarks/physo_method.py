@@ -45,6 +45,10 @@ def run_physo(X: np.ndarray, y: np.ndarray, *, names: Sequence[str], units: Sequ
     `time_limit`, the rule lawfinder follows. `max_evals` is PhySO's max_n_evaluations.
     Otherwise PhySO stops by its own default rule, 10 epochs after a formula fits to float32
     precision. Raises ImportError when physo is not installed.
+
+    The names become PhySO tokens, so each must be shorter than 10 characters (PhySO's
+    MAX_NAME_SIZE) and none an operator's name; the formula comes back over them, parsed with
+    `judge.parse`, so that names such as I, E or gamma stay variables.
     """
     import torch
 

@@ -1,8 +1,11 @@
 """The benchmark suites in one shape: what a method is told about a law, and the law's data.
 
-Methods see the inputs as x0, x1, ... so that Feynman names such as `I`, `gamma` and `beta`,
-which mean something else to SymPy (and so are refused by lawfinder), reach every method
-unchanged in meaning; `Law.renamed` puts the problem's own names back into a found formula.
+Every method sees each law's own names, inputs and target alike (`I`, `gamma`, `beta`,
+`E_n`, ...), and returns its formula over them: lawfinder takes any column name that is
+not one of its operators', and PhySO's formulas come back as text that `judge.parse`
+reads with every plain identifier a variable, so a name that means something else to
+SymPy stays the law's variable. No input shares a name with a free constant, an operator
+or the law's target (tests/benchmarks/test_suites.py checks every problem).
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ class Law:
 
     suite: str
     name: str
-    names: tuple[str, ...]                # the law's own input names, in column order
+    names: tuple[str, ...]                # input names, in column order: what methods see
     units: tuple[str, ...]                # unit string of each input
     target_name: str
     target_units: str
@@ -41,17 +44,6 @@ class Law:
     free_constants: tuple[tuple[str, str], ...]   # (name, units) fitted by the search
     operators: tuple[str, ...]
     source: feynman.FeynmanProblem | demos.DemoLaw
-
-    @property
-    def inputs(self) -> tuple[str, ...]:
-        """The names methods see: x0, x1, ... (free constants never look like these)."""
-        return tuple(f"x{i}" for i in range(len(self.names)))
-
-    def renamed(self, expr: sympy.Expr) -> sympy.Expr:
-        """expr over `inputs` rewritten over the law's own names, as plain symbols."""
-        own = dict(zip(self.inputs, self.names))
-        return expr.xreplace({s: sympy.Symbol(own.get(s.name, s.name))
-                              for s in expr.free_symbols if isinstance(s, sympy.Symbol)})
 
     def data(self, n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         """n points uniform in the inputs' ranges; target noise y + N(0, (noise*RMS(y))^2)."""
