@@ -40,13 +40,19 @@ class LawRegressor:
     list of names of dimensionless constants. `n_jobs` is the number of islands, searches
     in parallel processes that share their best formulas (`lawfinder.search.islands`), as
     scikit-learn reads it: -1 (the default) one per core, None or 1 the fit's process alone.
+
+    Stop rules: `max_time`, `max_evals`; once a formula is within `target_nrmse`, `patience`
+    epochs without a simpler one; before that (data with noise are never exact),
+    `stall_patience` epochs in which no formula beat the front by 1% of its loss.
+    `model_selection` says which formula of the front is `best_` (`lawfinder.results.selection`).
     """
 
     def __init__(self, *, operators: Sequence[str] = DEFAULT_OPERATORS,
                  free_constants: Mapping[str, str] | Sequence[str] | None = None,
                  fixed_constants: Sequence[str] = ("1",), max_length: int = 20,
                  max_time: float = 60.0, max_evals: int | None = None,
-                 target_nrmse: float = 1e-9, patience: int = 20, batch_size: int = 500,
+                 target_nrmse: float = 1e-9, patience: int = 20,
+                 stall_patience: int | None = None, batch_size: int = 500,
                  random_state: int | None = None, verbose: bool = False,
                  dimensional_analysis: bool = True, enumeration: bool = True,
                  n_jobs: int | None = -1, model_selection: str = DEFAULT_RULE):
@@ -58,6 +64,7 @@ class LawRegressor:
         self.max_evals = max_evals
         self.target_nrmse = target_nrmse
         self.patience = patience
+        self.stall_patience = stall_patience
         self.batch_size = batch_size
         self.random_state = random_state
         self.verbose = verbose
@@ -279,6 +286,10 @@ class LawRegressor:
             raise LawfinderError(f"target_nrmse must be a number >= 0, got {self.target_nrmse!r}")
         if not (_is_real(self.patience) and self.patience >= 0):
             raise LawfinderError(f"patience must be a number of epochs >= 0, got {self.patience!r}")
+        if self.stall_patience is not None and not (isinstance(self.stall_patience, int)
+                                                    and self.stall_patience >= 1):
+            raise LawfinderError(f"stall_patience must be a number of epochs >= 1 or None, "
+                                 f"got {self.stall_patience!r}")
         try:
             np.random.default_rng(self.random_state)
         except (TypeError, ValueError) as exc:
@@ -291,7 +302,7 @@ class LawRegressor:
         base = SearchConfig()
         return replace(base, batch_size=self.batch_size, max_time=float(self.max_time),
                        max_evals=self.max_evals, target_nrmse=float(self.target_nrmse),
-                       patience=int(self.patience),
+                       patience=int(self.patience), stall_patience=self.stall_patience,
                        priors=replace(base.priors, max_length=self.max_length,
                                       soft_length=min(base.priors.soft_length,
                                                       self.max_length / 2)))
@@ -343,13 +354,14 @@ class LawRegressor:
 
 
 _PARAMS = ("operators", "free_constants", "fixed_constants", "max_length", "max_time",
-           "max_evals", "target_nrmse", "patience", "batch_size", "random_state", "verbose",
-           "dimensional_analysis", "enumeration", "n_jobs", "model_selection")
+           "max_evals", "target_nrmse", "patience", "stall_patience", "batch_size",
+           "random_state", "verbose", "dimensional_analysis", "enumeration", "n_jobs",
+           "model_selection")
 
 # Settings a resumed search may change: the stop rules (to extend the budget), verbose,
 # and what does not steer the search.
-_RESUMABLE = ("max_time", "max_evals", "target_nrmse", "patience", "verbose", "n_jobs",
-              "model_selection")
+_RESUMABLE = ("max_time", "max_evals", "target_nrmse", "patience", "stall_patience",
+              "verbose", "n_jobs", "model_selection")
 
 # Keywords of fit that only lawfinder uses, so scikit-learn may always route them here.
 # sample_weight is left out: scikit-learn wants users to opt in to routing it.

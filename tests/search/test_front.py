@@ -6,7 +6,7 @@ import pytest
 from support import newton_data, newton_search
 
 from lawfinder import LawRegressor
-from lawfinder.search.front import predictions, same_function, strict_front
+from lawfinder.search.front import improves, predictions, same_function, strict_front
 from lawfinder.search.hall_of_fame import Entry, HallOfFame
 
 
@@ -30,6 +30,16 @@ def test_the_tolerance_is_relative_with_an_absolute_floor():
     # Exact fits: 1e-13 and 1e-16 are both rounding, so the simpler one stays alone.
     assert _shape(strict_front([_entry(5, 1e-13), _entry(7, 1e-16)])) == [(5, 1e-13)]
     assert len(strict_front([_entry(5, 3e-12), _entry(7, 1e-16)])) == 2
+
+
+def test_a_front_improves_by_beating_every_recorded_row_at_or_below_its_complexity():
+    record = [(3, 0.5), (7, 0.1)]
+    assert not improves([_entry(7, 0.0995)], record, 0.01)    # under 1% better
+    assert improves([_entry(7, 0.098)], record, 0.01)
+    assert improves([_entry(5, 0.3)], record, 0.01)           # better at 5 than the 3
+    assert not improves([_entry(9, 0.1), _entry(5, 0.5)], record, 0.01)
+    assert improves([_entry(2, 0.9)], record, 0.01)           # simpler than any recorded
+    assert improves([_entry(2, 0.9)], [], 0.01)
 
 
 def test_rows_that_cannot_be_scored_are_dropped():

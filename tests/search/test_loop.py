@@ -1,5 +1,8 @@
 """The search loop's bookkeeping: what reaches the hall of fame, whatever interrupts it."""
 
+from dataclasses import replace
+
+import numpy as np
 import torch
 from support import newton_search
 
@@ -99,3 +102,21 @@ def test_the_front_is_swept_one_move_at_a_time_and_a_resume_goes_on_where_it_was
     resumed.step()
     assert resumed.swept == original.swept
     assert resumed.cache.keys() == original.cache.keys()
+
+
+def test_a_stalled_front_stops_a_search_without_an_exact_formula():
+    search = newton_search(seed=0)
+    search.y = search.y + np.random.default_rng(0).normal(0, search.y.std() / 10, len(search.y))
+    search.config = replace(search.config, stall_patience=3, target_nrmse=0.0, max_time=60)
+    search.run()
+    assert search.history[-1].stalled == 3
+    assert search.epoch - search.improved_at == 3
+    assert all(s.stalled < 3 for s in search.history[:-1])
+
+
+def test_an_exact_formula_hands_the_stop_over_to_patience():
+    search = newton_search(seed=0)
+    search.config = replace(search.config, stall_patience=1, patience=4, max_time=60)
+    search.run()
+    assert search.simplest_exact is not None
+    assert search.epoch - search.simplest_exact[1] == 4

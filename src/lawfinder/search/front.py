@@ -55,6 +55,17 @@ def strict_front(entries: Sequence[Entry], predicted: np.ndarray | None = None,
     return [entries[i] for i in kept]
 
 
+def improves(front: Sequence[Entry], record: Sequence[tuple[float, float]], rtol: float) -> bool:
+    """Whether some entry of `front` is more accurate, by more than `rtol` of the loss, than
+    every (complexity, loss) of `record` at its complexity or below (a simpler formula than
+    any recorded one improves on it at any loss)."""
+    for entry in front:
+        simpler = [loss for complexity, loss in record if complexity <= entry.complexity]
+        if entry.nrmse < (1 - rtol) * min(simpler, default=np.inf):
+            return True
+    return False
+
+
 def same_function(a: np.ndarray, b: np.ndarray, rtol: float = SAME_FUNCTION_RTOL) -> bool:
     """Whether predictions `a` and `b` (N,) differ nowhere by more than `rtol` times the
     largest |prediction|: relative to the scale of the whole row, so that values that

@@ -65,7 +65,8 @@ class IslandSpec:
         k = island % max(len(self.views), 1)
         views = self.views[k:] + self.views[:k]
         # The rounds, not the island, apply the fit's stop rules.
-        config = replace(self.config, max_time=math.inf, max_evals=None, patience=2**62)
+        config = replace(self.config, max_time=math.inf, max_evals=None, patience=2**62,
+                         stall_patience=None)
         return Search(self.library, self.target2, self.X, self.y, self.weights, self.starts,
                       self.user_scale, config, seed, None, self.forms(island, n), views)
 

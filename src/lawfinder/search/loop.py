@@ -27,6 +27,7 @@ from lawfinder.generate.policy import Policy
 from lawfinder.generate.sampler import Episode, Sampler, log_probabilities
 from lawfinder.language.library import Kind, Library
 from lawfinder.language.priors import PriorConfig, has_constant_subtree, repeats_a_child
+from lawfinder.search.front import improves
 from lawfinder.search.hall_of_fame import Entry, HallOfFame
 from lawfinder.search.writer import Writer
 
@@ -46,6 +47,9 @@ class SearchConfig:
     target_nrmse: float = 1e-6     # formulas this accurate count as exact ...
     patience: int = 20             # ... and once one is found, stop after this many epochs
                                    # without a simpler exact one
+    stall_patience: int | None = None  # with no exact formula: stop after this many epochs
+    stall_rtol: float = 0.01       # in which no formula beat the front by this fraction of
+                                   # its loss (None: never; see `front.improves`)
     parsimony: float = 1e-4        # reward cost per unit of complexity: among equally exact
                                    # formulas the policy learns the simplest (it changes no
                                    # ranking between formulas whose errors differ by more)
@@ -68,6 +72,7 @@ class EpochStats:
     valid_fraction: float  # share of the batch that completed (no dead end)
     top_reward: float   # mean reward of the batch's best risk_eps, the formulas reinforced
     islands: int = 1    # islands whose work the counts include
+    stalled: int = 0    # epochs since a formula last beat the front (`stall_rtol`)
 
 
 class Search:
@@ -114,6 +119,9 @@ class Search:
         self.hall = HallOfFame()
         self.epoch = self.sampled = self.scored = 0
         self.simplest_exact: tuple[float, int] | None = None  # (complexity, epoch found)
+        # The front as of its last improvement, (complexity, loss) pairs, and that epoch.
+        self.front_record: list[tuple[float, float]] = []
+        self.improved_at = 0
         self.interrupted = False
         self.start = time.perf_counter()
         self.elapsed_before = 0.0  # search seconds spent before a resume
@@ -169,12 +177,15 @@ class Search:
             self.cache.setdefault(_key(entry.tokens), (entry.constants, entry.nrmse))
             self.hall.offer(entry)
         self._track_exact()
+        self._track_front()
 
     def _should_stop(self, elapsed: float) -> bool:
         cfg = self.config
         patient = (self.simplest_exact is not None
                    and self.epoch - self.simplest_exact[1] >= cfg.patience)
-        return (patient or elapsed >= cfg.max_time
+        stalled = (cfg.stall_patience is not None and self.simplest_exact is None
+                   and self.epoch - self.improved_at >= cfg.stall_patience)
+        return (patient or stalled or elapsed >= cfg.max_time
                 or (cfg.max_evals is not None and self.sampled >= cfg.max_evals))
 
     def state_dict(self) -> dict[str, Any]:
@@ -198,6 +209,8 @@ class Search:
             "enumerated": self.enumerated,
             "swept": [[list(f), n] for f, n in self.swept.items()],
             "simplest_exact": self.simplest_exact,
+            "front_record": [list(pair) for pair in self.front_record],
+            "improved_at": self.improved_at,
             "elapsed": self._elapsed(),
             "history": [{k: _plain(v) for k, v in asdict(s).items()} for s in self.history],
             "numpy_rng": self.rng.bit_generator.state,
@@ -221,6 +234,8 @@ class Search:
         self.swept = {tuple(f): n for f, n in state.get("swept", [])}
         self._sweeps = {}
         self.simplest_exact = state["simplest_exact"]
+        self.front_record = [tuple(pair) for pair in state.get("front_record", [])]
+        self.improved_at = state.get("improved_at", self.epoch)
         self.elapsed_before = state["elapsed"]
         self.start = time.perf_counter() - self.elapsed_before
         self.history = [EpochStats(**stats) for stats in state["history"]]
@@ -249,11 +264,13 @@ class Search:
         top_reward = self._reinforce(episode, squash(errors) - self.config.parsimony * complexity,
                                      writer)
         self._track_exact()
+        self._track_front()
         best = self.hall.most_accurate()
         stats = EpochStats(self.epoch, self.sampled, len(self.cache), self._elapsed(),
                            best.nrmse if best else np.inf,
                            str(to_sympy(best.tokens, self.library)) if best else "",
-                           len(episode.lengths) / self.config.batch_size, top_reward)
+                           len(episode.lengths) / self.config.batch_size, top_reward,
+                           stalled=self.epoch - self.improved_at)
         self.history.append(stats)
         return stats
 
@@ -276,6 +293,13 @@ class Search:
         exact = [c for c, e in self.hall.best.items() if e.nrmse <= self.config.target_nrmse]
         if exact and (self.simplest_exact is None or min(exact) < self.simplest_exact[0]):
             self.simplest_exact = (min(exact), self.epoch)
+
+    def _track_front(self) -> None:
+        """Remember the front and the epoch when a formula last beat it by `stall_rtol`."""
+        front = self.hall.front()
+        if improves(front, self.front_record, self.config.stall_rtol):
+            self.front_record = [(e.complexity, e.nrmse) for e in front]
+            self.improved_at = self.epoch
 
     def score(self, episode: Episode, writer: Writer | None = None) -> np.ndarray:
         """NRMSE (B,) of each sampled formula, fitting constants of formulas not seen before."""
