@@ -6,6 +6,7 @@ same front, and the benchmark's judge (SRBench's symbolic rule) says whether the
 the law. Laws: the three demo laws and a seeded sample of Feynman laws. Usage:
 
     python benchmarks/model_selection.py --noise 0,0.01,0.1 --max-time 30 --workers 2
+    python benchmarks/model_selection.py --noise 0.01,0.1 --n-points 50 --max-time 20 --workers 2
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ import concurrent.futures
 import numpy as np
 
 
-def run(suite: str, problem: str, noise: float, seed: int, max_time: float) -> dict:
+def run(suite: str, problem: str, noise: float, seed: int, max_time: float, n_points: int
+        ) -> dict:
     """Fit once; each rule's choice and whether the judge calls it the law."""
     from lawfinder import LawRegressor
     from lawfinder.benchmarks.judge import judge
@@ -24,7 +26,7 @@ def run(suite: str, problem: str, noise: float, seed: int, max_time: float) -> d
     from lawfinder.results.selection import RULES, choose
 
     law = get_law(suite, problem)
-    X, y = law.data(1000, noise, np.random.default_rng(seed))
+    X, y = law.data(n_points, noise, np.random.default_rng(seed))
     model = LawRegressor(operators=law.operators, free_constants=dict(law.free_constants),
                          max_time=max_time, random_state=seed, n_jobs=1)
     model.fit(X, y, names=list(law.names), units=list(law.units),
@@ -48,6 +50,7 @@ def main() -> None:
     parser.add_argument("--sample-seed", type=int, default=0)
     parser.add_argument("--max-time", type=float, default=30.0)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--n-points", type=int, default=1000)
     args = parser.parse_args()
 
     from lawfinder.benchmarks.suites import problem_names
@@ -59,7 +62,7 @@ def main() -> None:
     laws += [("feynman", str(name)) for name in sorted(feynman)]
     noises = [float(n) for n in args.noise.split(",")]
     seeds = [int(s) for s in args.seeds.split(",")]
-    jobs = [(suite, name, noise, seed, args.max_time)
+    jobs = [(suite, name, noise, seed, args.max_time, args.n_points)
             for suite, name in laws for noise in noises for seed in seeds]
     with concurrent.futures.ProcessPoolExecutor(args.workers) as pool:
         results = list(pool.map(run, *zip(*jobs)))
@@ -68,7 +71,7 @@ def main() -> None:
         print(f"noise {r['noise']:<5} {r['law']:<22} seed {r['seed']}  {marks}  "
               f"{r['picks']['accuracy'][0][:60]}")
     print(f"\nlaw chosen, of {len(laws) * len(seeds)} fits per noise level "
-          f"({args.max_time:g} s each, n_jobs=1):")
+          f"({args.n_points} points, {args.max_time:g} s each, n_jobs=1):")
     print(f"{'noise':<8}" + "".join(f"{rule:>10}" for rule in RULES))
     for noise in noises:
         rows = [r for r in results if r["noise"] == noise]

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from lawfinder.errors import LawfinderError
@@ -15,7 +16,7 @@ from lawfinder.results.notation import ERRORS_FROM, with_error
 from lawfinder.results.selection import DEFAULT_RULE, RULES
 
 console = Console()
-
+notes = Console(stderr=True)  # beside output written to stdout
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
@@ -23,7 +24,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.run(args)
     except LawfinderError as error:
-        console.print(f"[bold red]error:[/] {error}", highlight=False)
+        notes.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False)
         return 2
 
 
@@ -35,8 +36,13 @@ def _parser() -> argparse.ArgumentParser:
     fit = commands.add_parser("fit", help="search a law in a CSV file")
     fit.add_argument("csv", help="CSV file with a header row")
     fit.add_argument("--target", required=True, help="name of the column to explain")
-    fit.add_argument("--units", help='units of every column, e.g. "m1=kg, m2=kg, r=m, F=N"; '
-                                     "leave out for a search without units")
+    fit.add_argument("--units", help='units of the columns, e.g. "m1=kg, m2=kg, r=m, F=N"; '
+                                     'not needed for those whose header carries them '
+                                     '("m1 [kg]"); leave out for a search without units')
+    fit.add_argument("--y-err", metavar="COLUMN", help="column of the target's standard errors "
+                                                       "(in its units; not an input)")
+    fit.add_argument("--weights", metavar="COLUMN", help="column of sample weights (not an "
+                                                         "input)")
     fit.add_argument("--constants", default="", help='free constants and their units, '
                                                       'e.g. "G=m^3/(kg*s^2)" ("c=1": dimensionless)')
     fit.add_argument("--operators", help="comma-separated operators (default: "
@@ -48,6 +54,12 @@ def _parser() -> argparse.ArgumentParser:
     fit.add_argument("--model-selection", choices=RULES, default=DEFAULT_RULE,
                      help="how the best formula is chosen from the front (default: "
                           "%(default)s; see lawfinder.results.selection)")
+    fit.add_argument("--stall-patience", type=int, metavar="EPOCHS",
+                     help="with no exact formula, stop after this many epochs in which the "
+                          "front did not improve by 1%% (0: never; default: LawRegressor's)")
+    fit.add_argument("--save", metavar="JSON", help="write the fitted model to this file "
+                                                    "(for lawfinder predict)")
+    fit.add_argument("--front", metavar="CSV", help="write the Pareto front to this CSV file")
     fit.add_argument("--checkpoint", metavar="PATH", help="save the search to this file every "
                                                           "10 s and at the end")
     fit.add_argument("--resume", action="store_true", help="continue the search saved in "
@@ -55,6 +67,12 @@ def _parser() -> argparse.ArgumentParser:
     fit.add_argument("--report", metavar="HTML", help="also write a self-contained HTML report "
                                                       "(plots, formulas) to this file")
     fit.set_defaults(run=_fit)
+
+    predict = commands.add_parser("predict", help="apply a saved model to a CSV file")
+    predict.add_argument("model", help="model file written by fit --save (or model.save)")
+    predict.add_argument("csv", help="CSV file with the model's input columns, by name")
+    predict.add_argument("--out", metavar="CSV", help="write here (default: standard output)")
+    predict.set_defaults(run=_predict)
 
     demo = commands.add_parser("demo", help="recover three known laws from data made here")
     demo.add_argument("--law", choices=["oscillator", "einstein", "newton", "all"], default="all")
@@ -113,15 +131,12 @@ def _fit(args: argparse.Namespace) -> int:
     from lawfinder.language.library import DEFAULT_OPERATORS
     from lawfinder.data.problem import parse_assignments, read_csv
 
-    X, y = read_csv(args.csv, args.target)
+    extra = {"y_err": args.y_err, "sample_weight": args.weights}
+    X, y, columns = read_csv(args.csv, args.target,
+                             not_inputs=[c for c in extra.values() if c])
     units = parse_assignments(args.units, what="--units") if args.units else None
-    target_units = None
-    if units is not None:
-        missing = [c for c in [*X.columns, args.target] if c not in units]
-        if missing:
-            raise LawfinderError(f"--units: no units for column(s) {', '.join(missing)}; "
-                                 "give every column, e.g. \"x=m, t=s\" ('1' if dimensionless)")
-        target_units = units.pop(args.target)
+    _check_units(units, [*X.columns, y.name], args.target)
+    target_units = units.pop(args.target, None) if units else None
     constants = parse_assignments(args.constants, what="--constants") if args.constants else {}
     operators = ([o.strip() for o in args.operators.split(",") if o.strip()]
                  if args.operators is not None else DEFAULT_OPERATORS)
@@ -132,12 +147,83 @@ def _fit(args: argparse.Namespace) -> int:
                          max_time=args.max_time, max_evals=args.max_evals,
                          max_length=args.max_length, random_state=args.seed,
                          n_jobs=args.n_jobs, model_selection=args.model_selection)
+    if args.stall_patience is not None:
+        model.set_params(stall_patience=args.stall_patience or None)
+    weights = {key: columns[column].to_numpy() for key, column in extra.items() if column}
     _run(model, f"lawfinder: {args.target}", args.quiet, X, y, units=units,
          target_units=target_units, report=args.report, checkpoint=args.checkpoint,
-         resume=args.resume)
+         resume=args.resume, **weights)
     _print_front(model)
-    if args.report:
-        console.print(f"report: {args.report}", highlight=False)
+    for path, write, what in ((args.save, model.save, "model"),
+                              (args.front, lambda p: _front_table(model).to_csv(p, index=False),
+                               "front"), (args.report, None, "report")):
+        if path:
+            if write:
+                write(path)
+            console.print(f"{what}: {path}", markup=False, highlight=False)
+    return 0
+
+
+def _check_units(units: dict[str, str] | None, labels: list[str], target: str) -> None:
+    """Every column needs its units from --units or its header, once either gives some;
+    with neither, a note on how to add them (a search without units stays allowed)."""
+    from lawfinder.data.quantities import header_unit
+
+    header = dict(map(header_unit, labels))
+    if units is None and not any(header.values()):
+        console.print("note: no units given, so the search ignores dimensions; give them "
+                      'with --units "x=m, t=s" or in the header as "x [m]"', markup=False,
+                      highlight=False)
+        return
+    missing = [name for name, unit in header.items() if unit is None and name not in (units or {})]
+    if missing:
+        raise LawfinderError(f"--units: no units for column(s) {', '.join(missing)}; give "
+                             "every column, e.g. \"x=m, t=s\" ('1' if dimensionless), or "
+                             "write them in the header as \"x [m]\"")
+    unknown = [name for name in units or {} if name not in header]
+    if unknown:
+        raise LawfinderError(f"--units names {', '.join(map(repr, unknown))}, which the CSV "
+                             f"does not have as inputs or target {target!r}; check the spelling")
+
+
+def _front_table(model):
+    """The Pareto front as a flat table: formulas as text, constants and errors as JSON."""
+    import json
+
+    table = model.equations_[["complexity", "loss", "sympy", "constants", "uncertainties",
+                              "score_best", "score_bic"]].rename(columns={"sympy": "formula"})
+    table["formula"] = [str(f) for f in table["formula"]]
+    for column in ("constants", "uncertainties"):
+        table[column] = [json.dumps(v) for v in table[column]]
+    return table
+
+
+def _predict(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from lawfinder.estimator import LawRegressor
+    from lawfinder.data.problem import read_table
+
+    from lawfinder.data.quantities import header_unit
+
+    model = LawRegressor.load(args.model)
+    frame = read_table(args.csv)
+    problem = model.problem_
+    bare = [header_unit(label)[0] for label in frame.columns]
+    unused = [label for label, name in zip(frame.columns, bare)
+              if name not in (*problem.names, problem.target_name)]
+    if unused:
+        notes.print(f"note: columns not used by the model: {', '.join(unused)}",
+                    markup=False, highlight=False)
+    target = problem.target_name
+    column = target if target not in bare else f"{target}_predicted"
+    out = frame.assign(**{column: model.predict(frame)})
+    if args.out:
+        out.to_csv(args.out, index=False)
+        notes.print(f"predictions: {args.out} ({len(out)} rows, column {column!r})",
+                    markup=False, highlight=False)
+    else:
+        sys.stdout.write(out.to_csv(index=False))
     return 0
 
 
@@ -163,9 +249,9 @@ def _print_front(model) -> None:
         constants = ", ".join(f"{k} = {with_error(v, errors[k])}"
                               for k, v in formula.constants.items())
         table.add_row(f"{formula.complexity:g}{mark}", f"{formula.nrmse:.3g}",
-                      str(formula.sympy()), constants)
+                      escape(str(formula.sympy())), escape(constants))
     console.print(table)
-    console.print(f"best (*): {model.problem_.target_name} = {model.best_}")
+    console.print(f"best (*): {model.problem_.target_name} = {model.best_}", markup=False)
     console.print(ERRORS_FROM[model.best_.errors_from])
 
 

@@ -363,7 +363,7 @@ def write(tmp_path, text):
 
 
 def test_read_csv_splits_inputs_and_target(tmp_path):
-    X, y = read_csv(write(tmp_path, " m1 , r ,F\n1,2,3\n2,3,4.5\n3,4,5\n"), "F")
+    X, y, _ = read_csv(write(tmp_path, " m1 , r ,F\n1,2,3\n2,3,4.5\n3,4,5\n"), "F")
     assert list(X.columns) == ["m1", "r"] and y.name == "F"
     assert make_problem(X, y).names == ("m1", "r")
 
@@ -440,5 +440,6 @@ def test_read_csv_hints_at_other_delimiters_and_refuses_a_lone_target(tmp_path):
         read_csv(write(tmp_path, "a;F\n1;2\n"), "F")
     with pytest.raises(DataError, match="more values than the header.*semicolon-separated"):
         read_csv(write(tmp_path, "a;F\n1,5;2\n"), "F")
-    with pytest.raises(DataError, match="only the target column 'F'.*tab-separated"):
+    with pytest.raises(DataError, match="only the columns 'F'.*tab-separated"):
         read_csv(write(tmp_path, "\tF\n1\n2\n"), "F")
+

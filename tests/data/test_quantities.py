@@ -11,7 +11,7 @@ import pytest
 from lawfinder import LawRegressor
 from lawfinder.errors import DataError, UnitsError
 from lawfinder.data.problem import make_problem
-from lawfinder.data.quantities import unit_text
+from lawfinder.data.quantities import header_unit, unit_text
 from lawfinder.units.dimension import Dimension, parse_units
 
 u = pytest.importorskip("astropy.units")
@@ -150,3 +150,31 @@ def test_a_column_without_units_in_a_unitless_table_is_plain():
     p = make_problem(Table({"a": X[:, 0], "b": X[:, 1]}), Y)
     assert not p.has_units and p.names == ("a", "b")
     assert make_problem(Column(X[:, 0], name="a"), Y).names == ("a",)
+
+
+# --- units in column names ----------------------------------------------------------------
+
+@pytest.mark.parametrize("label, split", [
+    ("m1 [kg]", ("m1", "kg")), ("r (m)", ("r", "m")), ("F[N]", ("F", "N")),
+    ("v [m/s]", ("v", "m/s")), ("n [1]", ("n", "1")),
+    ("rate (corrected)", ("rate (corrected)", None)), ("x", ("x", None)), (3, (3, None))])
+def test_a_unit_is_the_bracket_at_the_end_of_a_name_when_pint_reads_it(label, split):
+    assert header_unit(label) == split
+
+
+def test_a_dataframe_with_units_in_its_headers_needs_no_units_argument():
+    X = pd.DataFrame({"m1 [g]": [1000.0, 2000, 3000], "r (km)": [1.0, 2, 4]})
+    y = pd.Series([1.0, 2, 5], name="F [N]")
+    problem = make_problem(X, y)
+    assert problem.names == ("m1", "r") and problem.target_name == "F"
+    np.testing.assert_allclose(problem.X, [[1, 1000], [2, 2000], [3, 4000]])
+    assert problem.units == ("g", "km") and problem.target_units == "N"
+
+
+def test_header_units_and_the_units_argument_must_agree():
+    X = pd.DataFrame({"m [kg]": [1.0, 2, 3], "t": [1.0, 2, 4]})
+    y = pd.Series([1.0, 2, 5], name="p")
+    problem = make_problem(X, y, units={"t": "s"}, target_units="kg*m/s")
+    assert problem.units == ("kg", "s")
+    with pytest.raises(UnitsError, match="carries the units 'kg'"):
+        make_problem(X, y, units={"m": "s", "t": "s"}, target_units="kg*m/s")

@@ -18,7 +18,7 @@ import scipy.sparse
 
 from lawfinder.language.library import OPERATORS
 from lawfinder.errors import DataError, LawfinderError, UnitsError
-from lawfinder.data.quantities import same_units, split_units
+from lawfinder.data.quantities import header_unit, same_units, split_units
 from lawfinder.units.dimension import DIMENSIONLESS, Dimension, parse_units
 
 _NUMERIC_KINDS = frozenset({"integer", "floating", "mixed-integer-float", "empty"})
@@ -161,8 +161,31 @@ def check_fixed_constants(fixed_constants: Any, names: Sequence[str]) -> None:
                                  "or rename the column")
 
 
-def read_csv(path: str | PathLike[str], target: str) -> tuple[pd.DataFrame, pd.Series]:
-    """Read a CSV into numeric input columns and the target column."""
+def read_csv(path: str | PathLike[str], target: str, *, not_inputs: Sequence[str] = ()
+             ) -> tuple[pd.DataFrame, pd.Series, dict[str, pd.Series]]:
+    """Read a CSV into numeric input columns, the target column and the columns named in
+    `not_inputs` (y_err, weights). Columns are named as in the header, units included
+    ("m1 [kg]", which `make_problem` reads), and found by their bare names ("m1")."""
+    frame = read_table(path)
+    hint = _delimiter_hint(frame.attrs["header"])
+    labels = {header_unit(label)[0]: label for label in frame.columns}
+    for name in (target, *not_inputs):
+        if name not in labels:
+            raise DataError(f"the CSV file {str(path)!r} has no column named {name!r}; "
+                            f"available columns: {', '.join(labels)}{hint}")
+    taken = [labels[name] for name in (target, *not_inputs)]
+    if len(frame.columns) == len(set(taken)):
+        raise DataError(f"the CSV file {str(path)!r} has only the columns "
+                        f"{', '.join(map(repr, (target, *not_inputs)))}; add the input "
+                        f"columns to explain {target!r} with{hint}")
+    for name in frame.columns:
+        _as_float(frame[name], f"column {name!r}")
+    return (frame.drop(columns=taken), frame[labels[target]],
+            {name: frame[labels[name]] for name in not_inputs})
+
+
+def read_table(path: str | PathLike[str]) -> pd.DataFrame:
+    """Read a CSV with a header row, with errors that say what to fix."""
     try:
         header = pd.read_csv(path, header=None, nrows=1, dtype=str, keep_default_na=False)
         with warnings.catch_warnings():
@@ -187,16 +210,8 @@ def read_csv(path: str | PathLike[str], target: str) -> tuple[pd.DataFrame, pd.S
     frame.columns = _csv_column_names(header.iloc[0].tolist(), path)
     if frame.empty:
         raise DataError(f"the CSV file {str(path)!r} has a header but no data rows")
-    hint = _delimiter_hint(header.iloc[0].tolist())
-    if target not in frame.columns:
-        raise DataError(f"the CSV file {str(path)!r} has no column named {target!r}; "
-                        f"available columns: {', '.join(frame.columns)}{hint}")
-    if len(frame.columns) == 1:
-        raise DataError(f"the CSV file {str(path)!r} has only the target column {target!r}; "
-                        f"add the input columns to explain it with{hint}")
-    for name in frame.columns:
-        _as_float(frame[name], f"column {name!r}")
-    return frame.drop(columns=target), frame[target]
+    frame.attrs["header"] = header.iloc[0].tolist()  # as written, for delimiter hints
+    return frame
 
 
 def parse_assignments(text: str, *, what: str) -> dict[str, str]:
@@ -401,11 +416,19 @@ def _merged_units(carried: list[str | None] | None,
                   names: tuple[str, ...]) -> Sequence[str] | Mapping[str, str] | None:
     """Feature units from the data, from ``units=``, or both when they agree.
 
-    A column of an astropy table without a unit is dimensionless unless ``units=`` says.
+    A column of an astropy table, or a column whose name carries no unit beside others
+    that do ("m1 [kg]"), is dimensionless unless ``units=`` says; a dict ``units=`` then
+    needs to name only the columns it sets.
     """
     if carried is None:
         return given
-    texts = [None] * len(names) if given is None else _unit_texts(given, names)
+    if isinstance(given, Mapping):
+        unknown = [str(key) for key in given if key not in names]
+        if unknown:
+            raise UnitsError(f"units names {unknown}, which are not features {list(names)}")
+        texts = [given.get(name) for name in names]
+    else:
+        texts = [None] * len(names) if given is None else _unit_texts(given, names)
     return [_agreed(f"column {name!r}", own, text) or "1"
             for name, own, text in zip(names, carried, texts)]
 

@@ -1,5 +1,6 @@
-"""Data that carry their units (pint and astropy quantities, astropy tables), split at the
-door into plain values and one unit string per column, so the rest of lawfinder sees numbers.
+"""Data that carry their units (pint and astropy quantities, astropy tables, column names
+such as "m1 [kg]"), split at the door into plain values and one unit string per column, so
+the rest of lawfinder sees numbers.
 
 Neither library is imported here: objects are recognised by the modules their classes
 come from, so astropy stays optional and costs nothing when it is not used.
@@ -8,6 +9,7 @@ come from, so astropy stays optional and costs nothing when it is not used.
 from __future__ import annotations
 
 import math
+import re
 import warnings
 from fractions import Fraction
 from typing import Any
@@ -23,6 +25,8 @@ from lawfinder.units.dimension import BASE_SYMBOLS, DIMENSIONLESS, Dimension, fr
 _ASTROPY_DIMENSIONLESS_BASES = frozenset({"rad", "bit", "ct", "ph", "electron"})
 # Relative: SI factors this close are one unit (pint's and astropy's parsec differ by 8e-12).
 _SAME_SCALE = 1e-9
+# A unit at the end of a column name, as physicists head their tables: "m1 [kg]", "r (m)".
+_HEADER_UNIT = re.compile(r"(?P<name>.*?\S)\s*(?:\[(?P<bracket>[^\[\]]+)\]|\((?P<paren>[^()]+)\))\s*")
 # astropy's formats tried, in order, for a unit string pint reads the same: where the
 # generic format writes "km2", OGIP writes "km**2".
 _ASTROPY_FORMATS = ("generic", "ogip")
@@ -44,7 +48,36 @@ def split_units(values: Any, label: str) -> tuple[Any, list[str | None] | None]:
         return _split_table(values) if hasattr(values, "colnames") else _split_column(values)
     if isinstance(values, (list, tuple)) and any(map(_is_quantity, values)):
         return _split_columns(values)
+    if isinstance(values, (pd.DataFrame, pd.Series)):
+        return _split_headers(values)
     return values, None
+
+
+def header_unit(label: Any) -> tuple[Any, str | None]:
+    """A column name and the unit written at its end ("m1 [kg]" -> ("m1", "kg")); the name
+    as it is and None when it ends in no bracket, or in one pint does not read as a unit
+    ("rate (corrected)")."""
+    match = _HEADER_UNIT.fullmatch(label) if isinstance(label, str) else None
+    if match is None:
+        return label, None
+    unit = (match["bracket"] or match["paren"]).strip()
+    try:
+        parse_units(unit)
+    except UnitsError:
+        return label, None
+    return match["name"], unit
+
+
+def _split_headers(values: pd.DataFrame | pd.Series) -> tuple[Any, list[str | None] | None]:
+    """A DataFrame or Series whose names carry units, renamed to the bare names, and each
+    column's unit (None for one without); unchanged, with None, when no name has a unit."""
+    labels = list(values.columns) if isinstance(values, pd.DataFrame) else [values.name]
+    names, units = zip(*map(header_unit, labels))
+    if all(unit is None for unit in units):
+        return values, None
+    if isinstance(values, pd.Series):
+        return values.rename(names[0]), list(units)
+    return values.set_axis(list(names), axis=1), list(units)
 
 
 def unit_text(unit: Any, *, what: str = "units") -> str:
