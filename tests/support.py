@@ -9,7 +9,7 @@ from lawfinder.search.loop import Search, SearchConfig
 from lawfinder.units.dimension import Dimension, parse_units
 
 ALL_OPERATORS = ["add", "sub", "mul", "div", "neg", "inv", "n2", "n3", "sqrt", "exp", "log",
-                 "sin", "cos", "tan", "tanh", "abs"]
+                 "sin", "cos", "tan", "tanh", "abs", "asin", "acos", "atan", "log10"]
 
 
 def dim(text: str) -> Dimension:

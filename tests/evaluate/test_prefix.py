@@ -25,6 +25,8 @@ def test_vectorised_evaluation_matches_sympy(newton_library, newton_target):
     symbols = sympy.symbols("m1 m2 r")
     for i in range(0, len(tokens), 7):
         expr = to_sympy(tokens[i, :lengths[i]], newton_library, {"G": constants[i, 0]})
+        if expr.has(sympy.zoo, sympy.nan):  # 1/(x - x): SymPy folds it to a non-number
+            continue
         expected = np.broadcast_to(sympy.lambdify(symbols, expr, "numpy")(*X.T), (50,))
         finite = np.isfinite(expected) & np.isfinite(values[i])
         # SymPy folds x - x to 0 where floats keep a rounding residue: hence atol.

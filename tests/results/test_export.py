@@ -14,7 +14,7 @@ from lawfinder.units.scaling import Frame
 from lawfinder.units.dimension import DIMENSIONLESS
 
 OPERATORS = ["add", "sub", "mul", "div", "neg", "inv", "n2", "n3", "sqrt", "exp", "log", "sin",
-             "cos", "tan", "tanh", "abs"]
+             "cos", "tan", "tanh", "abs", "asin", "acos", "atan", "log10"]
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +48,8 @@ HAND_WRITTEN = [
     ["div", "sin", "u", "cos", "v"],
     ["mul", "tan", "t", "tanh", "v"],
     ["sqrt", "abs", "sub", "t", "u"],
+    ["add", "asin", "mul", "a", "t", "acos", "mul", "b", "u"],
+    ["sub", "atan", "t", "log10", "v"],
     ["n3", "inv", "add", "b", "v"],
     ["n2", "mul", "pi", "t"],
     ["add", "a", "b"],

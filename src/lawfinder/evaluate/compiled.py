@@ -15,7 +15,8 @@ from collections.abc import Callable
 import numba
 import numpy as np
 
-UNARY = ("neg", "abs", "inv", "n2", "n3", "sqrt", "exp", "log", "sin", "cos", "tan", "tanh")
+UNARY = ("neg", "abs", "inv", "n2", "n3", "sqrt", "exp", "log", "sin", "cos", "tan", "tanh",
+         "asin", "acos", "atan", "log10")
 BINARY = ("add", "sub", "mul", "div")
 # Token codes of the kernel: three kinds of terminal, then the operators in the order above.
 VARIABLE, FIXED, FREE = 0, 1, 2
@@ -56,8 +57,18 @@ def _unary(op: int, a: float) -> tuple[float, float]:
     if op == 10:
         v = math.tan(a)
         return v, 1.0 + v * v
-    v = math.tanh(a)
-    return v, 1.0 - v * v
+    if op == 11:
+        v = math.tanh(a)
+        return v, 1.0 - v * v
+    if op == 12 or op == 13:
+        if not -1.0 <= a <= 1.0:
+            return math.nan, math.nan
+        g = 1.0 / math.sqrt(1.0 - a * a)  # inf at the ends, as the slope is
+        return (math.asin(a), g) if op == 12 else (math.acos(a), -g)
+    if op == 14:
+        return math.atan(a), 1.0 / (1.0 + a * a)
+    v = math.log10(a) if a > 0 else (-math.inf if a == 0 else math.nan)
+    return v, 1.0 / (a * math.log(10.0))
 
 
 @_jit

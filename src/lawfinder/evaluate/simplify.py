@@ -13,7 +13,8 @@ import sympy
 from lawfinder.language.library import Library
 
 _FUNCTIONS = {sympy.exp: "exp", sympy.log: "log", sympy.sin: "sin", sympy.cos: "cos",
-              sympy.tan: "tan", sympy.tanh: "tanh", sympy.Abs: "abs"}
+              sympy.tan: "tan", sympy.tanh: "tanh", sympy.Abs: "abs", sympy.asin: "asin",
+              sympy.acos: "acos", sympy.atan: "atan"}
 _POWERS = {sympy.Integer(2): "n2", sympy.Integer(3): "n3", sympy.Rational(1, 2): "sqrt"}
 
 

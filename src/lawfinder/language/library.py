@@ -64,12 +64,18 @@ OPERATORS: dict[str, Operator] = {
     "cos": Operator(1, Rule.DIMENSIONLESS, sympy.cos, family="trig"),
     "tan": Operator(1, Rule.DIMENSIONLESS, sympy.tan, family="trig"),
     "tanh": Operator(1, Rule.DIMENSIONLESS, sympy.tanh, family="tanh"),
+    "asin": Operator(1, Rule.DIMENSIONLESS, sympy.asin, family="inverse trig"),
+    "acos": Operator(1, Rule.DIMENSIONLESS, sympy.acos, family="inverse trig"),
+    "atan": Operator(1, Rule.DIMENSIONLESS, sympy.atan, family="inverse trig"),
+    "log10": Operator(1, Rule.DIMENSIONLESS, lambda a: sympy.log(a, 10), family="log"),
 }
 
 # Pairs (parent, child) that undo each other or do nothing useful: log(exp(x)) is x.
 USELESS_PAIRS = frozenset({("log", "exp"), ("exp", "log"), ("inv", "inv"), ("neg", "neg"),
                            ("sqrt", "n2"), ("n2", "sqrt"), ("abs", "abs"), ("abs", "n2"),
-                           ("abs", "exp"), ("abs", "sqrt")})
+                           ("abs", "exp"), ("abs", "sqrt"), ("sin", "asin"),
+                           ("cos", "acos"), ("tan", "atan"), ("asin", "sin"),
+                           ("acos", "cos"), ("atan", "tan")})
 
 DEFAULT_OPERATORS = ("add", "sub", "mul", "div", "neg", "inv", "n2", "sqrt", "exp", "log",
                      "sin", "cos")
