@@ -153,3 +153,12 @@ def test_every_formula_reports_its_constants_errors_and_predictions_their_own():
         predicted, std = model.predict(X, return_std=True)
         np.testing.assert_array_equal(predicted, model.predict(X))
         assert std.shape == predicted.shape and (std >= 0).all()
+
+
+def test_verbose_shows_the_search_live_and_a_callback_replaces_it(capsys):
+    X, y = newton_data(200)
+    _quick(verbose=True).fit(X, y, **NEWTON)
+    assert "best formula" in capsys.readouterr().out
+    seen = []
+    _quick(verbose=True).fit(X, y, callback=lambda stats, hall: seen.append(stats), **NEWTON)
+    assert seen and "best formula" not in capsys.readouterr().out

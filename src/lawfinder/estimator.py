@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import numbers
 import os
 import warnings
@@ -27,6 +28,7 @@ from lawfinder.data.problem import (Problem, check_features, check_fixed_constan
 from lawfinder.results.html_report import check_report_path, write_report
 from lawfinder.units.scaling import Frame
 from lawfinder.search.loop import EpochStats, Search, SearchConfig
+from lawfinder.search.progress import LiveProgress
 from lawfinder.results.model_file import load_model, save_model
 from lawfinder.results.selection import DEFAULT_RULE, best_scores, bic, check_rule, choose
 from lawfinder.units.dimension import Dimension, parse_units
@@ -45,6 +47,8 @@ class LawRegressor:
     epochs without a simpler one; before that (data with noise are never exact),
     `stall_patience` epochs in which no formula beat the front by 1% of its loss.
     `model_selection` says which formula of the front is `best_` (`lawfinder.results.selection`).
+    `verbose=True` shows the search live in the terminal (as `lawfinder fit` does) when
+    `fit` is given no callback of its own.
     """
 
     def __init__(self, *, operators: Sequence[str] = DEFAULT_OPERATORS,
@@ -135,17 +139,20 @@ class LawRegressor:
             check_report_path(report)  # before the search, not after it
         if resume and checkpoint is None:
             raise LawfinderError("resume=True needs checkpoint=PATH, the file to resume from")
-        problem, library, frame, search = self.prepare(
-            X, y, names=names, units=units, target_units=target_units, target_name=target_name,
-            sample_weight=sample_weight, y_err=y_err, callback=callback)
-        pool = islands.Islands(islands.IslandSpec.of(search, self.enumeration),
-                               self._n_islands(), self.random_state)
-        if checkpoint is None:
-            pool.run(search)
-        else:
-            settings = {k: v for k, v in self.get_params().items() if k not in _RESUMABLE}
-            Checkpoint(checkpoint, fingerprint(problem, settings), checkpoint_every).run(
-                search, resume, lambda between: pool.run(search, between))
+        live = self.verbose and callback is None
+        with LiveProgress("lawfinder") if live else contextlib.nullcontext() as progress:
+            problem, library, frame, search = self.prepare(
+                X, y, names=names, units=units, target_units=target_units,
+                target_name=target_name, sample_weight=sample_weight, y_err=y_err,
+                callback=progress if live else callback)
+            pool = islands.Islands(islands.IslandSpec.of(search, self.enumeration),
+                                   self._n_islands(), self.random_state)
+            if checkpoint is None:
+                pool.run(search)
+            else:
+                settings = {k: v for k, v in self.get_params().items() if k not in _RESUMABLE}
+                Checkpoint(checkpoint, fingerprint(problem, settings), checkpoint_every).run(
+                    search, resume, lambda between: pool.run(search, between))
         self.islands_lost_ = list(pool.lost)
         for lost in pool.lost:
             warnings.warn(f"{lost}; the other islands went on, and what it had sent is in "

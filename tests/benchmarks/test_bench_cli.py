@@ -30,14 +30,14 @@ def test_run_and_report_forms_both_parse():
 def test_bad_options_are_one_clear_line_and_exit_2(tmp_path, capsys, args, words):
     results = tmp_path / "results.sqlite"
     assert main(["bench", *args, "--results", str(results)]) == 2
-    out = capsys.readouterr().out
+    out = capsys.readouterr().err
     assert "error:" in out and words in out and "Traceback" not in out
     assert not results.exists()  # rejected before anything ran
 
 
 def test_report_of_a_missing_file_is_an_error(tmp_path, capsys):
     assert main(["bench", "report", str(tmp_path / "none.sqlite")]) == 2
-    assert "no results file" in capsys.readouterr().out
+    assert "no results file" in capsys.readouterr().err
 
 
 def test_report_prints_the_table(tmp_path, capsys, task, finished):

@@ -68,8 +68,12 @@ def to_sympy(tokens: Sequence[int], library: Library,
                 return sympy.Symbol(token.name)
             value = constants[token.name]
             return value if isinstance(value, sympy.Expr) else sympy.Float(value)
-        children = [build() for _ in range(token.arity)]
-        return token.operator.sympy(*children)
+        node = token.operator.sympy(*[build() for _ in range(token.arity)])
+        if node.is_number and node.is_extended_real is not True:
+            # asin(1 + pi), log(1 - pi): complex to SymPy, NaN to the evaluator. Kept complex,
+            # the functions above them can send SymPy's evalf into hours of work.
+            return sympy.nan
+        return node
 
     return build()
 
