@@ -17,9 +17,11 @@ import numpy as np
 
 UNARY = ("neg", "abs", "inv", "n2", "n3", "sqrt", "exp", "log", "sin", "cos", "tan", "tanh")
 BINARY = ("add", "sub", "mul", "div")
-# Token codes of the kernel: three kinds of terminal, then the operators in the order above.
-VARIABLE, FIXED, FREE = 0, 1, 2
-FIRST_UNARY = 3
+# Token codes of the kernel: four kinds of terminal, then the operators in the order above.
+# A per-dataset constant (DATASET) reads, at each point, the slot of that point's dataset:
+# its first slot plus the dataset index held in the last input column.
+VARIABLE, FIXED, FREE, DATASET = 0, 1, 2, 3
+FIRST_UNARY = 4
 FIRST_BINARY = FIRST_UNARY + len(UNARY)
 
 # error_model="numpy": 1/0 is inf and 0/0 is NaN, as in NumPy, instead of an exception.
@@ -78,6 +80,7 @@ def _walk(tokens, codes, slots, numbers, Xt, C, jacobian):
     """Values (B, N) and, with `jacobian`, d value / d constant (B, K, N)."""
     B, L = tokens.shape
     N, K = Xt.shape[1], C.shape[1]
+    dataset = Xt[Xt.shape[0] - 1]  # read only by DATASET tokens
     values = np.empty((B, N))
     jac_out = np.zeros((B if jacobian else 0, K, N))
     val = np.empty((L + 1, N))
@@ -94,12 +97,18 @@ def _walk(tokens, codes, slots, numbers, Xt, C, jacobian):
                     val[sp] = Xt[slots[t]]
                 elif code == FIXED:
                     val[sp] = numbers[t]
-                else:
+                elif code == FREE:
                     val[sp] = C[row, slots[t]]
+                else:
+                    for n in range(N):
+                        val[sp, n] = C[row, slots[t] + int(dataset[n])]
                 if jacobian:
                     jac[sp] = 0.0
                     if code == FREE:
                         jac[sp, slots[t]] = 1.0
+                    elif code == DATASET:
+                        for n in range(N):
+                            jac[sp, slots[t] + int(dataset[n]), n] = 1.0
                 sp += 1
             elif code < FIRST_BINARY:
                 top = sp - 1

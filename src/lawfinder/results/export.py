@@ -21,7 +21,7 @@ import sympy
 import torch
 from torch import nn
 
-from lawfinder.errors import DataError
+from lawfinder.errors import DataError, LawfinderError
 from lawfinder.language.library import Kind, Library
 
 if TYPE_CHECKING:
@@ -34,6 +34,7 @@ def to_numpy(formula: Formula) -> Callable[[Any], np.ndarray]:
     X is a table with the columns in the order of the names given to fit, or a dict or
     DataFrame keyed by those names.
     """
+    _refuse_datasets(formula)
     function = _lambdify(formula, "numpy")
     constants = formula.scaled_constants[_used_slots(formula)]
     frame = formula.frame
@@ -65,6 +66,7 @@ class LawModule(nn.Module):
 
     def __init__(self, formula: Formula):
         super().__init__()
+        _refuse_datasets(formula)
         frame = formula.frame
         self.formula = formula
         self._slots = _used_slots(formula)
@@ -117,6 +119,14 @@ def _lambdify(formula: Formula, module: str) -> Callable[..., Any]:
     # Numbers such as pi**2 or sin(1) become floats (17 digits: enough for float64), as
     # torch's functions refuse plain numbers: pow(3.14..., 2) fails.
     return sympy.lambdify(arguments, expression.evalf(17), modules=module)
+
+
+def _refuse_datasets(formula: Formula) -> None:
+    """Exports take the shared constants only; a law with per-dataset ones has no export yet."""
+    if any(formula.library.tokens[t].kind is Kind.DATASET for t in formula.tokens):
+        raise LawfinderError("this law was fitted on several datasets, and exports do not "
+                             "take the datasets' own constants yet; use "
+                             "predict(X, groups=...) instead")
 
 
 def _input_names(library: Library) -> list[str]:
