@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import sympy
 
-from lawfinder.data.groups import check_dataset_sizes
+from lawfinder.data.groups import check_dataset_sizes, encode_groups
 from lawfinder.search.checkpoint import Checkpoint, fingerprint
 from lawfinder.errors import LawfinderError, UnitsError
 from lawfinder.fit.uncertainty import covariances
@@ -29,6 +29,7 @@ from lawfinder.results.html_report import check_report_path, write_report
 from lawfinder.units.scaling import Frame
 from lawfinder.search.loop import EpochStats, Search, SearchConfig
 from lawfinder.results.model_file import load_model, save_model
+from lawfinder.results.new_dataset import add_dataset
 from lawfinder.units.dimension import Dimension, parse_units
 
 # Formulas within this error of the most accurate one count as equally accurate.
@@ -238,6 +239,34 @@ class LawRegressor:
         y = check_target(y, self.problem_, len(predicted))
         residual = np.sum((y - predicted) ** 2)
         return float(1 - residual / np.sum((y - y.mean()) ** 2))
+
+    def fit_dataset(self, X: Any, y: Any, label: Any) -> pd.Series:
+        """Fit a new dataset's own constants, the form and the shared constants held fixed,
+        for every formula of the front; `predict` then takes `label`. Returns the best
+        formula's row of `dataset_constants` for it."""
+        self._check_fitted()
+        p = self.problem_
+        if not self.library_.dataset_names:
+            raise LawfinderError("fit_dataset needs a model fitted with groups and "
+                                 "dataset_constants: without per-dataset constants there is "
+                                 "nothing of its own to fit; use predict")
+        _, (label,) = encode_groups([label], 1)   # a NaN label is refused there
+        if label in p.datasets:
+            raise LawfinderError(f"dataset {label!r} is fitted already; give the new dataset "
+                                 "a label of its own")
+        X_user = check_features(X, p.names, np.ones(p.n_features),
+                                units=list(zip(p.dims, p.factors)))
+        y_si = check_target(y, p, len(X_user))
+        check_dataset_sizes(np.zeros(len(y_si), dtype=np.int64), (label,), y_si,
+                            np.ones(len(y_si)), len(self.library_.dataset_names))
+        front = add_dataset(self.pareto_, self.frame_.inputs(X_user),
+                            self.frame_.target_from_si(y_si), label,
+                            np.random.default_rng(self.random_state))
+        self.best_ = front[self.pareto_.index(self.best_)]
+        self.pareto_ = front
+        self.library_, self.frame_ = front[0].library, front[0].frame
+        self.problem_ = replace(p, datasets=front[0].datasets)
+        return self.best_.dataset_constants.loc[label]
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the fitted model to `path` as versioned, human-readable JSON (no pickle).
