@@ -38,6 +38,12 @@ def _parser() -> argparse.ArgumentParser:
                                      "leave out for a search without units")
     fit.add_argument("--constants", default="", help='free constants and their units, '
                                                       'e.g. "G=m^3/(kg*s^2)" ("c=1": dimensionless)')
+    fit.add_argument("--groups", metavar="COLUMN", help="column of dataset labels (numbers or "
+                                                        "text): one law, several datasets; "
+                                                        "not an input, no units")
+    fit.add_argument("--dataset-constants", default="", help='constants with one value per '
+                                                              'dataset (with --groups), e.g. '
+                                                              '"v0=m/s, z0=m"')
     fit.add_argument("--operators", help="comma-separated operators (default: "
                                          "add,sub,mul,div,neg,inv,n2,sqrt,exp,log,sin,cos)")
     _budget_options(fit, max_time=60.0)
@@ -109,7 +115,8 @@ def _fit(args: argparse.Namespace) -> int:
     from lawfinder.language.library import DEFAULT_OPERATORS
     from lawfinder.data.problem import parse_assignments, read_csv
 
-    X, y = read_csv(args.csv, args.target)
+    X, y = read_csv(args.csv, args.target, args.groups)
+    groups = None if args.groups is None else X.pop(args.groups)
     units = parse_assignments(args.units, what="--units") if args.units else None
     target_units = None
     if units is not None:
@@ -119,18 +126,20 @@ def _fit(args: argparse.Namespace) -> int:
                                  "give every column, e.g. \"x=m, t=s\" ('1' if dimensionless)")
         target_units = units.pop(args.target)
     constants = parse_assignments(args.constants, what="--constants") if args.constants else {}
+    per_dataset = (parse_assignments(args.dataset_constants, what="--dataset-constants")
+                   if args.dataset_constants else {})
     operators = ([o.strip() for o in args.operators.split(",") if o.strip()]
                  if args.operators is not None else DEFAULT_OPERATORS)
     if not operators:
         raise LawfinderError(f"--operators: no operator names in {args.operators!r}; give "
                              "comma-separated names such as 'add,mul,div'")
     model = LawRegressor(operators=operators, free_constants=constants,
-                         max_time=args.max_time, max_evals=args.max_evals,
+                         dataset_constants=per_dataset, max_time=args.max_time, max_evals=args.max_evals,
                          max_length=args.max_length, random_state=args.seed,
                          n_jobs=args.n_jobs)
     _run(model, f"lawfinder: {args.target}", args.quiet, X, y, units=units,
-         target_units=target_units, report=args.report, checkpoint=args.checkpoint,
-         resume=args.resume)
+         target_units=target_units, groups=groups, report=args.report,
+         checkpoint=args.checkpoint, resume=args.resume)
     _print_front(model)
     if args.report:
         console.print(f"report: {args.report}", highlight=False)
@@ -162,6 +171,8 @@ def _print_front(model) -> None:
                       str(formula.sympy()), constants)
     console.print(table)
     console.print(f"best (*): {model.problem_.target_name} = {model.best_}")
+    if model.best_.datasets and not model.best_.dataset_constants.empty:
+        console.print(model.best_.dataset_constants.to_string(), highlight=False)
     console.print(ERRORS_FROM[model.best_.errors_from])
 
 

@@ -179,8 +179,10 @@ def check_fixed_constants(fixed_constants: Any, names: Sequence[str]) -> None:
                                  "or rename the column")
 
 
-def read_csv(path: str | PathLike[str], target: str) -> tuple[pd.DataFrame, pd.Series]:
-    """Read a CSV into numeric input columns and the target column."""
+def read_csv(path: str | PathLike[str], target: str, labels: str | None = None
+             ) -> tuple[pd.DataFrame, pd.Series]:
+    """Read a CSV into numeric input columns and the target column; the column `labels`,
+    if given, holds dataset labels (numbers or text) and stays among the inputs as read."""
     try:
         header = pd.read_csv(path, header=None, nrows=1, dtype=str, keep_default_na=False)
         with warnings.catch_warnings():
@@ -209,10 +211,13 @@ def read_csv(path: str | PathLike[str], target: str) -> tuple[pd.DataFrame, pd.S
     if target not in frame.columns:
         raise DataError(f"the CSV file {str(path)!r} has no column named {target!r}; "
                         f"available columns: {', '.join(frame.columns)}{hint}")
-    if len(frame.columns) == 1:
+    if labels is not None and labels not in frame.columns:
+        raise DataError(f"the CSV file {str(path)!r} has no column named {labels!r} for the "
+                        f"dataset labels; available columns: {', '.join(frame.columns)}{hint}")
+    if len(frame.columns) == 1 + (labels is not None):
         raise DataError(f"the CSV file {str(path)!r} has only the target column {target!r}; "
                         f"add the input columns to explain it with{hint}")
-    for name in frame.columns:
+    for name in frame.columns.drop(labels) if labels is not None else frame.columns:
         _as_float(frame[name], f"column {name!r}")
     return frame.drop(columns=target), frame[target]
 
