@@ -23,9 +23,9 @@ def _data(seed=0, sizes=(30, 40, 50)):
 
 
 def _model(**settings):
-    return LawRegressor(operators=["add", "mul", "n2"], free_constants=["k"],
-                        dataset_constants=["c"], max_evals=5000, random_state=0, n_jobs=1,
-                        **settings)
+    return LawRegressor(**{"operators": ["add", "mul", "n2"], "free_constants": ["k"],
+                           "dataset_constants": ["c"], "max_evals": 5000, "random_state": 0,
+                           "n_jobs": 1, **settings})
 
 
 @pytest.fixture(scope="module", params=["numbers", "strings"])
@@ -132,3 +132,20 @@ def test_a_new_dataset_gets_its_own_constants_with_the_form_and_shared_ones_kept
     model.save(tmp_path / "law.json")
     np.testing.assert_array_equal(LawRegressor.load(tmp_path / "law.json").predict(
         x, groups=[label] * 12), model.predict(x, groups=[label] * 12))
+
+
+def test_islands_search_datasets_together():
+    X, y, labels = _data()
+    model = _model(n_jobs=2, batch_size=100, target_nrmse=0.0, max_evals=4000)
+    model.fit(X, y, groups=labels, names=["x"])
+    assert not model.islands_lost_ and model.history_[-1].islands == 2
+    np.testing.assert_allclose(model.predict(X, groups=labels), y, rtol=1e-6)
+
+
+def test_the_report_of_a_grouped_fit_is_written(fitted, tmp_path):
+    pytest.importorskip("matplotlib")
+    from lawfinder.report import write_report
+
+    model, _ = fitted
+    write_report(model, tmp_path / "law.html")
+    assert 'id="data-plot"' in (tmp_path / "law.html").read_text(encoding="utf-8")
