@@ -149,3 +149,16 @@ def test_the_report_of_a_grouped_fit_is_written(fitted, tmp_path):
     model, _ = fitted
     write_report(model, tmp_path / "law.html")
     assert 'id="data-plot"' in (tmp_path / "law.html").read_text(encoding="utf-8")
+
+
+def test_the_numpy_export_takes_each_rows_dataset(fitted):
+    model, labels = fitted
+    X, _, _ = _data()
+    law = model.best_.to_numpy()
+    assert model.best_.dataset_names == ["c"]
+    np.testing.assert_allclose(law(X, labels), model.predict(X, groups=labels), rtol=1e-12)
+    with pytest.raises(DataError, match="call it as f\\(X, groups\\)"):
+        law(X)
+    with pytest.raises(LawfinderError, match="torch module does not take"):
+        model.best_.to_torch()
+    assert all(np.isfinite(f.to_numpy()(X, labels)).all() for f in model.pareto_)

@@ -79,6 +79,12 @@ class Formula:
                 if shared and name in used}
 
     @property
+    def dataset_names(self) -> list[str]:
+        """Names of the per-dataset constants this formula uses, in library order."""
+        lib = self.library
+        return [name for name in lib.dataset_names if lib.index[name] in self.tokens]
+
+    @property
     def dataset_constants(self) -> pd.DataFrame:
         """Fitted values of the per-dataset constants this formula uses, in the user's units:
         one row per dataset label (as given to fit), one column per constant."""
@@ -94,8 +100,7 @@ class Formula:
 
     def _per_dataset(self, values: np.ndarray) -> pd.DataFrame:
         """Slot values (K,) of the per-dataset constants used, as a (datasets, constants) table."""
-        lib = self.library
-        used = [name for name in lib.dataset_names if lib.index[name] in self.tokens]
+        lib, used = self.library, self.dataset_names
         first = {name: lib.tokens[lib.index[name]].index for name in used}
         columns = {name: values[first[name]:first[name] + lib.n_datasets] for name in used}
         return pd.DataFrame(columns, index=pd.Index(list(self.datasets), name="dataset"),
@@ -179,9 +184,10 @@ class Formula:
                             "each row")
         return np.column_stack([scaled, dataset_codes(groups, self.datasets, len(scaled))])
 
-    def to_numpy(self) -> Callable[[Any], np.ndarray]:
+    def to_numpy(self) -> Callable[..., np.ndarray]:
         """A NumPy function f(X) generated from SymPy that computes what `predict` does;
-        X is a table in input order, or a dict or DataFrame keyed by the input names."""
+        X is a table in input order, or a dict or DataFrame keyed by the input names. With
+        per-dataset constants it is f(X, groups), groups the rows' dataset labels."""
         from lawfinder.results.export import to_numpy  # export imports torch
 
         return to_numpy(self)
