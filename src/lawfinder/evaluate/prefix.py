@@ -25,7 +25,7 @@ def evaluate(tokens: np.ndarray, library: Library, X: np.ndarray, constants: np.
     """
     if library.dataset_names:
         _check_datasets(X, library.n_datasets)
-    return compiled.walk(tokens, *_kernel_codes(library), X, constants, jacobian)
+    return compiled.walk(tokens, _kernel_codes(library), X, constants, jacobian)
 
 
 def _check_datasets(X: np.ndarray, n_datasets: int) -> None:
@@ -36,16 +36,23 @@ def _check_datasets(X: np.ndarray, n_datasets: int) -> None:
                          f"integer in [0, {n_datasets})")
 
 
-def _kernel_codes(library: Library) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per token: the kernel's code, the column or slot it reads, the number it stands for."""
+def _kernel_codes(library: Library) -> compiled.Codes:
+    """Per token: the kernel's code, the column or slot it reads, the number it stands for;
+    per constant token (shared ones in slot order, then per-dataset ones): its first slot."""
     terminal = {Kind.VARIABLE: compiled.VARIABLE, Kind.FIXED: compiled.FIXED,
                 Kind.FREE: compiled.FREE, Kind.DATASET: compiled.DATASET}
     codes = [terminal[t.kind] if not t.arity else
              compiled.FIRST_UNARY + compiled.UNARY.index(t.name) if t.arity == 1 else
              compiled.FIRST_BINARY + compiled.BINARY.index(t.name) for t in library.tokens]
-    return (np.array(codes, dtype=np.int64),
-            np.array([t.index for t in library.tokens], dtype=np.int64),
-            np.array([t.value for t in library.tokens], dtype=float))
+    constants = list(dict.fromkeys(library.free))          # constant tokens, slot order
+    local = np.full(len(library), -1, dtype=np.int64)
+    local[constants] = np.arange(len(constants))
+    return compiled.Codes(np.array(codes, dtype=np.int64),
+                          np.array([t.index for t in library.tokens], dtype=np.int64),
+                          np.array([t.value for t in library.tokens], dtype=float), local,
+                          np.array([library.tokens[t].index for t in constants], dtype=np.int64),
+                          np.array([library.tokens[t].kind is Kind.DATASET for t in constants],
+                                   dtype=np.bool_))
 
 
 def padded(formulas: Sequence[Sequence[int]]) -> np.ndarray:
