@@ -134,9 +134,9 @@ def _fit(args: argparse.Namespace) -> int:
         raise LawfinderError(f"--operators: no operator names in {args.operators!r}; give "
                              "comma-separated names such as 'add,mul,div'")
     model = LawRegressor(operators=operators, free_constants=constants,
-                         dataset_constants=per_dataset, max_time=args.max_time, max_evals=args.max_evals,
-                         max_length=args.max_length, random_state=args.seed,
-                         n_jobs=args.n_jobs)
+                         dataset_constants=per_dataset, max_time=args.max_time,
+                         max_evals=args.max_evals, max_length=args.max_length,
+                         random_state=args.seed, n_jobs=args.n_jobs)
     _run(model, f"lawfinder: {args.target}", args.quiet, X, y, units=units,
          target_units=target_units, groups=groups, report=args.report,
          checkpoint=args.checkpoint, resume=args.resume)

@@ -397,9 +397,9 @@ class LawRegressor:
         return out
 
 
-_PARAMS = ("operators", "free_constants", "dataset_constants", "fixed_constants", "max_length", "max_time",
-           "max_evals", "target_nrmse", "patience", "batch_size", "random_state", "verbose",
-           "dimensional_analysis", "enumeration", "n_jobs")
+_PARAMS = ("operators", "free_constants", "dataset_constants", "fixed_constants", "max_length",
+           "max_time", "max_evals", "target_nrmse", "patience", "batch_size", "random_state",
+           "verbose", "dimensional_analysis", "enumeration", "n_jobs")
 
 # Settings a resumed search may change: the stop rules (to extend the budget) and verbose.
 _RESUMABLE = ("max_time", "max_evals", "target_nrmse", "patience", "verbose", "n_jobs")
