@@ -2,10 +2,11 @@
 
 import numpy as np
 import pytest
+import sympy
 
 from lawfinder import LawRegressor
 from lawfinder.benchmarks.demos import get
-from lawfinder.benchmarks.judge import Verdict
+from lawfinder.benchmarks.judge import Verdict, is_identical
 
 pytestmark = pytest.mark.slow
 
@@ -59,3 +60,32 @@ def test_weights_steer_the_fit():
     assert model.best_.nrmse < 1e-9
     # The law, in whichever exact form came first (k*x**2 with k = 2.5, or (k*x)**2).
     np.testing.assert_allclose(model.predict(x[:, None]), 2.5 * x**2, rtol=1e-9)
+
+
+def _free_falls(seed: int, n_datasets: int = 5):
+    """Free fall z = -g t^2/2 + v0 t + z0 filmed n_datasets times: g = 9.81 m/s^2 in every
+    run, the launch speed v0 and height z0 drawn for each; runs of different lengths."""
+    rng = np.random.default_rng(seed)
+    v0, z0 = rng.uniform(-10, 10, n_datasets), rng.uniform(0, 20, n_datasets)
+    run = np.repeat(np.arange(n_datasets), rng.integers(30, 80, n_datasets))
+    t = rng.uniform(0, 2, len(run))
+    return t[:, None], -9.81 / 2 * t**2 + v0[run] * t + z0[run], run, v0, z0
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_free_fall_is_recovered_from_five_runs_for_every_seed(seed):
+    """Class SR with the default operators: one form for every run, g shared, v0 and z0
+    per run. Recovered: with each run's constants substituted, the found formula is that
+    run's law, constants rounded to 3 digits (the judge's rule), in every run."""
+    X, z, run, v0, z0 = _free_falls(seed)
+    model = LawRegressor(free_constants={"g": "m/s^2"},
+                         dataset_constants={"v0": "m/s", "z0": "m"},
+                         max_evals=150_000, max_time=3600, random_state=seed)
+    model.fit(X, z, groups=run, names=["t"], units=["s"], target_units="m")
+    best, t = model.best_, sympy.Symbol("t")
+    table = best.dataset_constants
+    for label in range(len(v0)):
+        own = {sympy.Symbol(name): value for name, value in table.loc[label].items()}
+        found = best.sympy(numeric=True).subs(own)
+        truth = sympy.Float(-9.81 / 2) * t**2 + sympy.Float(v0[label]) * t + sympy.Float(z0[label])
+        assert is_identical(found, truth) is Verdict.SOLVED, f"run {label}: {found} vs {truth}"

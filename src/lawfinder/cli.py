@@ -45,6 +45,12 @@ def _parser() -> argparse.ArgumentParser:
                                                          "input)")
     fit.add_argument("--constants", default="", help='free constants and their units, '
                                                       'e.g. "G=m^3/(kg*s^2)" ("c=1": dimensionless)')
+    fit.add_argument("--groups", metavar="COLUMN", help="column of dataset labels (numbers or "
+                                                        "text): one law, several datasets; "
+                                                        "not an input, no units")
+    fit.add_argument("--dataset-constants", default="", help='constants with one value per '
+                                                              'dataset (with --groups), e.g. '
+                                                              '"v0=m/s, z0=m"')
     fit.add_argument("--operators", help="comma-separated operators (default: "
                                          "add,sub,mul,div,neg,inv,n2,sqrt,exp,log,sin,cos)")
     _budget_options(fit, max_time=60.0)
@@ -133,26 +139,30 @@ def _fit(args: argparse.Namespace) -> int:
 
     extra = {"y_err": args.y_err, "sample_weight": args.weights}
     X, y, columns = read_csv(args.csv, args.target,
-                             not_inputs=[c for c in extra.values() if c])
+                             not_inputs=[c for c in (*extra.values(), args.groups) if c])
+    groups = None if args.groups is None else columns[args.groups]
     units = parse_assignments(args.units, what="--units") if args.units else None
     _check_units(units, [*X.columns, y.name], args.target)
     target_units = units.pop(args.target, None) if units else None
     constants = parse_assignments(args.constants, what="--constants") if args.constants else {}
+    per_dataset = (parse_assignments(args.dataset_constants, what="--dataset-constants")
+                   if args.dataset_constants else {})
     operators = ([o.strip() for o in args.operators.split(",") if o.strip()]
                  if args.operators is not None else DEFAULT_OPERATORS)
     if not operators:
         raise LawfinderError(f"--operators: no operator names in {args.operators!r}; give "
                              "comma-separated names such as 'add,mul,div'")
     model = LawRegressor(operators=operators, free_constants=constants,
-                         max_time=args.max_time, max_evals=args.max_evals,
-                         max_length=args.max_length, random_state=args.seed,
-                         n_jobs=args.n_jobs, model_selection=args.model_selection)
+                         dataset_constants=per_dataset, max_time=args.max_time,
+                         max_evals=args.max_evals, max_length=args.max_length,
+                         random_state=args.seed, n_jobs=args.n_jobs,
+                         model_selection=args.model_selection)
     if args.stall_patience is not None:
         model.set_params(stall_patience=args.stall_patience or None)
     weights = {key: columns[column].to_numpy() for key, column in extra.items() if column}
     _run(model, f"lawfinder: {args.target}", args.quiet, X, y, units=units,
-         target_units=target_units, report=args.report, checkpoint=args.checkpoint,
-         resume=args.resume, **weights)
+         target_units=target_units, groups=groups, report=args.report,
+         checkpoint=args.checkpoint, resume=args.resume, **weights)
     _print_front(model)
     for path, write, what in ((args.save, model.save, "model"),
                               (args.front, lambda p: _front_table(model).to_csv(p, index=False),
@@ -199,11 +209,8 @@ def _front_table(model):
 
 
 def _predict(args: argparse.Namespace) -> int:
-    import pandas as pd
-
     from lawfinder.estimator import LawRegressor
     from lawfinder.data.problem import read_table
-
     from lawfinder.data.quantities import header_unit
 
     model = LawRegressor.load(args.model)
@@ -252,6 +259,8 @@ def _print_front(model) -> None:
                       escape(str(formula.sympy())), escape(constants))
     console.print(table)
     console.print(f"best (*): {model.problem_.target_name} = {model.best_}", markup=False)
+    if model.best_.datasets and not model.best_.dataset_constants.empty:
+        console.print(model.best_.dataset_constants.to_string(), markup=False, highlight=False)
     console.print(ERRORS_FROM[model.best_.errors_from])
 
 

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import sympy
 
+from lawfinder.data.groups import check_dataset_sizes, encode_groups
 from lawfinder.search.checkpoint import Checkpoint, fingerprint
 from lawfinder.errors import LawfinderError, UnitsError
 from lawfinder.fit.uncertainty import covariances
@@ -31,6 +32,7 @@ from lawfinder.search.loop import EpochStats, Search, SearchConfig
 from lawfinder.search.progress import LiveProgress
 from lawfinder.results.model_file import load_model, save_model
 from lawfinder.results.selection import DEFAULT_RULE, best_scores, bic, check_rule, choose
+from lawfinder.results.new_dataset import add_dataset
 from lawfinder.units.dimension import Dimension, parse_units
 
 
@@ -39,9 +41,12 @@ class LawRegressor:
 
     Parameters are stored as given (scikit-learn convention) and checked by `fit`.
     `free_constants` maps constant names to unit strings ("1" for dimensionless), or is a
-    list of names of dimensionless constants. `n_jobs` is the number of islands, searches
-    in parallel processes that share their best formulas (`lawfinder.search.islands`), as
-    scikit-learn reads it: -1 (the default) one per core, None or 1 the fit's process alone.
+    list of names of dimensionless constants. `dataset_constants`, in the same forms, are
+    constants with one value per dataset when `fit` is given each row's dataset in `groups`
+    (Class SR: one law, several datasets); the free constants are then shared by all.
+    `n_jobs` is the number of islands, searches in parallel processes that share their best
+    formulas (`lawfinder.search.islands`), as scikit-learn reads it: -1 (the default) one
+    per core, None or 1 the fit's process alone.
 
     Stop rules: `max_time`, `max_evals`; once a formula is within `target_nrmse`, `patience`
     epochs without a simpler one; before that (data with noise are never exact),
@@ -53,6 +58,7 @@ class LawRegressor:
 
     def __init__(self, *, operators: Sequence[str] = DEFAULT_OPERATORS,
                  free_constants: Mapping[str, str] | Sequence[str] | None = None,
+                 dataset_constants: Mapping[str, str] | Sequence[str] | None = None,
                  fixed_constants: Sequence[str] = ("1",), max_length: int = 20,
                  max_time: float = 60.0, max_evals: int | None = None,
                  target_nrmse: float = 1e-9, patience: int = 20,
@@ -62,6 +68,7 @@ class LawRegressor:
                  n_jobs: int | None = -1, model_selection: str = DEFAULT_RULE):
         self.operators = operators
         self.free_constants = free_constants
+        self.dataset_constants = dataset_constants
         self.fixed_constants = fixed_constants
         self.max_length = max_length
         self.max_time = max_time
@@ -90,23 +97,30 @@ class LawRegressor:
     def prepare(self, X: Any, y: Any, *, names: Sequence[str] | None = None,
                 units: Sequence[str] | Mapping[str, str] | None = None,
                 target_units: str | None = None, target_name: str | None = None,
-                sample_weight: Any = None, y_err: Any = None,
+                sample_weight: Any = None, y_err: Any = None, groups: Any = None,
                 callback: Callable[[EpochStats, HallOfFame], None] | None = None,
                 ) -> tuple[Problem, Library, Frame, Search]:
         """The checked problem, token library, scaling frame and search that `fit` runs,
         ready but not started: for experiments and benchmarks on the search's parts."""
         problem = make_problem(X, y, names=names, units=units, target_units=target_units,
-                               target_name=target_name, sample_weight=sample_weight, y_err=y_err)
+                               target_name=target_name, sample_weight=sample_weight, y_err=y_err,
+                               groups=groups)
         config = self._config()
-        constants = self._constants(problem)
+        shared = self._constants(problem, self.free_constants, "free_constants")
+        own = self._constants(problem, self.dataset_constants, "dataset_constants")
+        if problem.groups is not None:
+            check_dataset_sizes(problem.groups, problem.datasets, problem.y, problem.weights,
+                                len(own))
         library = build_library(self.operators, list(zip(problem.names, problem.dims)),
-                                {k: d for k, (d, _) in constants.items()}, self.fixed_constants)
+                                {k: d for k, (d, _) in shared.items()}, self.fixed_constants,
+                                {k: d for k, (d, _) in own.items()}, problem.n_datasets)
+        factors = {name: factor for name, (_, factor) in (shared | own).items()}
         frame = Frame.fit(problem.X, problem.y, problem.dims, problem.factors, problem.target_dim,
-                          problem.target_factor, [d for d, _ in constants.values()],
-                          [f for _, f in constants.values()])
+                          problem.target_factor, library.free_dims,
+                          [factors[name] for name in library.free_names])
         views = self._views(problem, library)
         search = Search(library, np.array(problem.target_dim.doubled()),
-                        frame.inputs_from_si(problem.X), frame.target_from_si(problem.y),
+                        _search_inputs(frame, problem), frame.target_from_si(problem.y),
                         problem.weights, _starts(frame),
                         frame.scale_of(frame.constant_dims) / frame.constant_factors,
                         config, self.random_state, callback,
@@ -118,7 +132,7 @@ class LawRegressor:
     def fit(self, X: Any, y: Any, *, names: Sequence[str] | None = None,
             units: Sequence[str] | Mapping[str, str] | None = None,
             target_units: str | None = None, target_name: str | None = None,
-            sample_weight: Any = None, y_err: Any = None,
+            sample_weight: Any = None, y_err: Any = None, groups: Any = None,
             callback: Callable[[EpochStats, HallOfFame], None] | None = None,
             report: str | os.PathLike[str] | None = None,
             checkpoint: str | os.PathLike[str] | None = None, resume: bool = False,
@@ -134,6 +148,11 @@ class LawRegressor:
 
         With `report`, an HTML report of the result is written to that file at the end
         (see `lawfinder.report.write_report`), after a Ctrl-C too.
+
+        `groups` gives each row's dataset label (numbers or strings) when the rows come
+        from several datasets of one law: one form is searched, the free constants are
+        shared and the `dataset_constants` fitted per dataset, and a formula's error is
+        aggregated over the datasets so that it must fit every one (`lawfinder.fit.reward`).
         """
         if report is not None:
             check_report_path(report)  # before the search, not after it
@@ -144,7 +163,7 @@ class LawRegressor:
             problem, library, frame, search = self.prepare(
                 X, y, names=names, units=units, target_units=target_units,
                 target_name=target_name, sample_weight=sample_weight, y_err=y_err,
-                callback=progress if live else callback)
+                groups=groups, callback=progress if live else callback)
             pool = islands.Islands(islands.IslandSpec.of(search, self.enumeration),
                                    self._n_islands(), self.random_state)
             if checkpoint is None:
@@ -169,7 +188,8 @@ class LawRegressor:
         positive = frozenset(np.array(problem.names)[(problem.X > 0).all(axis=0)])
         self.pareto_ = _with_errors([Formula(e.tokens, library, frame, e.constants, e.nrmse,
                                              e.complexity, e.found_at, e.view,
-                                             positive_inputs=positive) for e in front],
+                                             positive_inputs=positive,
+                                             datasets=problem.datasets) for e in front],
                                     problem, search)
         self.best_ = choose(self.pareto_, self.model_selection)
         self.history_ = search.history
@@ -197,9 +217,13 @@ class LawRegressor:
         function of; `uncertainties`, the standard error of each constant
         (`Formula.uncertainties`); `score_best` and `score_bic`, what the "best" and "bic"
         rules choose by (`lawfinder.results.selection`: the highest score_best within 1.5x
-        the lowest loss, the lowest score_bic).
+        the lowest loss, the lowest score_bic). Fitted on several datasets, the loss is
+        aggregated over them (`lawfinder.fit.reward`), `constants` holds the shared
+        constants and `dataset_constants` the table of the others
+        (`Formula.dataset_constants`).
         """
         self._check_fitted()
+        grouped = {"dataset_constants": [f.dataset_constants for f in self.pareto_]}
         return pd.DataFrame({
             "complexity": [f.complexity for f in self.pareto_],
             "loss": [f.nrmse for f in self.pareto_],
@@ -210,29 +234,59 @@ class LawRegressor:
             "uncertainties": [f.uncertainties for f in self.pareto_],
             "score_best": best_scores(self.pareto_),
             "score_bic": [f.bic for f in self.pareto_],
+            **(grouped if self.best_.datasets else {}),
         })
 
-    def predict(self, X: Any, return_std: bool = False
+    def predict(self, X: Any, return_std: bool = False, groups: Any = None
                 ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
         """Predictions of the best formula as plain numbers in the target's units; with
         `return_std`, also each one's standard error from the covariance of the constants
         (`Formula.covariance`), as scikit-learn's Gaussian process returns it.
 
         Plain inputs are read in the units the model was fitted with; Quantities and
-        astropy tables are converted to them first.
+        astropy tables are converted to them first. A model fitted with groups needs each
+        row's dataset label in `groups`, one of the labels it was fitted on.
         """
         self._check_fitted()
         p = self.problem_
         X_user = check_features(X, p.names, np.ones(p.n_features),
                                 units=list(zip(p.dims, p.factors)))
-        return self.best_.predict(X_user, return_std)
+        return self.best_.predict(X_user, return_std, groups)
 
-    def score(self, X: Any, y: Any) -> float:
-        """Coefficient of determination R^2 of `predict(X)` against y."""
-        predicted = self.predict(X)
+    def score(self, X: Any, y: Any, groups: Any = None) -> float:
+        """Coefficient of determination R^2 of `predict(X, groups=groups)` against y."""
+        predicted = self.predict(X, groups=groups)
         y = check_target(y, self.problem_, len(predicted))
         residual = np.sum((y - predicted) ** 2)
         return float(1 - residual / np.sum((y - y.mean()) ** 2))
+
+    def fit_dataset(self, X: Any, y: Any, label: Any) -> pd.Series:
+        """Fit a new dataset's own constants, the form and the shared constants held fixed,
+        for every formula of the front; `predict` then takes `label`. Returns the best
+        formula's row of `dataset_constants` for it."""
+        self._check_fitted()
+        p = self.problem_
+        if not self.library_.dataset_names:
+            raise LawfinderError("fit_dataset needs a model fitted with groups and "
+                                 "dataset_constants: without per-dataset constants there is "
+                                 "nothing of its own to fit; use predict")
+        _, (label,) = encode_groups([label], 1)   # a NaN label is refused there
+        if label in p.datasets:
+            raise LawfinderError(f"dataset {label!r} is fitted already; give the new dataset "
+                                 "a label of its own")
+        X_user = check_features(X, p.names, np.ones(p.n_features),
+                                units=list(zip(p.dims, p.factors)))
+        y_si = check_target(y, p, len(X_user))
+        check_dataset_sizes(np.zeros(len(y_si), dtype=np.int64), (label,), y_si,
+                            np.ones(len(y_si)), len(self.library_.dataset_names))
+        front = add_dataset(self.pareto_, self.frame_.inputs(X_user),
+                            self.frame_.target_from_si(y_si), label,
+                            np.random.default_rng(self.random_state))
+        self.best_ = front[self.pareto_.index(self.best_)]
+        self.pareto_ = front
+        self.library_, self.frame_ = front[0].library, front[0].frame
+        self.problem_ = replace(p, datasets=front[0].datasets)
+        return self.best_.dataset_constants.loc[label]
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the fitted model to `path` as versioned, human-readable JSON (no pickle).
@@ -337,33 +391,41 @@ class LawRegressor:
                                  f"got {self.n_jobs!r}")
         return max(int(n) if n > 0 else islands.available_cores() + 1 + int(n), 1)
 
-    def _constants(self, problem: Problem) -> dict[str, tuple[Dimension, float]]:
-        """Free constants as name -> (dimension, SI factor of their declared units); names
-        any non-blank text. Also refuses fixed constants named like an input."""
+    def _constants(self, problem: Problem, given: Any, setting: str
+                   ) -> dict[str, tuple[Dimension, float]]:
+        """The constants of `setting` (free_constants or dataset_constants, whose value is
+        `given`) as name -> (dimension, SI factor of their declared units); names any
+        non-blank text. Also refuses fixed constants named like an input, and per-dataset
+        constants without datasets."""
         check_fixed_constants(self.fixed_constants, problem.names)
-        given = self.free_constants or {}
+        kind = "free constant" if setting == "free_constants" else "per-dataset constant"
+        given = given or {}
         if isinstance(given, str) or not isinstance(given, Iterable):
-            raise LawfinderError(f"free_constants must be a dict of name -> units or a list of "
+            raise LawfinderError(f"{setting} must be a dict of name -> units or a list of "
                                  f"names, not {given!r}")
         pairs = given.items() if isinstance(given, Mapping) else [(name, "1") for name in given]
         out = {}
         for name, text in pairs:
             if not (isinstance(name, str) and name.strip()):
-                raise LawfinderError(f"free constant name {name!r} must be a non-blank string, "
+                raise LawfinderError(f"{kind} name {name!r} must be a non-blank string, "
                                      "e.g. 'G', 'k_B' or 'λ'")
-            dim, factor = parse_units(text, what=f"free constant {name!r}")
+            dim, factor = parse_units(text, what=f"{kind} {name!r}")
             if not problem.has_units and not dim.is_dimensionless:
-                raise UnitsError(f"free constant {name!r} has units {text!r} but the data has none; "
+                raise UnitsError(f"{kind} {name!r} has units {text!r} but the data has none; "
                                  "give units for the columns (units=..., target_units=...) or "
                                  "declare the constant dimensionless ('1')")
             out[name] = (dim, factor)
+        if out and setting == "dataset_constants" and problem.groups is None:
+            raise LawfinderError(f"dataset_constants {list(out)} take one value per dataset, "
+                                 "but fit was given no datasets; pass groups=, the dataset "
+                                 "label of each row, or make them free_constants")
         return out
 
 
-_PARAMS = ("operators", "free_constants", "fixed_constants", "max_length", "max_time",
-           "max_evals", "target_nrmse", "patience", "stall_patience", "batch_size",
-           "random_state", "verbose", "dimensional_analysis", "enumeration", "n_jobs",
-           "model_selection")
+_PARAMS = ("operators", "free_constants", "dataset_constants", "fixed_constants", "max_length",
+           "max_time", "max_evals", "target_nrmse", "patience", "stall_patience",
+           "batch_size", "random_state", "verbose", "dimensional_analysis", "enumeration",
+           "n_jobs", "model_selection")
 
 # Settings a resumed search may change: the stop rules (to extend the budget), verbose,
 # and what does not steer the search.
@@ -377,6 +439,13 @@ _ROUTED_FIT_PARAMS = ("names", "units", "target_units", "target_name", "y_err")
 
 def _is_real(value: Any) -> bool:
     return isinstance(value, numbers.Real)
+
+
+def _search_inputs(frame: Frame, problem: Problem) -> np.ndarray:
+    """The scaled inputs the search evaluates; with datasets, each row's dataset index as a
+    last column that no variable reads (`lawfinder.language.library.Library`)."""
+    X = frame.inputs_from_si(problem.X)
+    return X if problem.groups is None else np.column_stack([X, problem.groups])
 
 
 def _starts(frame: Frame) -> np.ndarray:

@@ -368,6 +368,16 @@ def test_read_csv_splits_inputs_and_target(tmp_path):
     assert make_problem(X, y).names == ("m1", "r")
 
 
+def test_read_csv_keeps_a_column_of_dataset_labels_as_text(tmp_path):
+    X, y, others = read_csv(write(tmp_path, "run,t,z\nnorth,1,2\nsouth,2,3\n"), "z",
+                            not_inputs=["run"])
+    assert others["run"].tolist() == ["north", "south"] and X["t"].tolist() == [1, 2]
+    with pytest.raises(DataError, match="column 'run' is not numeric"):
+        read_csv(write(tmp_path, "run,t,z\nnorth,1,2\n"), "z")
+    with pytest.raises(DataError, match="only the columns 'z', 'run'"):
+        read_csv(write(tmp_path, "run,z\nnorth,2\n"), "z", not_inputs=["run"])
+
+
 def test_read_csv_errors(tmp_path):
     with pytest.raises(DataError, match="missing.csv"):
         read_csv(tmp_path / "missing.csv", "F")

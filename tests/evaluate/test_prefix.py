@@ -1,11 +1,15 @@
 import numpy as np
+import pytest
 import sympy
 import torch
 
 from lawfinder.evaluate.prefix import evaluate, to_sympy, to_text
+from lawfinder.language.library import DEFAULT_OPERATORS, build_library
 from lawfinder.generate.policy import Policy
 from lawfinder.language.priors import PriorConfig
 from lawfinder.generate.sampler import Sampler
+
+from support import dim
 
 
 def _batch(library, target, n=300, seed=0):
@@ -77,3 +81,60 @@ def test_a_constant_subtree_outside_the_reals_is_nan_as_the_evaluator_says(newto
     assert np.isnan(values).all()
     log_of_negative = [newton_library.index[n] for n in ["log", "sub", "1", "pi"]]
     assert to_sympy(log_of_negative, newton_library) is sympy.nan
+
+
+def _per_dataset_batch(n_datasets=3):
+    """Sampled formulas over t with a shared g and per-dataset v0, z0; inputs carry each row's
+    dataset as a last column."""
+    library = build_library(DEFAULT_OPERATORS, [("t", dim("s"))], {"g": dim("m/s^2")}, ["1"],
+                            {"v0": dim("m/s"), "z0": dim("m")}, n_datasets)
+    tokens, lengths = _batch(library, np.array(dim("m").doubled()), 200, seed=2)
+    rng = np.random.default_rng(2)
+    X = np.column_stack([rng.uniform(0.5, 3, 30), np.arange(30) % n_datasets])
+    c = rng.uniform(0.5, 2, (len(tokens), library.n_free))       # (B, 1 + 2 * n_datasets)
+    return library, tokens, lengths, X, c
+
+
+def test_per_dataset_constants_take_the_value_of_each_rows_dataset():
+    """Outside reference: SymPy's lambdify with one dataset's constants substituted."""
+    library, tokens, lengths, X, c = _per_dataset_batch()
+    values, _ = evaluate(tokens, library, X, c)
+    uses = [i for i in range(len(tokens)) if {"v0", "z0"} & {library.names[t] for t in tokens[i]
+                                                             if t >= 0}]
+    assert len(uses) > 20
+    for i in uses[:40]:
+        expr = to_sympy(tokens[i][:lengths[i]], library)
+        for d in range(3):
+            rows = X[:, 1] == d
+            own = {"g": c[i, 0], "v0": c[i, 1 + d], "z0": c[i, 4 + d]}
+            substituted = expr.subs(own)
+            if substituted.has(sympy.zoo, sympy.nan):  # 1/0 on substitution: nothing to compare
+                continue
+            f = sympy.lambdify(sympy.Symbol("t"), substituted, "numpy")
+            with np.errstate(all="ignore"):
+                expected = np.broadcast_to(f(X[rows, 0]), rows.sum()).astype(complex)
+            # SymPy's sqrt(-1) is I, and it folds v0 - v0 to 0 where floats keep a residue.
+            ok = np.isfinite(expected) & (expected.imag == 0) & np.isfinite(values[i, rows])
+            np.testing.assert_allclose(values[i, rows][ok], expected[ok].real, rtol=1e-9,
+                                       atol=1e-6)
+
+
+def test_per_dataset_jacobian_matches_finite_differences_slot_by_slot():
+    library, tokens, _, X, c = _per_dataset_batch()
+    values, jac = evaluate(tokens, library, X, c, jacobian=True)
+    h = 1e-6
+    for k in range(library.n_free):
+        shifted, _ = evaluate(tokens, library, X, c + h * np.eye(library.n_free)[k])
+        with np.errstate(invalid="ignore"):  # inf - inf where a formula overflows
+            numeric = (shifted - values) / h
+        ok = (np.isfinite(numeric).all(axis=1) & np.isfinite(jac[:, k]).all(axis=1)
+              & (np.abs(values).max(axis=1) < 1e4))
+        np.testing.assert_allclose(jac[ok, k], numeric[ok], rtol=1e-3, atol=1e-3)
+    # A dataset's own slots move only its own rows (where the formula has a value).
+    assert not np.nan_to_num(jac[:, 1][:, X[:, 1] != 0]).any()
+
+
+def test_per_dataset_constants_refuse_inputs_without_a_dataset_column():
+    library, tokens, _, X, c = _per_dataset_batch()
+    with pytest.raises(ValueError, match="last column of X must hold each row's dataset index"):
+        evaluate(tokens, library, X[:, :1] + 0.5, c)

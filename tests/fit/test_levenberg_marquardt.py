@@ -58,3 +58,41 @@ def test_frozen_constants_keep_their_value_and_the_others_fit_around_them():
     assert c[0, 2] == 1.0
     np.testing.assert_allclose(c[0, :2], [1 / 9.89, 0.784], rtol=1e-2)
     assert 0 < loss[0] < 1e-3
+
+
+def _free_fall(n_datasets):
+    """z = g t^2 + v0 t + z0, g shared, v0 and z0 per dataset; inputs with the dataset column."""
+    library = build_library(["add", "mul", "n2"], [("t", dim("s"))], {"g": dim("m/s^2")},
+                            dataset_constants={"v0": dim("m/s"), "z0": dim("m")},
+                            n_datasets=n_datasets)
+    ix = library.index
+    prefix = ["add", "mul", "g", "n2", "t", "add", "mul", "v0", "t", "z0"]
+    rng = np.random.default_rng(0)
+    groups = np.repeat(np.arange(n_datasets), 20)
+    t = rng.uniform(0, 3, len(groups))
+    return library, np.array([[ix[p] for p in prefix]]), np.column_stack([t, groups])
+
+
+def test_joint_fit_recovers_shared_and_per_dataset_constants():
+    library, tokens, X = _free_fall(4)
+    v0, z0 = np.array([1.0, -2.0, 3.5, 0.2]), np.array([10.0, 0.0, -4.0, 7.0])
+    t, d = X[:, 0], X[:, 1].astype(int)
+    y = -4.905 * t**2 + v0[d] * t + z0[d]
+    c, loss = fit_constants(tokens, library, X, y, np.ones(len(y)), np.ones((1, 9)), np.ones(9),
+                            FitConfig(), np.random.default_rng(0))
+    assert loss[0] < 1e-20
+    np.testing.assert_allclose(c[0], [-4.905, *v0, *z0], rtol=1e-9, atol=1e-9)
+
+
+def test_a_per_dataset_constant_that_enters_linearly_is_solved_exactly_in_a_few_steps():
+    """The model is linear in its constants: Gauss-Newton lands on the least-squares
+    solution, wherever it starts, and damping only delays that by a step or two."""
+    library, tokens, X = _free_fall(3)
+    t, d = X[:, 0], X[:, 1].astype(int)
+    z0 = np.array([5.0, -1.0, 3000.0])
+    y = -4.905 * t**2 + 2.0 * t + z0[d]
+    start = np.array([[1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0]])
+    c, loss = fit_constants(tokens, library, X, y, np.ones(len(y)), start, np.ones(7),
+                            FitConfig(max_iter=6, n_random_starts=0), np.random.default_rng(0))
+    np.testing.assert_allclose(c[0], [-4.905, 2.0, 2.0, 2.0, *z0], rtol=1e-10)
+    assert loss[0] < 1e-20

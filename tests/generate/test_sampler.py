@@ -21,17 +21,21 @@ def _sample(library, target, n, seed=0, **prior):
     return sampler.sample(policy, n, torch.Generator().manual_seed(seed))
 
 
-@pytest.mark.parametrize("target, variables, constants", [
-    ("N", [("m1", "kg"), ("m2", "kg"), ("r", "m")], {"G": "m^3/(kg*s^2)"}),
-    ("J", [("m", "kg"), ("v", "m/s")], {"c": "m/s"}),
-    ("1", [("t", "s")], {"alpha": "1/s", "omega": "1/s", "phi": "1"}),
-    ("m/s", [("d", "m"), ("g", "m/s^2"), ("h", "m")], {}),
+@pytest.mark.parametrize("target, variables, constants, per_dataset", [
+    ("N", [("m1", "kg"), ("m2", "kg"), ("r", "m")], {"G": "m^3/(kg*s^2)"}, {}),
+    ("J", [("m", "kg"), ("v", "m/s")], {"c": "m/s"}, {}),
+    ("1", [("t", "s")], {"alpha": "1/s", "omega": "1/s", "phi": "1"}, {}),
+    ("m/s", [("d", "m"), ("g", "m/s^2"), ("h", "m")], {}, {}),
+    ("m", [("t", "s")], {"g": "m/s^2"}, {"v0": "m/s", "z0": "m"}),
 ])
-def test_every_sampled_formula_is_dimensionally_consistent(target, variables, constants):
-    """Property: units recomputed from each finished formula by an independent checker."""
+def test_every_sampled_formula_is_dimensionally_consistent(target, variables, constants,
+                                                           per_dataset):
+    """Property: units recomputed from each finished formula by an independent checker;
+    per-dataset constants are covered as the shared ones are."""
     library = build_library(ALL_OPERATORS, [(n, dim(u)) for n, u in variables],
-                            {k: dim(u) for k, u in constants.items()}, ["1", "pi"])
-    units = {n: dim(u) for n, u in [*variables, *constants.items()]}
+                            {k: dim(u) for k, u in constants.items()}, ["1", "pi"],
+                            {k: dim(u) for k, u in per_dataset.items()}, 3 if per_dataset else 0)
+    units = {n: dim(u) for n, u in [*variables, *constants.items(), *per_dataset.items()]}
     checked = seed = 0
     while checked < 2000 and seed < 20:
         seed += 1

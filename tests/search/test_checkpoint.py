@@ -219,6 +219,20 @@ def test_resuming_other_data_or_settings_is_refused(tmp_path):
                                   checkpoint=path, resume=True)
 
 
+def test_a_grouped_fit_resumes_and_other_groups_are_refused(tmp_path):
+    X, y = newton_data()
+    groups = np.arange(len(y)) % 3
+    path = tmp_path / "run.ckpt"
+    grouped = dict(dataset_constants={"k": "1"}, n_jobs=1)
+    _model(max_evals=200, **grouped).fit(X, y, **NEWTON, groups=groups, checkpoint=path)
+    resumed = _model(max_evals=300, **grouped).fit(X, y, **NEWTON, groups=groups,
+                                                   checkpoint=path, resume=True)
+    assert resumed.n_evals_ >= 300 and resumed.best_.dataset_constants.shape[0] == 3
+    with pytest.raises(CheckpointError, match="data"):
+        _model(max_evals=300, **grouped).fit(X, y, **NEWTON, groups=(groups + 1) % 3,
+                                             checkpoint=path, resume=True)
+
+
 @pytest.mark.parametrize("content", [b"", b"not a checkpoint", b"PK\x03\x04 torn zip"])
 def test_a_file_that_is_no_checkpoint_is_refused(tmp_path, content):
     path = tmp_path / "run.ckpt"

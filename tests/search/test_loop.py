@@ -4,11 +4,12 @@ from dataclasses import replace
 
 import numpy as np
 import torch
-from support import newton_search
+from support import dim, newton_search
 
 import lawfinder.search.loop as search_module
 from lawfinder.generate.pi_views import enumerated_formulas, pi_views
-from lawfinder.search.loop import Search, _key
+from lawfinder.language.library import DEFAULT_OPERATORS, build_library
+from lawfinder.search.loop import Search, SearchConfig, _key
 
 
 def test_ctrl_c_while_simplifying_loses_no_scored_formula(monkeypatch):
@@ -120,3 +121,33 @@ def test_an_exact_formula_hands_the_stop_over_to_patience():
     search.run()
     assert search.simplest_exact is not None
     assert search.epoch - search.simplest_exact[1] == 4
+
+
+def _grouped_search(sizes):
+    """A search over datasets of the given sizes, with one per-dataset constant."""
+    library = build_library(DEFAULT_OPERATORS, [("x", dim("1"))], {"k": dim("1")}, ["1"],
+                            {"c": dim("1")}, len(sizes))
+    groups = np.repeat(np.arange(len(sizes)), sizes)
+    x = np.random.default_rng(0).uniform(1, 2, len(groups))
+    y = x + groups * 10.0 ** groups
+    return Search(library, np.zeros(7, dtype=np.int64), np.column_stack([x, groups]), y,
+                  np.ones(len(y)), np.ones((1, library.n_free)), np.ones(library.n_free),
+                  SearchConfig(batch_size=50), 0)
+
+
+def test_every_dataset_has_its_share_of_the_fitting_and_scoring_rows():
+    """A dataset of 9 rows beside one of 5000 keeps all 9 among the rows constants are
+    fitted on, and the big one only its share."""
+    search = _grouped_search([5000, 9, 40, 40])
+    counts = np.bincount(search.groups[search.fit_rows], minlength=4)
+    assert counts[1] == 9 and counts.min() >= 9 and counts.sum() == 128
+    scored = np.bincount(search.groups[search.score_rows], minlength=4)
+    assert scored.tolist() == [2000 - 89, 9, 40, 40]
+
+
+def test_a_grouped_search_weighs_every_dataset_alike_whatever_its_size_or_spread():
+    """Each dataset's total weight times its target's variance is the same (fit.reward)."""
+    search = _grouped_search([300, 30, 30])
+    totals = np.bincount(search.groups, search.weights)
+    spreads = [np.var(search.y[search.groups == g]) for g in range(3)]
+    np.testing.assert_allclose(totals * spreads, totals[0] * spreads[0])

@@ -18,6 +18,7 @@ import scipy.sparse
 
 from lawfinder.language.library import OPERATORS
 from lawfinder.errors import DataError, LawfinderError, UnitsError
+from lawfinder.data.groups import encode_groups
 from lawfinder.data.quantities import header_unit, same_units, split_units
 from lawfinder.units.dimension import DIMENSIONLESS, Dimension, parse_units
 
@@ -42,10 +43,22 @@ class Problem:
     units: tuple[str, ...] | None  # unit strings as the user gave them, per feature; None: no units
     target_units: str | None
     unit_error: float | None = None  # with y_err: the SI uncertainty of y at weight 1
+    groups: np.ndarray | None = None  # (n_samples,) each row's dataset index; None: one dataset
+    datasets: tuple[Any, ...] = ()    # the dataset labels as given, in index order
 
     @property
     def n_features(self) -> int:
         return len(self.names)
+
+    @property
+    def n_datasets(self) -> int:
+        """Datasets of the fit (Class SR); 0 when the rows were given without groups."""
+        return len(self.datasets)
+
+    @property
+    def row_labels(self) -> np.ndarray | None:
+        """Each row's dataset label as given (n_samples,); None without groups."""
+        return None if self.groups is None else np.array(self.datasets, dtype=object)[self.groups]
 
     @property
     def has_units(self) -> bool:
@@ -56,13 +69,16 @@ class Problem:
 def make_problem(X: Any, y: Any, *, names: Sequence[str] | None = None,
                  units: Sequence[str] | Mapping[str, str] | None = None,
                  target_units: str | None = None, target_name: str | None = None,
-                 sample_weight: Any = None, y_err: Any = None) -> Problem:
+                 sample_weight: Any = None, y_err: Any = None, groups: Any = None) -> Problem:
     """Check everything the user gave and return it as a Problem in SI base units.
 
     ``units`` is one unit string per feature (a list, or a dict keyed by name) and
     must come together with ``target_units``; leave both out for a unitless search.
     X and y may carry their units instead (pint or astropy Quantities, astropy tables);
     units given both ways must agree.
+
+    ``groups`` gives each row's dataset label (numbers or strings) when the rows come from
+    several datasets of one law (`lawfinder.data.groups`).
 
     Names may be any non-blank text, E, beta, lambda, λ or m_1 included. Without a
     ``target_name`` (or a named pandas Series) the target is called "y", or "y_target"
@@ -97,6 +113,7 @@ def make_problem(X: Any, y: Any, *, names: Sequence[str] | None = None,
                   "there is no law to find; check that you chose the right target column")
 
     weights, unit_error = _weights(sample_weight, y_err, len(raw_y))
+    codes, datasets = (None, ()) if groups is None else encode_groups(groups, len(raw_y))
     return Problem(
         X=_frozen(np.column_stack(features)), y=_frozen(_to_si(raw_y, target_factor, target_name)),
         weights=_frozen(weights),
@@ -104,7 +121,8 @@ def make_problem(X: Any, y: Any, *, names: Sequence[str] | None = None,
         target_dim=target_dim, target_factor=target_factor,
         units=None if units is None else tuple(map(str, _unit_texts(units, names))),
         target_units=None if target_units is None else str(target_units),
-        unit_error=None if unit_error is None else unit_error * target_factor)
+        unit_error=None if unit_error is None else unit_error * target_factor,
+        groups=None if codes is None else _frozen(codes), datasets=datasets)
 
 
 def check_features(X: Any, names: Sequence[str], factors: Sequence[float], *,
@@ -164,8 +182,9 @@ def check_fixed_constants(fixed_constants: Any, names: Sequence[str]) -> None:
 def read_csv(path: str | PathLike[str], target: str, *, not_inputs: Sequence[str] = ()
              ) -> tuple[pd.DataFrame, pd.Series, dict[str, pd.Series]]:
     """Read a CSV into numeric input columns, the target column and the columns named in
-    `not_inputs` (y_err, weights). Columns are named as in the header, units included
-    ("m1 [kg]", which `make_problem` reads), and found by their bare names ("m1")."""
+    `not_inputs` (y_err, weights, dataset labels), left for their users to check. Columns
+    are named as in the header, units included ("m1 [kg]", which `make_problem` reads),
+    and found by their bare names ("m1")."""
     frame = read_table(path)
     hint = _delimiter_hint(frame.attrs["header"])
     labels = {header_unit(label)[0]: label for label in frame.columns}
@@ -178,7 +197,7 @@ def read_csv(path: str | PathLike[str], target: str, *, not_inputs: Sequence[str
         raise DataError(f"the CSV file {str(path)!r} has only the columns "
                         f"{', '.join(map(repr, (target, *not_inputs)))}; add the input "
                         f"columns to explain {target!r} with{hint}")
-    for name in frame.columns:
+    for name in frame.columns.drop(taken[1:]):
         _as_float(frame[name], f"column {name!r}")
     return (frame.drop(columns=taken), frame[labels[target]],
             {name: frame[labels[name]] for name in not_inputs})

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import NamedTuple
 
 import numba
 import numpy as np
@@ -18,9 +19,11 @@ import numpy as np
 UNARY = ("neg", "abs", "inv", "n2", "n3", "sqrt", "exp", "log", "sin", "cos", "tan", "tanh",
          "asin", "acos", "atan", "log10")
 BINARY = ("add", "sub", "mul", "div")
-# Token codes of the kernel: three kinds of terminal, then the operators in the order above.
-VARIABLE, FIXED, FREE = 0, 1, 2
-FIRST_UNARY = 3
+# Token codes of the kernel: four kinds of terminal, then the operators in the order above.
+# A per-dataset constant (DATASET) reads, at each point, the slot of that point's dataset:
+# its first slot plus the dataset index held in the last input column.
+VARIABLE, FIXED, FREE, DATASET = 0, 1, 2, 3
+FIRST_UNARY = 4
 FIRST_BINARY = FIRST_UNARY + len(UNARY)
 
 # error_model="numpy": 1/0 is inf and 0/0 is NaN, as in NumPy, instead of an exception.
@@ -85,14 +88,21 @@ def _binary(op: int, a: float, b: float) -> tuple[float, float, float]:
 
 
 @_jit
-def _walk(tokens, codes, slots, numbers, Xt, C, jacobian):
-    """Values (B, N) and, with `jacobian`, d value / d constant (B, K, N)."""
+def _walk(tokens, codes, slots, numbers, local, local_slot, local_grouped, Xt, C, jacobian):
+    """Values (B, N) and, with `jacobian`, d value / d constant (B, K, N).
+
+    Derivatives are carried by constant token, not by slot: at a point, a per-dataset
+    constant is the slot of that point's dataset alone, so the J constant tokens (`local`
+    of a token, first slot `local_slot`) stand for all K slots and the stacks stay
+    (L, J, N) however many datasets; they are spread onto the slots at the end.
+    """
     B, L = tokens.shape
-    N, K = Xt.shape[1], C.shape[1]
+    N, K, J = Xt.shape[1], C.shape[1], local_slot.shape[0]
+    dataset = Xt[Xt.shape[0] - 1]  # read only by DATASET tokens
     values = np.empty((B, N))
     jac_out = np.zeros((B if jacobian else 0, K, N))
     val = np.empty((L + 1, N))
-    jac = np.zeros((L + 1, K, N))
+    jac = np.zeros((L + 1, J, N))
     for row in range(B):
         sp = 0
         for pos in range(L - 1, -1, -1):
@@ -105,12 +115,15 @@ def _walk(tokens, codes, slots, numbers, Xt, C, jacobian):
                     val[sp] = Xt[slots[t]]
                 elif code == FIXED:
                     val[sp] = numbers[t]
-                else:
+                elif code == FREE:
                     val[sp] = C[row, slots[t]]
+                else:
+                    for n in range(N):
+                        val[sp, n] = C[row, slots[t] + int(dataset[n])]
                 if jacobian:
                     jac[sp] = 0.0
-                    if code == FREE:
-                        jac[sp, slots[t]] = 1.0
+                    if code == FREE or code == DATASET:
+                        jac[sp, local[t]] = 1.0
                 sp += 1
             elif code < FIRST_BINARY:
                 top = sp - 1
@@ -118,7 +131,7 @@ def _walk(tokens, codes, slots, numbers, Xt, C, jacobian):
                     v, g = _unary(code - FIRST_UNARY, val[top, n])
                     val[top, n] = v
                     if jacobian:
-                        for k in range(K):
+                        for k in range(J):
                             jac[top, k, n] *= g
             else:
                 top, below = sp - 1, sp - 2     # first child on top, second below it
@@ -126,22 +139,36 @@ def _walk(tokens, codes, slots, numbers, Xt, C, jacobian):
                     v, ga, gb = _binary(code - FIRST_BINARY, val[top, n], val[below, n])
                     val[below, n] = v
                     if jacobian:
-                        for k in range(K):
+                        for k in range(J):
                             jac[below, k, n] = ga * jac[top, k, n] + gb * jac[below, k, n]
                 sp -= 1
         values[row] = val[0]
         if jacobian:
-            jac_out[row] = jac[0]
+            for k in range(J):
+                if local_grouped[k]:
+                    for n in range(N):
+                        jac_out[row, local_slot[k] + int(dataset[n]), n] = jac[0, k, n]
+                else:
+                    jac_out[row, local_slot[k]] = jac[0, k]
     return values, jac_out
 
 
-def walk(tokens: np.ndarray, codes: np.ndarray, slots: np.ndarray, numbers: np.ndarray,
-         X: np.ndarray, constants: np.ndarray, jacobian: bool
-         ) -> tuple[np.ndarray, np.ndarray | None]:
+class Codes(NamedTuple):
+    """What the kernel reads of a library, per token (T,) and per constant token (J,)."""
+
+    code: np.ndarray           # (T,) kernel code: terminal kind or operator
+    slot: np.ndarray           # (T,) column of a variable, (first) slot of a constant
+    number: np.ndarray         # (T,) value of a fixed constant
+    local: np.ndarray          # (T,) a constant token's place among the constant tokens
+    local_slot: np.ndarray     # (J,) each constant token's (first) slot
+    local_grouped: np.ndarray  # (J,) whether it takes one slot per dataset
+
+
+def walk(tokens: np.ndarray, codes: Codes, X: np.ndarray, constants: np.ndarray,
+         jacobian: bool) -> tuple[np.ndarray, np.ndarray | None]:
     """Values (B, N) of formulas `tokens` (B, L) and, with `jacobian`, their derivatives
-    (B, K, N) by the constants (B, K); each token's kernel code, column or slot, and
-    number are given per token of the library (T,)."""
-    values, jac = _walk(np.ascontiguousarray(tokens, dtype=np.int64), codes, slots, numbers,
+    (B, K, N) by the constants (B, K), the library's tokens read through `codes`."""
+    values, jac = _walk(np.ascontiguousarray(tokens, dtype=np.int64), *codes,
                         np.ascontiguousarray(np.asarray(X, dtype=float).T),
                         np.ascontiguousarray(constants, dtype=float), jacobian)
     return values, (jac if jacobian else None)

@@ -20,20 +20,39 @@ def evaluate(tokens: np.ndarray, library: Library, X: np.ndarray, constants: np.
     """Values (B, N) of formulas `tokens` (B, L) on inputs X (N, F) with constants (B, K).
 
     With `jacobian`, also d value / d constant (B, K, N) by forward-mode differentiation.
+    A library with per-dataset constants reads each row's dataset index from the last
+    column of X (`Library`).
     """
-    return compiled.walk(tokens, *_kernel_codes(library), X, constants, jacobian)
+    if library.dataset_names:
+        _check_datasets(X, library.n_datasets)
+    return compiled.walk(tokens, _kernel_codes(library), X, constants, jacobian)
 
 
-def _kernel_codes(library: Library) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per token: the kernel's code, the column or slot it reads, the number it stands for."""
+def _check_datasets(X: np.ndarray, n_datasets: int) -> None:
+    """The kernel indexes constants by the last column: it must hold dataset indices."""
+    index = np.asarray(X, dtype=float)[:, -1] if np.ndim(X) == 2 and np.shape(X)[1] else None
+    if index is None or not np.all((index >= 0) & (index < n_datasets) & (index % 1 == 0)):
+        raise ValueError(f"the last column of X must hold each row's dataset index, an "
+                         f"integer in [0, {n_datasets})")
+
+
+def _kernel_codes(library: Library) -> compiled.Codes:
+    """Per token: the kernel's code, the column or slot it reads, the number it stands for;
+    per constant token (shared ones in slot order, then per-dataset ones): its first slot."""
     terminal = {Kind.VARIABLE: compiled.VARIABLE, Kind.FIXED: compiled.FIXED,
-                Kind.FREE: compiled.FREE}
+                Kind.FREE: compiled.FREE, Kind.DATASET: compiled.DATASET}
     codes = [terminal[t.kind] if not t.arity else
              compiled.FIRST_UNARY + compiled.UNARY.index(t.name) if t.arity == 1 else
              compiled.FIRST_BINARY + compiled.BINARY.index(t.name) for t in library.tokens]
-    return (np.array(codes, dtype=np.int64),
-            np.array([t.index for t in library.tokens], dtype=np.int64),
-            np.array([t.value for t in library.tokens], dtype=float))
+    constants = list(dict.fromkeys(library.free))          # constant tokens, slot order
+    local = np.full(len(library), -1, dtype=np.int64)
+    local[constants] = np.arange(len(constants))
+    return compiled.Codes(np.array(codes, dtype=np.int64),
+                          np.array([t.index for t in library.tokens], dtype=np.int64),
+                          np.array([t.value for t in library.tokens], dtype=float), local,
+                          np.array([library.tokens[t].index for t in constants], dtype=np.int64),
+                          np.array([library.tokens[t].kind is Kind.DATASET for t in constants],
+                                   dtype=np.bool_))
 
 
 def padded(formulas: Sequence[Sequence[int]]) -> np.ndarray:
@@ -51,7 +70,8 @@ def to_sympy(tokens: Sequence[int], library: Library,
 
     Variables and free constants become ``Symbol(name)``, built from the name and never
     parsed from text: any name works, and E, I or pi as a column is that column, not
-    SymPy's number of that name.
+    SymPy's number of that name. A per-dataset constant stays a symbol unless `constants`
+    holds a value for it (one dataset's).
     """
     position = 0
 
@@ -63,8 +83,8 @@ def to_sympy(tokens: Sequence[int], library: Library,
             return sympy.Symbol(token.name)
         if token.kind is Kind.FIXED:
             return sympy.pi if token.name == "pi" else sympy.Integer(int(token.value))
-        if token.kind is Kind.FREE:
-            if constants is None:
+        if token.kind in (Kind.FREE, Kind.DATASET):
+            if constants is None or (token.kind is Kind.DATASET and token.name not in constants):
                 return sympy.Symbol(token.name)
             value = constants[token.name]
             return value if isinstance(value, sympy.Expr) else sympy.Float(value)

@@ -36,9 +36,12 @@ def fit_constants(tokens: np.ndarray, library: Library, X: np.ndarray, y: np.nda
     """
     B, K = len(tokens), library.n_free
     # Random starts around 1 in the user's units, either sign: users' units tend to make
-    # constants of order one, and a wrong sign is a basin LM rarely leaves.
-    shape = (config.n_random_starts, K)
-    random = rng.choice([-1.0, 1.0], shape) * np.exp(rng.normal(0.0, 1.0, shape)) / user_scale
+    # constants of order one, and a wrong sign is a basin LM rarely leaves. A per-dataset
+    # constant starts at one value in every dataset, so that all start in the same basin.
+    tokens_of_slots, column = np.unique(library.free, return_inverse=True)
+    shape = (config.n_random_starts, len(tokens_of_slots))
+    draw = rng.choice([-1.0, 1.0], shape) * np.exp(rng.normal(0.0, 1.0, shape))
+    random = draw[:, column] / user_scale
     starts = np.broadcast_to(starts, (B, *np.shape(starts)[-2:]))
     inits = np.concatenate([starts, np.broadcast_to(random, (B, *random.shape))], axis=1)
     frozen = np.zeros((B, K), dtype=bool) if frozen is None else frozen

@@ -67,8 +67,9 @@ def pi_views(library: Library, target_dim2: tuple[int, ...], max_views: int = 2)
     A dimensionless target keeps one view: its alternatives only put a ratio of
     constants in front, which the groups already hold.
     """
-    quantities = [(t.name, t.dim.exponents, t.kind is Kind.FREE) for t in library.tokens
-                  if t.kind in (Kind.VARIABLE, Kind.FREE)]
+    constants = (Kind.FREE, Kind.DATASET)  # a group may hold per-dataset constants too
+    quantities = [(t.name, t.dim.exponents, t.kind in constants) for t in library.tokens
+                  if t.kind is Kind.VARIABLE or t.kind in constants]
     target = tuple(Fraction(e, 2) for e in target_dim2)
     bases = pi_bases(target, quantities, max_bases=max_views)
     if all(e == 0 for e in target):
@@ -189,10 +190,10 @@ def natural_constants(view: View, library: Library, X: np.ndarray, y: np.ndarray
         if len(unknown) != 1:
             continue
         name = unknown[0]
-        slot = library.tokens[library.index[name]].index
+        slots = np.flatnonzero(np.array(library.free) == library.index[name])  # every dataset's
         rest = sum(float(e) * log_size[n] for n, e in monomial.items() if n != name)
-        c[slot] = np.exp((size - rest) / float(monomial[name]))
-        log_size[name] = float(np.log(c[slot]))
+        c[slots] = np.exp((size - rest) / float(monomial[name]))
+        log_size[name] = float(np.log(c[slots[0]]))
     return c
 
 

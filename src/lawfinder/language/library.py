@@ -22,6 +22,7 @@ class Kind(enum.Enum):
     VARIABLE = "variable"
     FIXED = "fixed constant"
     FREE = "free constant"
+    DATASET = "per-dataset constant"  # a free constant with one value per dataset (Class SR)
 
 
 class Rule(enum.Enum):
@@ -90,7 +91,8 @@ class Token:
     kind: Kind
     dim: Dimension = DIMENSIONLESS  # units of a terminal
     value: float = 0.0              # value of a fixed constant
-    index: int = -1                 # column of a variable, slot of a free constant
+    index: int = -1                 # column of a variable, slot of a free constant (the
+                                    # first of its datasets' slots for a per-dataset one)
     complexity: float = 1.0
 
     @property
@@ -103,17 +105,25 @@ class Token:
 
 
 class Library:
-    """An ordered token set plus the per-token arrays the sampler and evaluator read."""
+    """An ordered token set plus the per-token arrays the sampler and evaluator read.
 
-    def __init__(self, tokens: Sequence[Token]):
+    Fitted constants live in slots, the columns of a (B, K) constants array: one slot per
+    shared free constant, then `n_datasets` consecutive slots per per-dataset constant
+    (its value in dataset 0, 1, ...). A library with `n_datasets` evaluates inputs whose
+    last column is each row's dataset index (`lawfinder.evaluate.prefix.evaluate`).
+    """
+
+    def __init__(self, tokens: Sequence[Token], n_datasets: int = 0):
         self.tokens = tuple(tokens)
+        self.n_datasets = n_datasets
         self.names = tuple(t.name for t in self.tokens)
         self.index = {name: i for i, name in enumerate(self.names)}
         kinds = [t.kind for t in self.tokens]
         self.arity = np.array([t.arity for t in self.tokens])                      # (T,)
         self.is_terminal = self.arity == 0                                           # (T,)
         self.is_fixed = np.array([k is Kind.FIXED for k in kinds])
-        self.is_free = np.array([k is Kind.FREE for k in kinds])
+        # Both kinds of fitted constant, shared or per dataset: units and priors treat them alike.
+        self.is_free = np.array([k in (Kind.FREE, Kind.DATASET) for k in kinds])
         self.complexity = np.array([t.complexity for t in self.tokens])
         self.dims2 = np.array([t.dim.doubled() for t in self.tokens], dtype=np.int64)  # (T, 7)
         operators = [t.operator if t.arity else None for t in self.tokens]
@@ -126,9 +136,19 @@ class Library:
                                 for op in operators])                              # (T,)
         self.useless = np.array([[(a, b) in USELESS_PAIRS for b in self.names]
                                  for a in self.names], dtype=bool)                 # (T parent, T child)
-        self.free = [i for i, k in enumerate(kinds) if k is Kind.FREE]
+        self.dataset_names = tuple(t.name for t in self.tokens if t.kind is Kind.DATASET)
+        # Per slot (K,): the token it belongs to, and that token's name and units.
+        self.free = ([i for i, k in enumerate(kinds) if k is Kind.FREE]
+                     + [i for i, k in enumerate(kinds) if k is Kind.DATASET
+                        for _ in range(n_datasets)])
+        if any(self.tokens[t].index != self.free.index(t) for t in set(self.free)):
+            raise ValueError("constant tokens' slots must follow the library's layout: shared "
+                             "constants first, then n_datasets slots per per-dataset constant")
         self.n_free = len(self.free)
+        self.shared = np.array([self.tokens[t].kind is Kind.FREE for t in self.free],
+                               dtype=bool)                                          # (K,)
         self.free_names = tuple(self.names[i] for i in self.free)
+        self.shared_names = tuple(n for n, shared in zip(self.free_names, self.shared) if shared)
         self.free_dims = tuple(self.tokens[i].dim for i in self.free)
         self.free_dimensionless = np.array([d.is_dimensionless for d in self.free_dims],
                                            dtype=bool)                              # (K,)
@@ -150,8 +170,18 @@ def _names(values: Any, what: str, example: str) -> list[str]:
 
 def build_library(operators: Sequence[str], variables: Sequence[tuple[str, Dimension]],
                   free_constants: Mapping[str, Dimension],
-                  fixed_constants: Sequence[str] = ("1",)) -> Library:
-    """Assemble operators, input variables, fixed and free constants into a Library."""
+                  fixed_constants: Sequence[str] = ("1",),
+                  dataset_constants: Mapping[str, Dimension] | None = None,
+                  n_datasets: int = 0) -> Library:
+    """Assemble operators, input variables, fixed and free constants into a Library.
+
+    With `n_datasets`, the inputs come from that many datasets (Class SR) and each of
+    `dataset_constants` takes one value per dataset; the free constants are shared.
+    """
+    dataset_constants = dict(dataset_constants or {})
+    if dataset_constants and n_datasets < 1:
+        raise LawfinderError(f"the per-dataset constants {list(dataset_constants)} need the "
+                             "data's datasets: pass groups=, one dataset label per row")
     operators = _names(operators, "operators", "['add', 'mul']")
     fixed_constants = _names(fixed_constants, "fixed_constants", "['1', 'pi']")
     tokens: list[Token] = []
@@ -170,6 +200,8 @@ def build_library(operators: Sequence[str], variables: Sequence[tuple[str, Dimen
         tokens.append(Token(name, Kind.FIXED, value=FIXED_CONSTANTS[name]))
     for slot, (name, dim) in enumerate(free_constants.items()):
         tokens.append(Token(name, Kind.FREE, dim, index=slot))
+    for k, (name, dim) in enumerate(dataset_constants.items()):
+        tokens.append(Token(name, Kind.DATASET, dim, index=len(free_constants) + k * n_datasets))
     names = [t.name for t in tokens]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
@@ -177,4 +209,4 @@ def build_library(operators: Sequence[str], variables: Sequence[tuple[str, Dimen
                              f"{duplicates}; rename the variable or constant")
     if len(set(operators)) != len(operators):
         raise LawfinderError(f"operators listed twice in {list(operators)}")
-    return Library(tokens)
+    return Library(tokens, n_datasets)

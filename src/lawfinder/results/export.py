@@ -21,32 +21,45 @@ import sympy
 import torch
 from torch import nn
 
-from lawfinder.errors import DataError
+from lawfinder.data.groups import dataset_codes
+from lawfinder.errors import DataError, LawfinderError
 from lawfinder.language.library import Kind, Library
 
 if TYPE_CHECKING:
     from lawfinder.results.formula import Formula
 
 
-def to_numpy(formula: Formula) -> Callable[[Any], np.ndarray]:
+def to_numpy(formula: Formula) -> Callable[..., np.ndarray]:
     """f(X): inputs (n, n_features) in their declared units -> (n,) in the target's units.
 
     X is a table with the columns in the order of the names given to fit, or a dict or
-    DataFrame keyed by those names.
+    DataFrame keyed by those names. A formula with per-dataset constants is f(X, groups):
+    each row computed with the constants of its dataset, labelled as in fit.
     """
     function = _lambdify(formula, "numpy")
     constants = formula.scaled_constants[_used_slots(formula)]
-    frame = formula.frame
-    names = _input_names(formula.library)
+    frame, library = formula.frame, formula.library
+    names = _input_names(library)
+    first = [library.tokens[library.index[name]].index for name in formula.dataset_names]
 
-    def law(X: Any) -> np.ndarray:
+    def law(X: Any, groups: Any = None) -> np.ndarray:
         X = _table(X, names)
         _check_shape(X.shape, len(frame.input_dims))
+        codes = _codes(formula, groups, len(X)) if first else None
+        per_row = [formula.scaled_constants[k + codes] for k in first]
         with np.errstate(all="ignore"):
-            values = function(*frame.inputs(X).T, *constants)
+            values = function(*frame.inputs(X).T, *constants, *per_row)
         return frame.output(np.broadcast_to(values, len(X)))  # a constant formula gives a scalar
 
     return law
+
+
+def _codes(formula: Formula, groups: Any, n_rows: int) -> np.ndarray:
+    """Each row's dataset index, for a law with per-dataset constants."""
+    if groups is None:
+        raise DataError("this law has constants of each dataset; call it as f(X, groups), "
+                        "with the dataset label of each row")
+    return dataset_codes(groups, formula.datasets, n_rows)
 
 
 def to_torch(formula: Formula) -> LawModule:
@@ -65,6 +78,7 @@ class LawModule(nn.Module):
 
     def __init__(self, formula: Formula):
         super().__init__()
+        _refuse_datasets(formula)
         frame = formula.frame
         self.formula = formula
         self._slots = _used_slots(formula)
@@ -107,9 +121,11 @@ class LawModule(nn.Module):
 
 
 def _lambdify(formula: Formula, module: str) -> Callable[..., Any]:
-    """The SymPy expression as a function of (input columns..., used constants...)."""
+    """The SymPy expression as a function of (input columns..., used shared constants...,
+    used per-dataset constants...)."""
     library = formula.library
-    names = _input_names(library) + [library.free_names[slot] for slot in _used_slots(formula)]
+    names = (_input_names(library) + [library.free_names[slot] for slot in _used_slots(formula)]
+             + formula.dataset_names)
     # lambdify puts every symbol's name into the generated function's namespace, where a
     # constant called pow or abs would hide that function: hand it Dummy symbols instead.
     arguments = [sympy.Dummy(name) for name in names]
@@ -117,6 +133,14 @@ def _lambdify(formula: Formula, module: str) -> Callable[..., Any]:
     # Numbers such as pi**2 or sin(1) become floats (17 digits: enough for float64), as
     # torch's functions refuse plain numbers: pow(3.14..., 2) fails.
     return sympy.lambdify(arguments, expression.evalf(17), modules=module)
+
+
+def _refuse_datasets(formula: Formula) -> None:
+    """The torch module's parameters are the shared constants: none per dataset yet."""
+    if formula.dataset_names:
+        raise LawfinderError("this law has constants of each dataset, which the torch module "
+                             "does not take yet; use to_numpy(), whose function takes the "
+                             "rows' datasets, or predict(X, groups=...)")
 
 
 def _input_names(library: Library) -> list[str]:
@@ -143,9 +167,11 @@ def _float64(values: Any) -> torch.Tensor:
 
 
 def _used_slots(formula: Formula) -> list[int]:
-    """Slots of the free constants that appear in the formula, in library order."""
-    used = set(formula.tokens)
-    return [slot for slot, token in enumerate(formula.library.free) if token in used]
+    """Slots of the shared free constants that appear in the formula, in library order."""
+    used, library = set(formula.tokens), formula.library
+    return [slot for slot, token in enumerate(library.free)
+            if token in used and library.shared[slot]]
+
 
 
 def _check_shape(shape: Sequence[int], n_features: int) -> None:

@@ -13,6 +13,8 @@ import pandas as pd
 import sympy
 from sympy.printing.pretty.pretty_symbology import greek_unicode
 
+from lawfinder.data.groups import dataset_codes
+from lawfinder.errors import DataError
 from lawfinder.fit.closed_form import closed_form
 from lawfinder.fit.uncertainty import prediction_std
 from lawfinder.evaluate.prefix import evaluate, to_sympy, to_text
@@ -67,6 +69,7 @@ class Formula:
                                     # are all positive, which the printed form may rely on
     bic: float = float("nan")       # Bayesian information criterion on the fit's data, up to
                                     # a term shared by the front (`results.selection.bic`)
+    datasets: tuple[Any, ...] = ()  # labels of the datasets fitted (Class SR), in index order
 
     @property
     def reward(self) -> float:
@@ -74,10 +77,40 @@ class Formula:
 
     @property
     def constants(self) -> dict[str, float]:
-        """Fitted values of the free constants this formula uses, in the user's units."""
+        """Fitted values of the shared free constants this formula uses, in the user's units."""
         values = self.frame.constants_to_user(self.scaled_constants)
         used = {self.library.names[t] for t in self.tokens}
-        return {name: float(v) for name, v in zip(self.library.free_names, values) if name in used}
+        return {name: float(v) for name, v, shared
+                in zip(self.library.free_names, values, self.library.shared)
+                if shared and name in used}
+
+    @property
+    def dataset_names(self) -> list[str]:
+        """Names of the per-dataset constants this formula uses, in library order."""
+        lib = self.library
+        return [name for name in lib.dataset_names if lib.index[name] in self.tokens]
+
+    @property
+    def dataset_constants(self) -> pd.DataFrame:
+        """Fitted values of the per-dataset constants this formula uses, in the user's units:
+        one row per dataset label (as given to fit), one column per constant."""
+        return self._per_dataset(self.frame.constants_to_user(self.scaled_constants))
+
+    @property
+    def dataset_uncertainties(self) -> pd.DataFrame:
+        """Standard errors of `dataset_constants`, shaped like it (see `uncertainties`)."""
+        if self.scaled_covariance is None:
+            return self._per_dataset(np.full(self.library.n_free, np.nan))
+        scaled = np.sqrt(np.diag(self.scaled_covariance))
+        return self._per_dataset(np.abs(self.frame.constants_to_user(scaled)))
+
+    def _per_dataset(self, values: np.ndarray) -> pd.DataFrame:
+        """Slot values (K,) of the per-dataset constants used, as a (datasets, constants) table."""
+        lib, used = self.library, self.dataset_names
+        first = {name: lib.tokens[lib.index[name]].index for name in used}
+        columns = {name: values[first[name]:first[name] + lib.n_datasets] for name in used}
+        return pd.DataFrame(columns, index=pd.Index(list(self.datasets), name="dataset"),
+                            columns=used, dtype=float)
 
     @property
     def uncertainties(self) -> dict[str, float]:
@@ -141,11 +174,12 @@ class Formula:
         """The formula as the search wrote it, e.g. 'mul(G, div(m1, n2(r)))'."""
         return to_text(self.tokens, self.library)
 
-    def predict(self, X: np.ndarray, return_std: bool = False
+    def predict(self, X: np.ndarray, return_std: bool = False, groups: Any = None
                 ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
         """Predictions in the target's units for inputs (N, F) in the inputs' declared units;
-        with `return_std`, also their standard errors from the constants' covariance."""
-        scaled = self.frame.inputs(np.asarray(X, dtype=float))
+        with `return_std`, also their standard errors from the constants' covariance.
+        A law fitted on several datasets needs each row's dataset label in `groups`."""
+        scaled = self._with_datasets(self.frame.inputs(np.asarray(X, dtype=float)), groups)
         tokens = np.array([self.tokens])
         values, _ = evaluate(tokens, self.library, scaled, self.scaled_constants[None])
         if not return_std:
@@ -157,9 +191,23 @@ class Formula:
                                  self.library, scaled)
         return self.frame.output(values[0]), np.abs(self.frame.output(std))
 
-    def to_numpy(self) -> Callable[[Any], np.ndarray]:
+    def _with_datasets(self, scaled: np.ndarray, groups: Any) -> np.ndarray:
+        """Scaled inputs with each row's dataset index as the last column, if fitted so."""
+        if not self.datasets:
+            if groups is not None:
+                raise DataError("groups was given, but this law was fitted on one dataset "
+                                "(fit without groups); leave groups out")
+            return scaled
+        if groups is None:
+            raise DataError(f"this law was fitted on datasets {self.datasets[:10]} with "
+                            "constants of their own; pass groups=, the dataset label of "
+                            "each row")
+        return np.column_stack([scaled, dataset_codes(groups, self.datasets, len(scaled))])
+
+    def to_numpy(self) -> Callable[..., np.ndarray]:
         """A NumPy function f(X) generated from SymPy that computes what `predict` does;
-        X is a table in input order, or a dict or DataFrame keyed by the input names."""
+        X is a table in input order, or a dict or DataFrame keyed by the input names. With
+        per-dataset constants it is f(X, groups), groups the rows' dataset labels."""
         from lawfinder.results.export import to_numpy  # export imports torch
 
         return to_numpy(self)
@@ -186,5 +234,5 @@ class Formula:
 def _reads_as_a_name(form: sympy.Expr, library: Library) -> bool:
     """Whether a closed form holds a number (pi) printed like an input or free constant of
     the library: beside a column named pi, a constant shown as pi would read as the column."""
-    names = {t.name for t in library.tokens if t.kind in (Kind.VARIABLE, Kind.FREE)}
+    names = {t.name for t in library.tokens if t.kind is not Kind.FIXED and not t.arity}
     return any(str(number) in names for number in form.atoms(sympy.NumberSymbol))

@@ -141,8 +141,8 @@ def _label(text: str, units: str | None) -> str:
 def _constants(model: LawRegressor, formula: Formula) -> str:
     """The formula's constants, one a line, each with its standard error and in the units
     it was declared in."""
-    units = dict(zip(model.library_.free_names,
-                     _constant_units(model.free_constants, model.library_.free_names)))
+    units = dict(zip(model.library_.shared_names,
+                     _constant_units(model.free_constants, model.library_.shared_names)))
     errors = formula.uncertainties
     return "<br>".join(html.escape(_label(f"{name} = {with_error(value, errors[name])}",
                                           units[name]))
@@ -234,7 +234,7 @@ def _measured_and_predicted(model: LawRegressor, X: Any, y: Any) -> tuple[np.nda
         problem = model.problem_
         X = problem.X / np.array(problem.factors)
         y = problem.y / problem.target_factor
-        return y, model.best_.predict(X)
+        return y, model.best_.predict(X, groups=problem.row_labels)
     predicted = model.predict(X)
     measured = np.asarray(y, dtype=float).ravel()
     if measured.shape != predicted.shape:

@@ -17,6 +17,7 @@ import json
 import math
 import os
 from collections.abc import Mapping
+from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,7 +37,10 @@ if TYPE_CHECKING:
     from lawfinder.estimator import LawRegressor
 
 FORMAT = "lawfinder-model"
-VERSION = 1
+# Version 2 adds the datasets of a fit with groups and their per-dataset constants. Models
+# fitted without groups are still written as version 1, which older lawfinders read.
+VERSION = 2
+READABLE = (1, 2)
 
 # Hand-edited user-unit constants that disagree with the scaled ones by more than this
 # are rejected: the scaled values are the ones predict uses.
@@ -65,18 +69,17 @@ def save_model(model: LawRegressor, path: str | os.PathLike[str]) -> None:
 def _document(model: LawRegressor) -> dict[str, Any]:
     problem, library, frame = model.problem_, model.library_, model.frame_
     units = problem.units or (None,) * problem.n_features
-    constant_units = _constant_units(model.free_constants, library.free_names)
     return {
         "format": FORMAT,
-        "version": VERSION,
+        "version": VERSION if problem.datasets else 1,
         "saved_by": f"lawfinder {__version__}",
         "params": {name: _plain(value, name) for name, value in model.get_params().items()},
         "inputs": [_quantity(*q) for q in zip(problem.names, units, problem.dims,
                                                problem.factors)],
         "target": _quantity(problem.target_name, problem.target_units, problem.target_dim,
                             problem.target_factor),
-        "free_constants": [_quantity(*q) for q in zip(library.free_names, constant_units,
-                                                       library.free_dims, frame.constant_factors)],
+        "free_constants": _constants(model.free_constants, library.shared_names, library, frame),
+        **(_datasets(model) if problem.datasets else {}),
         "library": {
             "operators": [t.name for t in library.tokens if t.arity],
             "fixed_constants": [t.name for t in library.tokens if t.kind is Kind.FIXED],
@@ -90,11 +93,34 @@ def _document(model: LawRegressor) -> dict[str, Any]:
     }
 
 
-def _constant_units(given: Any, fitted: tuple[str, ...]) -> list[str]:
-    """Unit strings of the fitted free constants, from the free_constants setting."""
+def _datasets(model: LawRegressor) -> dict[str, Any]:
+    """The dataset labels of a fit with groups, and its per-dataset constants."""
+    labels = list(model.problem_.datasets)
+    bad = [label for label in labels if not isinstance(label, (str, int, float))]
+    if bad:
+        raise LawfinderError(f"cannot save the dataset label {bad[0]!r} "
+                             f"({type(bad[0]).__name__}): a model file keeps numbers and "
+                             "strings; refit with labels of those kinds")
+    return {"datasets": labels,
+            "dataset_constants": _constants(model.dataset_constants, model.library_.dataset_names,
+                                            model.library_, model.frame_, "dataset_constants")}
+
+
+def _constants(given: Any, names: tuple[str, ...], library: Library, frame: Frame,
+               setting: str = "free_constants") -> list[dict[str, Any]]:
+    """The fitted constants `names` as quantities, with their units from `setting` (`given`)."""
+    tokens = [library.tokens[library.index[name]] for name in names]
+    return [_quantity(name, text, token.dim, frame.constant_factors[token.index])
+            for name, text, token in zip(names, _constant_units(given, names, setting), tokens)]
+
+
+def _constant_units(given: Any, fitted: tuple[str, ...], setting: str = "free_constants"
+                    ) -> list[str]:
+    """Unit strings of the fitted constants, from the free_constants (or dataset_constants)
+    setting."""
     texts = dict(given) if isinstance(given, Mapping) else {name: "1" for name in given or ()}
     if list(texts) != list(fitted):
-        raise LawfinderError(f"free_constants is now {given!r} but the model was fitted with the "
+        raise LawfinderError(f"{setting} is now {given!r} but the model was fitted with the "
                              f"constants {list(fitted)}; set it back or refit before saving")
     return [str(text) for text in texts.values()]
 
@@ -183,7 +209,7 @@ def _check_format(document: Any, where: str) -> None:
                              f"{found!r}, expected {FORMAT!r}; give a file written by "
                              "LawRegressor.save")
     version = document.get("version")
-    if type(version) is not int or version != VERSION:
+    if type(version) is not int or version not in READABLE:
         newer = isinstance(version, int) and version > VERSION
         fix = "upgrade lawfinder to read it" if newer else "save the model again"
         raise ModelFileError(f"{where!r} is a lawfinder model file of format version "
@@ -195,13 +221,19 @@ def _model(document: dict[str, Any], cls: type[LawRegressor]) -> LawRegressor:
               for i, item in enumerate(_get(document, "inputs", list))]
     target = _read_quantity(_get(document, "target", dict), "target")
     problem = _read_problem(inputs, target)
-    constants = [_read_quantity(item, f"free_constants[{i}]")
-                 for i, item in enumerate(_get(document, "free_constants", list))]
-    library = _read_library(_get(document, "library", dict), inputs, constants)
+    constants, own = (_read_constants(document, key) for key in ("free_constants",
+                                                                  "dataset_constants"))
+    datasets = _read_datasets(document)
+    if own and not datasets:
+        raise _Malformed("datasets", "are missing beside the dataset_constants they belong to")
+    problem = replace(problem, datasets=datasets)
+    library = _read_library(_get(document, "library", dict), inputs, constants, own,
+                            len(datasets))
+    factors = {q["name"]: q["factor"] for q in constants + own}
     frame = Frame(_read_log_scale(_get(document, "frame", dict)), problem.dims,
                   np.array(problem.factors), problem.target_dim, problem.target_factor,
-                  tuple(q["dim"] for q in constants), np.array([q["factor"] for q in constants]))
-    front = [_read_formula(item, f"pareto_front[{i}]", library, frame)
+                  library.free_dims, np.array([factors[name] for name in library.free_names]))
+    front = [_read_formula(item, f"pareto_front[{i}]", library, frame, datasets)
              for i, item in enumerate(_get(document, "pareto_front", list))]
     best = _get(document, "best", int)
     if not 0 <= best < len(front):
@@ -297,13 +329,32 @@ def _read_dims(dims: dict[str, Any], where: str) -> Dimension:
     return Dimension.of(**exponents)
 
 
+def _read_constants(document: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    """The quantities of `key` (free_constants, or dataset_constants, which only files of
+    fits with groups hold)."""
+    if key == "dataset_constants" and key not in document:
+        return []
+    return [_read_quantity(item, f"{key}[{i}]") for i, item in enumerate(_get(document, key, list))]
+
+
+def _read_datasets(document: dict[str, Any]) -> tuple[Any, ...]:
+    """The dataset labels of a fit with groups, as saved (numbers or strings); () without."""
+    labels = _get(document, "datasets", list) if "datasets" in document else []
+    if not all(isinstance(label, (str, int, float)) for label in labels) \
+            or len(set(labels)) != len(labels):
+        raise _Malformed("datasets", "should be distinct numbers or strings, one per dataset")
+    return tuple(labels)
+
+
 def _read_library(section: dict[str, Any], inputs: list[dict[str, Any]],
-                  constants: list[dict[str, Any]]) -> Library:
+                  constants: list[dict[str, Any]], own: list[dict[str, Any]],
+                  n_datasets: int) -> Library:
     operators = _get(section, "operators", list, "library.")
     fixed = _get(section, "fixed_constants", list, "library.")
     try:
         return build_library(operators, [(q["name"], q["dim"]) for q in inputs],
-                             {q["name"]: q["dim"] for q in constants}, fixed)
+                             {q["name"]: q["dim"] for q in constants}, fixed,
+                             {q["name"]: q["dim"] for q in own}, n_datasets)
     except (LawfinderError, TypeError) as exc:
         raise _Malformed("library", f"cannot be rebuilt: {exc}") from None
 
@@ -315,7 +366,8 @@ def _read_log_scale(section: dict[str, Any]) -> np.ndarray:
     return np.array([float(_get(scales, s, float, "frame.log_scale.")) for s in BASE_SYMBOLS])
 
 
-def _read_formula(item: Any, where: str, library: Library, frame: Frame) -> Formula:
+def _read_formula(item: Any, where: str, library: Library, frame: Frame,
+                  datasets: tuple[Any, ...]) -> Formula:
     item, prefix = _object(item, where), where + "."
     names = _get(item, "tokens", list, prefix)
     unknown = [name for name in names if not isinstance(name, str) or name not in library.index]
@@ -339,7 +391,7 @@ def _read_formula(item: Any, where: str, library: Library, frame: Frame) -> Form
                       _get(item, "errors_from", str, prefix) if "errors_from" in item
                       else "residuals",
                       _positive_inputs(item, library, prefix),
-                      _bic(item, prefix))
+                      _bic(item, prefix), datasets)
     _check_constants(formula, _get(item, "constants", dict, prefix), prefix + "constants")
     return formula
 

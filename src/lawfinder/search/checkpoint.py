@@ -38,11 +38,14 @@ def fingerprint(problem: Problem, settings: Mapping[str, Any]) -> dict[str, str]
     Each part is kept apart so that a mismatch can be named.
     """
     data = hashlib.sha256()
-    for array in (problem.X, problem.y, problem.weights):
+    grouping = () if problem.groups is None else (problem.groups,)
+    for array in (problem.X, problem.y, problem.weights, *grouping):
         data.update(repr(array.shape).encode())
         data.update(np.ascontiguousarray(array).tobytes())
+    datasets = {"datasets": problem.datasets} if problem.datasets else {}
     parts = {"data": data.hexdigest(), "names": problem.names, "target_name": problem.target_name,
-             "units": problem.units, "target_units": problem.target_units, **settings}
+             "units": problem.units, "target_units": problem.target_units, **datasets,
+             **settings}
     return {key: json.dumps(value, default=repr) for key, value in parts.items()}
 
 

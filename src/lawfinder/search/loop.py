@@ -19,7 +19,7 @@ from lawfinder.evaluate.prefix import evaluate, padded, to_sympy
 from lawfinder.evaluate.simplify import simpler_tokens
 from lawfinder.fit.closed_form import RTOL, closed_forms
 from lawfinder.fit.levenberg_marquardt import FitConfig, fit_constants
-from lawfinder.fit.reward import nrmse, squash
+from lawfinder.fit.reward import dataset_weights, nrmse, squash
 from lawfinder.generate.mutation import mutants
 from lawfinder.generate.neighbourhood import catalogue, neighbours
 from lawfinder.generate.pi_views import View, natural_constants
@@ -90,6 +90,11 @@ class Search:
         self.forms = iter(forms)
         self.enumerated = 0
         self.pi_views = tuple(views)
+        # With datasets (Class SR) X's last column is each row's dataset index (`Library`),
+        # and the fit weighs datasets as the grouped NRMSE does (`lawfinder.fit.reward`).
+        self.groups = X[:, -1].astype(np.int64) if library.n_datasets else None
+        if self.groups is not None:
+            weights = dataset_weights(weights, y, self.groups)
         self.X, self.y, self.weights = X, y, weights
         self.starts, self.user_scale = starts, user_scale
         self.rng = np.random.default_rng(seed)
@@ -107,10 +112,13 @@ class Search:
         self.swept: dict[tuple[int, ...], int] = {}
         self._sweeps: dict[tuple[int, ...], Iterator[tuple[int, ...]]] = {}
         # Constants are fitted on a small subsample and formulas scored on a larger one;
-        # the final front is refitted on all data (polish).
+        # the final front is refitted on all data (polish). Every dataset has its share of
+        # both, and enough rows to fit its own constants.
         order = self.rng.permutation(len(y))
-        self.fit_rows = np.sort(order[:config.fit_points])
-        self.score_rows = np.sort(order[:config.score_points])
+        per_dataset = _FIT_ROWS_PER_CONSTANT * (len(library.dataset_names) + 1)
+        fit_points = max(config.fit_points, library.n_datasets * per_dataset)
+        self.fit_rows = _stratified(order, self.groups, fit_points)
+        self.score_rows = _stratified(order, self.groups, max(config.score_points, fit_points))
         # Names SymPy may take as positive when simplifying: variables whose data are,
         # and the free constants (a refit then tells whether the simplified form holds).
         self.positive = {t.name for t in library.tokens if t.kind is Kind.VARIABLE
@@ -422,9 +430,14 @@ class Search:
             constants[rows], _ = fit_constants(tokens[rows], lib, self.X[sub], self.y[sub],
                                                self.weights[sub], starts, self.user_scale,
                                                config, self.rng)
-        rows = self.score_rows
-        values, _ = evaluate(tokens, lib, self.X[rows], constants)
-        return constants, nrmse(values, self.y[rows], self.weights[rows])
+        values, _ = evaluate(tokens, lib, self.X[self.score_rows], constants)
+        return constants, self._nrmse(values, self.score_rows)
+
+    def _nrmse(self, values: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        """NRMSE (B,) of values (B, n) on `rows` (default: all), over datasets if grouped."""
+        rows = slice(None) if rows is None else rows
+        groups = None if self.groups is None else self.groups[rows]
+        return nrmse(values, self.y[rows], self.weights[rows], groups)
 
     def polish(self, entries: list[Entry]) -> list[Entry]:
         """Refit the constants of `entries` on all data (the search fitted on a subsample).
@@ -444,8 +457,8 @@ class Search:
                              np.stack([c0, wrapped], axis=1), self.user_scale, config, self.rng)
         # Old and new constants compared on the same rows, all of them (the entries' NRMSE
         # is on the scoring rows): every entry leaves with its NRMSE on all data.
-        before, after = (nrmse(evaluate(tokens, self.library, self.X, ci)[0], self.y,
-                               self.weights) for ci in (c0, c))
+        before, after = (self._nrmse(evaluate(tokens, self.library, self.X, ci)[0])
+                         for ci in (c0, c))
         polished = [replace(e, constants=ci, nrmse=float(new))
                     if new <= old * (1 + 1e-6) + 1e-12 else replace(e, nrmse=float(old))
                     for e, ci, old, new in zip(entries, c, before, after)]
@@ -456,9 +469,10 @@ class Search:
         where the data cannot tell the difference: with the other constants refitted, the
         rise of the squared error passes a likelihood-ratio test (chi-square, 95%). On noisy
         data sqrt(1 - 1.0073*v**2/c**2) becomes sqrt(1 - v**2/c**2) when noise explains 0.0073.
-        Only formulas within twice the best NRMSE (or 1e-9) are tried.
+        Only formulas within twice the best NRMSE (or 1e-9) are tried, and only shared
+        constants: a closed form in one dataset of many is a coincidence.
         """
-        dimensionless = self.library.free_dimensionless
+        dimensionless = self.library.free_dimensionless & self.library.shared
         # The test takes the residual for noise: true only of formulas at the noise floor.
         floor = 2 * min(e.nrmse for e in entries) + 1e-9
         trials = []
@@ -516,7 +530,7 @@ class Search:
         c, _ = fit_constants(tokens, self.library, self.X, self.y, self.weights,
                              starts[:, None], self.user_scale, config, self.rng, frozen)
         values, _ = evaluate(tokens, self.library, self.X, c)
-        return c, nrmse(values, self.y, self.weights)
+        return c, self._nrmse(values)
 
     def _reinforce(self, episode: Episode, rewards: np.ndarray, writer: Writer) -> float:
         """Risk-seeking policy gradient on the top `risk_eps` of the batch (never punishes);
@@ -535,6 +549,24 @@ class Search:
         loss.backward()
         writer.optimizer.step()
         return float(rewards[top].mean())
+
+
+# Rows of the fitting subsample per constant a dataset has of its own (plus one): enough
+# to determine them beside the shared ones.
+_FIT_ROWS_PER_CONSTANT = 4
+
+
+def _stratified(order: np.ndarray, groups: np.ndarray | None, n: int) -> np.ndarray:
+    """The first n rows of the permutation `order`, taken from the datasets in turn (all of
+    a dataset once it runs out), sorted; without groups, simply the first n."""
+    if groups is None:
+        return np.sort(order[:n])
+    labels = groups[order]
+    by_dataset = np.argsort(labels, kind="stable")
+    starts = np.searchsorted(labels[by_dataset], labels[by_dataset])
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[by_dataset] = np.arange(len(order)) - starts      # place within its own dataset
+    return np.sort(order[np.lexsort((np.arange(len(order)), rank))[:n]])
 
 
 def _by_gain(front: list[Entry], floor: float) -> list[Entry]:
