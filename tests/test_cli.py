@@ -144,7 +144,7 @@ def test_demo_runs_its_real_path_with_the_live_display(capsys, monkeypatch):
     assert "F = G*m1*m2/r**2" in out and "solved" in out
 
 
-def test_fit_takes_a_column_of_dataset_labels_that_is_no_input(tmp_path, capsys):
+def test_a_column_of_dataset_labels_is_no_input_to_fit_and_predict(tmp_path, capsys):
     rng = np.random.default_rng(0)
     run = np.repeat(["north", "south", "west"], 40)
     x = rng.uniform(1, 3, len(run))
@@ -153,10 +153,16 @@ def test_fit_takes_a_column_of_dataset_labels_that_is_no_input(tmp_path, capsys)
                           "y": 2.5 * x**2 + np.array([offset[r] for r in run])})
     path = tmp_path / "runs.csv"
     frame.to_csv(path, index=False)
+    model = tmp_path / "model.json"
     assert main(["fit", str(path), "--target", "y", "--groups", "run", "--operators",
                  "add,mul,n2", "--constants", "k=1", "--dataset-constants", "c=1",
-                 "--max-evals", "5000", "--n-jobs", "1", "--quiet"]) == 0
+                 "--max-evals", "5000", "--n-jobs", "1", "--quiet", "--save", str(model)]) == 0
     out = capsys.readouterr().out
     assert "best (*): y =" in out and all(label in out for label in offset)
+    assert main(["predict", str(model), str(path), "--groups", "run"]) == 0
+    out = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    np.testing.assert_allclose(out["y_predicted"], frame["y"], rtol=1e-9)
+    assert main(["predict", str(model), str(path)]) == 2
+    assert "pass groups=" in capsys.readouterr().err
     assert main(["fit", str(path), "--target", "y", "--groups", "Run", "--quiet"]) == 2
     assert "no column named 'Run'" in " ".join(capsys.readouterr().err.split())

@@ -78,6 +78,8 @@ def _parser() -> argparse.ArgumentParser:
     predict.add_argument("model", help="model file written by fit --save (or model.save)")
     predict.add_argument("csv", help="CSV file with the model's input columns, by name")
     predict.add_argument("--out", metavar="CSV", help="write here (default: standard output)")
+    predict.add_argument("--groups", metavar="COLUMN", help="column of dataset labels, for a "
+                                                            "model fitted with --groups")
     predict.set_defaults(run=_predict)
 
     demo = commands.add_parser("demo", help="recover three known laws from data made here")
@@ -217,14 +219,18 @@ def _predict(args: argparse.Namespace) -> int:
     frame = read_table(args.csv)
     problem = model.problem_
     bare = [header_unit(label)[0] for label in frame.columns]
+    if args.groups is not None and args.groups not in bare:
+        raise LawfinderError(f"--groups: {args.csv!r} has no column named {args.groups!r}; "
+                             f"available columns: {', '.join(bare)}")
+    groups = None if args.groups is None else frame[frame.columns[bare.index(args.groups)]]
     unused = [label for label, name in zip(frame.columns, bare)
-              if name not in (*problem.names, problem.target_name)]
+              if name not in (*problem.names, problem.target_name, args.groups)]
     if unused:
         notes.print(f"note: columns not used by the model: {', '.join(unused)}",
                     markup=False, highlight=False)
     target = problem.target_name
     column = target if target not in bare else f"{target}_predicted"
-    out = frame.assign(**{column: model.predict(frame)})
+    out = frame.assign(**{column: model.predict(frame, groups=groups)})
     if args.out:
         out.to_csv(args.out, index=False)
         notes.print(f"predictions: {args.out} ({len(out)} rows, column {column!r})",
