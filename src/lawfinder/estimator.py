@@ -50,7 +50,8 @@ class LawRegressor:
 
     Stop rules: `max_time`, `max_evals`; once a formula is within `target_nrmse`, `patience`
     epochs without a simpler one; before that (data with noise are never exact),
-    `stall_patience` epochs in which no formula beat the front by 1% of its loss.
+    `stall_patience` epochs in which no formula beat the front by 1% of its loss (None:
+    never; the default 25 took a third off noisy runs and lost no law, docs/performance.md).
     `model_selection` says which formula of the front is `best_` (`lawfinder.results.selection`).
     `verbose=True` shows the search live in the terminal (as `lawfinder fit` does) when
     `fit` is given no callback of its own.
@@ -62,7 +63,7 @@ class LawRegressor:
                  fixed_constants: Sequence[str] = ("1",), max_length: int = 20,
                  max_time: float = 60.0, max_evals: int | None = None,
                  target_nrmse: float = 1e-9, patience: int = 20,
-                 stall_patience: int | None = None, batch_size: int = 500,
+                 stall_patience: int | None = 25, batch_size: int = 500,
                  random_state: int | None = None, verbose: bool = False,
                  dimensional_analysis: bool = True, enumeration: bool = True,
                  n_jobs: int | None = -1, model_selection: str = DEFAULT_RULE):
