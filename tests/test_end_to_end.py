@@ -2,11 +2,10 @@
 
 import numpy as np
 import pytest
-import sympy
 
 from lawfinder import LawRegressor
 from lawfinder.benchmarks.demos import get
-from lawfinder.benchmarks.judge import Verdict, is_identical
+from lawfinder.benchmarks.judge import Verdict
 
 pytestmark = pytest.mark.slow
 
@@ -75,18 +74,20 @@ def _free_falls(seed: int, n_datasets: int = 5):
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_free_fall_is_recovered_from_five_runs_for_every_seed(seed):
     """Class SR with the default operators: one form for every run, g shared, v0 and z0
-    per run. Recovered: with each run's constants substituted, the found formula is that
-    run's law, constants rounded to 3 digits (the judge's rule), in every run. Any exact
-    form passes, so the search need not wait its default 20 epochs for a simpler one."""
+    per run. Recovered: with each run's constants, the found formula is that run's law,
+    also at times twice as long as the runs (so no interpolation passes). The judge's
+    3-digit rule is not used here: it refuses exact factored forms such as
+    z0*(1 - a*t)*(1 + b*t), whose rounded constants no longer multiply out to the law.
+    Any exact form passes, so the search need not wait its default 20 epochs for a
+    simpler one."""
     X, z, run, v0, z0 = _free_falls(seed)
     model = LawRegressor(free_constants={"g": "m/s^2"},
                          dataset_constants={"v0": "m/s", "z0": "m"},
                          max_evals=150_000, max_time=3600, patience=5, random_state=seed)
     model.fit(X, z, groups=run, names=["t"], units=["s"], target_units="m")
-    best, t = model.best_, sympy.Symbol("t")
-    table = best.dataset_constants
+    t = np.linspace(0, 4, 41)
     for label in range(len(v0)):
-        own = {sympy.Symbol(name): value for name, value in table.loc[label].items()}
-        found = best.sympy(numeric=True).subs(own)
-        truth = sympy.Float(-9.81 / 2) * t**2 + sympy.Float(v0[label]) * t + sympy.Float(z0[label])
-        assert is_identical(found, truth) is Verdict.SOLVED, f"run {label}: {found} vs {truth}"
+        truth = -9.81 / 2 * t**2 + v0[label] * t + z0[label]
+        found = model.predict(t[:, None], groups=np.full(len(t), label))
+        np.testing.assert_allclose(found, truth, rtol=1e-9, atol=1e-9 * np.abs(truth).max(),
+                                   err_msg=f"run {label}: {model.best_}")
