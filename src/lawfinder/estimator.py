@@ -17,6 +17,7 @@ import sympy
 from lawfinder.data.groups import check_dataset_sizes, encode_groups
 from lawfinder.search.checkpoint import Checkpoint, fingerprint
 from lawfinder.errors import LawfinderError, UnitsError
+from lawfinder.evaluate.prefix import evaluate, padded
 from lawfinder.fit.uncertainty import covariances
 from lawfinder.generate.pi_views import View, enumerated_formulas, pi_views
 from lawfinder.results.formula import Formula
@@ -186,7 +187,7 @@ class LawRegressor:
         self.problem_ = problem
         self.library_ = library
         self.frame_ = frame
-        positive = frozenset(np.array(problem.names)[(problem.X > 0).all(axis=0)])
+        positive = frozenset(search.positive.intersection(problem.names))
         self.pareto_ = _with_errors([Formula(e.tokens, library, frame, e.constants, e.nrmse,
                                              e.complexity, e.found_at, e.view,
                                              positive_inputs=positive,
@@ -470,15 +471,14 @@ def _with_errors(front: list[Formula], problem: Problem, search: Search) -> list
                              np.array([f.scaled_constants for f in front]), library,
                              search.X, search.y, problem.weights, fixed, unit_error)
     source = "residuals" if unit_error is None else "y_err"
-    n = len(problem.y)
-    chi2_per_nrmse2 = None
-    if problem.unit_error is not None:
-        mean = np.average(problem.y, weights=problem.weights)
-        spread = np.average((problem.y - mean) ** 2, weights=problem.weights)
-        chi2_per_nrmse2 = n * spread / problem.unit_error ** 2
+    chi2: list[float | None] = [None] * len(front)
+    if unit_error is not None:  # y_err_i = unit_error / sqrt(w_i)
+        values, _ = evaluate(padded([f.tokens for f in front]), library, search.X,
+                             np.array([f.scaled_constants for f in front]))
+        chi2 = list((values - search.y) ** 2 @ problem.weights / unit_error ** 2)
     return [replace(f, scaled_covariance=c, errors_from=source,
-                    bic=bic(f.nrmse, f.complexity, n, chi2_per_nrmse2))
-            for f, c in zip(front, covariance)]
+                    bic=bic(f.nrmse, f.complexity, len(problem.y), x2))
+            for f, c, x2 in zip(front, covariance, chi2)]
 
 
 def _infeasible_message(problem: Problem, tokens: Sequence[str], max_length: int) -> str:

@@ -45,7 +45,7 @@ def test_bic_charges_each_token_ln_n_against_the_likelihood():
     n = 100
     assert bic(0.1, 5, n, None) - bic(0.1, 4, n, None) == pytest.approx(np.log(n))
     assert bic(0.1, 3, n, None) - bic(0.2, 3, n, None) == pytest.approx(2 * n * np.log(0.5))
-    assert bic(0.1, 3, n, 400.0) == pytest.approx(400 * 0.01 + 3 * np.log(n))
+    assert bic(0.1, 3, n, chi2=4.0) == pytest.approx(4.0 + 3 * np.log(n))
 
 
 def test_an_unknown_rule_is_refused_naming_the_choices():
@@ -86,3 +86,16 @@ def test_the_scores_survive_a_model_file(noisy_line, tmp_path):
     noisy_line.save(tmp_path / "m.json")
     loaded = LawRegressor.load(tmp_path / "m.json")
     assert list(loaded.equations_["score_bic"]) == list(noisy_line.equations_["score_bic"])
+
+
+def test_with_y_err_the_bic_is_chi_square_in_units_of_the_errors():
+    rng = np.random.default_rng(0)
+    X = rng.uniform(1, 3, (60, 1))
+    y_err = 0.05 * (1 + X[:, 0])
+    y = 2.0 * X[:, 0] + 1.0 + rng.normal(0, y_err)
+    model = LawRegressor(operators=["add", "mul"], free_constants=["a", "b"], max_evals=2000,
+                         random_state=0, n_jobs=1).fit(X, y, y_err=y_err)
+    for formula in model.pareto_:
+        chi2 = np.sum(((formula.predict(X) - y) / y_err) ** 2)
+        assert formula.bic == pytest.approx(chi2 + formula.complexity * np.log(len(y)),
+                                            rel=1e-9)

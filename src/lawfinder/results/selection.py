@@ -69,15 +69,15 @@ def best_scores(front: Sequence[Formula]) -> np.ndarray:
     return np.concatenate([[0.0], -np.diff(log_loss) / np.diff(complexity)])
 
 
-def bic(nrmse: float, complexity: float, n: int, chi2_per_nrmse2: float | None) -> float:
+def bic(nrmse: float, complexity: float, n: int, chi2: float | None = None) -> float:
     """Bayesian information criterion, up to a term shared by the whole front, with
     `complexity` (tokens) as the number of parameters.
 
-    With y_err known, chi² = chi2_per_nrmse2 * nrmse² (the weighted squared residuals in
-    units of the errors); without, the Gaussian likelihood at the fitted residual variance
-    gives n ln(RSS/n) = 2n ln(nrmse) + const.
+    With y_err known, `chi2` is the sum of squared residuals in units of the errors;
+    without, the Gaussian likelihood at the fitted residual variance gives
+    n ln(RSS/n) = 2n ln(nrmse) + const.
     """
     penalty = complexity * np.log(n)
-    if chi2_per_nrmse2 is not None:
-        return float(chi2_per_nrmse2 * nrmse ** 2 + penalty)
+    if chi2 is not None:
+        return float(chi2 + penalty)
     return float(2 * n * np.log(max(nrmse, _LOSS_FLOOR)) + penalty)
