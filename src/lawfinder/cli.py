@@ -166,12 +166,12 @@ def _fit(args: argparse.Namespace) -> int:
          target_units=target_units, groups=groups, report=args.report,
          checkpoint=args.checkpoint, resume=args.resume, **weights)
     _print_front(model)
-    for path, write, what in ((args.save, model.save, "model"),
-                              (args.front, lambda p: _front_table(model).to_csv(p, index=False),
-                               "front"), (args.report, None, "report")):
+    if args.save:
+        model.save(args.save)
+    if args.front:
+        _front_table(model).to_csv(args.front, index=False)
+    for what, path in (("model", args.save), ("front", args.front), ("report", args.report)):
         if path:
-            if write:
-                write(path)
             console.print(f"{what}: {path}", markup=False, highlight=False)
     return 0
 
