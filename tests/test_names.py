@@ -1,4 +1,4 @@
-"""Any name a physicist uses works (issue 14): E, I, beta, lambda, y, λ, pi as a column.
+"""Any name a physicist uses works (issue 14): E, I, beta, lambda, y, λ, pi, exp as a column.
 
 Each name set fits y = a / b, which a tiny budget finds by construction (three tokens
 from a library of three operators and two inputs); a quotient, so that swapped columns
@@ -19,7 +19,7 @@ from lawfinder.results.html_report import write_report
 
 NAME_SETS = [["x", "y"], ["beta", "m"], ["gamma", "m"], ["zeta", "m"], ["E", "m"], ["I", "R"],
              ["S", "T"], ["N", "V"], ["Q", "C"], ["lambda", "nu"], ["λ", "T"], ["pi", "O"],
-             ["m_1", "T0"]]
+             ["m_1", "T0"], ["mul", "div"], ["exp", "add"]]  # the last two: operators' names
 # How each name reads in LaTeX: SymPy's spelling of Greek names, and λ too.
 TEX = {"beta": r"\beta", "gamma": r"\gamma", "zeta": r"\zeta", "lambda": r"\lambda",
        "nu": r"\nu", "λ": r"\lambda", "pi": r"\pi", "m_1": "m_{1}", "T0": "T_{0}"}

@@ -3,6 +3,9 @@ import sympy
 
 from lawfinder.evaluate.prefix import to_sympy
 from lawfinder.evaluate.simplify import Untranslatable, simpler_tokens, to_tokens
+from lawfinder.language.library import build_library
+
+from support import dim
 
 G, m1, m2, r = sympy.symbols("G m1 m2 r")
 
@@ -58,3 +61,10 @@ def test_factors_that_constants_absorb_are_dropped_inside_functions():
     tokens = tuple(library.index[name] for name in doubled)
     shorter = simpler_tokens(tokens, library, {"alpha", "omega", "phi", "t"})
     assert _same(to_sympy(shorter, library), sympy.exp(-a * t) * sympy.cos(o * t + p))
+
+
+def test_a_column_named_like_an_operator_is_written_back_as_the_column():
+    library = build_library(["mul", "div", "exp"], [("exp", dim("1")), ("x", dim("1"))], {})
+    index, column = library.index, library.terminal["exp"]
+    roundabout = (index["div"], index["mul"], column, index["x"], index["x"])  # exp*x/x
+    assert simpler_tokens(roundabout, library, {"x", "exp"}) == (column,)

@@ -30,3 +30,18 @@ def test_a_name_used_for_a_shared_and_a_per_dataset_constant_is_refused():
     with pytest.raises(LawfinderError, match="names used twice.*\\['g'\\]"):
         build_library(DEFAULT_OPERATORS, [("t", dim("s"))], {"g": dim("1")}, ["1"],
                       {"g": dim("1")}, n_datasets=2)
+
+
+def test_an_input_named_like_an_operator_is_a_terminal_to_every_rule():
+    lib = build_library(["log", "exp", "mul"], [("exp", dim("1")), ("log", dim("1"))], {})
+    column = lib.terminal["exp"]
+    assert lib.tokens[column].kind is Kind.VARIABLE and lib.names[column] == "exp'"
+    assert lib.index["exp"] != column and lib.arity[lib.index["exp"]] == 1
+    # log(exp(x)) is useless; log of the column called exp is not
+    assert lib.useless[lib.index["log"], lib.index["exp"]]
+    assert not lib.useless[lib.index["log"], column]
+
+
+def test_a_constant_named_like_an_operator_is_refused():
+    with pytest.raises(LawfinderError, match="names used twice.*'exp'"):
+        build_library(["exp", "mul"], [("x", dim("1"))], {"exp": dim("1")})

@@ -16,7 +16,6 @@ import numpy as np
 import pandas as pd
 import scipy.sparse
 
-from lawfinder.language.library import OPERATORS
 from lawfinder.errors import DataError, LawfinderError, UnitsError
 from lawfinder.data.groups import encode_groups
 from lawfinder.data.quantities import header_unit, same_units, split_units
@@ -369,16 +368,13 @@ def default_target_name(names: Sequence[str]) -> str:
 def _name_problem(name: Any) -> str | None:
     """Why ``name`` cannot be a feature name, or None when it can.
 
-    Any text works (E, beta, lambda, λ, m_1, pi: formulas hold them as SymPy symbols of
-    that name, never parsed), except blanks and the operators' names, which share the
-    token namespace with the inputs.
+    Any text but a blank works (E, beta, lambda, λ, m_1, pi, exp: formulas hold them as
+    SymPy symbols of that name, never parsed).
     """
     if not isinstance(name, str):
         return f"is not a string (it is {type(name).__name__})"
     if not name.strip():
         return "is blank"
-    if name in OPERATORS:
-        return "is the name of a lawfinder operator"
     return None
 
 

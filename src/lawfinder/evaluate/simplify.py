@@ -66,7 +66,9 @@ def _drop_factor(expr: sympy.Expr, library: Library) -> sympy.Expr:
 def to_tokens(expr: sympy.Expr, library: Library) -> list[int]:
     """Prefix token ids of `expr`; raises Untranslatable if the library cannot write it."""
     if isinstance(expr, sympy.Symbol):
-        return [_token(expr.name, library)]
+        if expr.name not in library.terminal:
+            raise Untranslatable(expr.name)
+        return [library.terminal[expr.name]]
     if expr == 1 or expr == sympy.pi:
         return [_token(str(expr), library)]
     if isinstance(expr, sympy.Add):

@@ -102,17 +102,17 @@ def monomial_tokens(exponents: Mapping[str, Fraction], library: Library
 
 def _power(name: str, exponent: Fraction, library: Library) -> tuple[int, ...]:
     """name**exponent for a positive multiple of 1/2, by squares, products and one sqrt."""
-    index = library.index
+    index, leaf = library.index, library.terminal[name]
     if exponent == 1:
-        return (index[name],)
+        return (leaf,)
     if exponent == Fraction(1, 2):
-        return (index["sqrt"], index[name])
+        return (index["sqrt"], leaf)
     if exponent.denominator == 2:
         whole = Fraction(exponent.numerator // 2)
-        return (index["mul"], *_power(name, whole, library), index["sqrt"], index[name])
+        return (index["mul"], *_power(name, whole, library), index["sqrt"], leaf)
     if exponent % 2 == 0:
         return (index["n2"], *_power(name, exponent / 2, library))
-    return (index["mul"], index[name], *_power(name, exponent - 1, library))
+    return (index["mul"], leaf, *_power(name, exponent - 1, library))
 
 
 def _product(factors: list[tuple[int, ...]], library: Library) -> tuple[int, ...]:
@@ -190,7 +190,7 @@ def natural_constants(view: View, library: Library, X: np.ndarray, y: np.ndarray
         if len(unknown) != 1:
             continue
         name = unknown[0]
-        slots = np.flatnonzero(np.array(library.free) == library.index[name])  # every dataset's
+        slots = np.flatnonzero(np.array(library.free) == library.terminal[name])  # every dataset's
         rest = sum(float(e) * log_size[n] for n, e in monomial.items() if n != name)
         c[slots] = np.exp((size - rest) / float(monomial[name]))
         log_size[name] = float(np.log(c[slots[0]]))

@@ -116,8 +116,10 @@ class Library:
     def __init__(self, tokens: Sequence[Token], n_datasets: int = 0):
         self.tokens = tuple(tokens)
         self.n_datasets = n_datasets
-        self.names = tuple(t.name for t in self.tokens)
+        self.names = _keys(self.tokens)
         self.index = {name: i for i, name in enumerate(self.names)}
+        # A terminal by its own name, as SymPy symbols carry it (an input called exp too).
+        self.terminal = {t.name: i for i, t in enumerate(self.tokens) if not t.arity}
         kinds = [t.kind for t in self.tokens]
         self.arity = np.array([t.arity for t in self.tokens])                      # (T,)
         self.is_terminal = self.arity == 0                                           # (T,)
@@ -158,6 +160,17 @@ class Library:
 
     def __repr__(self) -> str:
         return f"Library({', '.join(self.names)})"
+
+
+def _keys(tokens: Sequence[Token]) -> tuple[str, ...]:
+    """Each token's key in `Library.index`: its name, but primed (exp', exp'', ...) for an
+    input named like one of the library's operators, so the rules that name operators
+    (mul, sub, log of exp) never take the column for the operator."""
+    keys = [t.name for t in tokens]
+    for i, token in enumerate(tokens):
+        while token.kind is Kind.VARIABLE and keys.count(keys[i]) > 1:
+            keys[i] += "'"
+    return tuple(keys)
 
 
 def _names(values: Any, what: str, example: str) -> list[str]:
@@ -202,7 +215,7 @@ def build_library(operators: Sequence[str], variables: Sequence[tuple[str, Dimen
         tokens.append(Token(name, Kind.FREE, dim, index=slot))
     for k, (name, dim) in enumerate(dataset_constants.items()):
         tokens.append(Token(name, Kind.DATASET, dim, index=len(free_constants) + k * n_datasets))
-    names = [t.name for t in tokens]
+    names = [t.name for t in tokens if t.kind is not Kind.VARIABLE or t.name not in operators]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise LawfinderError(f"names used twice among operators, variables and constants: "
