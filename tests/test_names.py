@@ -118,7 +118,7 @@ def test_a_column_named_pi_is_the_column_and_fixed_pi_beside_it_is_refused():
 
 def test_free_constants_may_have_any_name():
     X = np.random.default_rng(0).uniform(1, 3, (40, 1))
-    for name in ("lambda", "E", "λ"):
+    for name in ("lambda", "E", "λ", "mul"):  # mul: the name of an operator of the search
         model = LawRegressor(operators=["mul"], free_constants=[name], max_evals=1000,
                              random_state=0).fit(X, 2.5 * X[:, 0], names=["x"])
         assert model.best_.constants == pytest.approx({name: 2.5})

@@ -42,6 +42,11 @@ def test_an_input_named_like_an_operator_is_a_terminal_to_every_rule():
     assert not lib.useless[lib.index["log"], column]
 
 
-def test_a_constant_named_like_an_operator_is_refused():
-    with pytest.raises(LawfinderError, match="names used twice.*'exp'"):
-        build_library(["exp", "mul"], [("x", dim("1"))], {"exp": dim("1")})
+def test_a_constant_named_like_an_operator_keeps_its_name_for_the_user():
+    lib = build_library(["exp", "mul"], [("x", dim("1"))], {"exp": dim("1")})
+    assert lib.free_names == ("exp",) and lib.names[lib.terminal["exp"]] == "exp'"
+
+
+def test_two_terminals_of_one_name_are_refused():
+    with pytest.raises(LawfinderError, match=r"names used twice.*\['x'\]"):
+        build_library(["mul"], [("x", dim("1"))], {"x": dim("1")})

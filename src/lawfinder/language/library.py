@@ -149,7 +149,7 @@ class Library:
         self.n_free = len(self.free)
         self.shared = np.array([self.tokens[t].kind is Kind.FREE for t in self.free],
                                dtype=bool)                                          # (K,)
-        self.free_names = tuple(self.names[i] for i in self.free)
+        self.free_names = tuple(self.tokens[i].name for i in self.free)
         self.shared_names = tuple(n for n, shared in zip(self.free_names, self.shared) if shared)
         self.free_dims = tuple(self.tokens[i].dim for i in self.free)
         self.free_dimensionless = np.array([d.is_dimensionless for d in self.free_dims],
@@ -164,11 +164,11 @@ class Library:
 
 def _keys(tokens: Sequence[Token]) -> tuple[str, ...]:
     """Each token's key in `Library.index`: its name, but primed (exp', exp'', ...) for an
-    input named like one of the library's operators, so the rules that name operators
-    (mul, sub, log of exp) never take the column for the operator."""
+    input or constant named like one of the library's operators, so the rules that name
+    operators (mul, sub, log of exp) never take the column for the operator."""
     keys = [t.name for t in tokens]
     for i, token in enumerate(tokens):
-        while token.kind is Kind.VARIABLE and keys.count(keys[i]) > 1:
+        while not token.arity and keys.count(keys[i]) > 1:
             keys[i] += "'"
     return tuple(keys)
 
@@ -215,10 +215,10 @@ def build_library(operators: Sequence[str], variables: Sequence[tuple[str, Dimen
         tokens.append(Token(name, Kind.FREE, dim, index=slot))
     for k, (name, dim) in enumerate(dataset_constants.items()):
         tokens.append(Token(name, Kind.DATASET, dim, index=len(free_constants) + k * n_datasets))
-    names = [t.name for t in tokens if t.kind is not Kind.VARIABLE or t.name not in operators]
+    names = [t.name for t in tokens if not t.arity]  # an operator's name is free to take
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
-        raise LawfinderError(f"names used twice among operators, variables and constants: "
+        raise LawfinderError(f"names used twice among variables and constants: "
                              f"{duplicates}; rename the variable or constant")
     if len(set(operators)) != len(operators):
         raise LawfinderError(f"operators listed twice in {list(operators)}")

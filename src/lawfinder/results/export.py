@@ -40,7 +40,7 @@ def to_numpy(formula: Formula) -> Callable[..., np.ndarray]:
     constants = formula.scaled_constants[_used_slots(formula)]
     frame, library = formula.frame, formula.library
     names = _input_names(library)
-    first = [library.tokens[library.index[name]].index for name in formula.dataset_names]
+    first = [library.tokens[library.terminal[name]].index for name in formula.dataset_names]
 
     def law(X: Any, groups: Any = None) -> np.ndarray:
         X = _table(X, names)

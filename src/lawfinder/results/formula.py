@@ -79,16 +79,15 @@ class Formula:
     def constants(self) -> dict[str, float]:
         """Fitted values of the shared free constants this formula uses, in the user's units."""
         values = self.frame.constants_to_user(self.scaled_constants)
-        used = {self.library.names[t] for t in self.tokens}
-        return {name: float(v) for name, v, shared
-                in zip(self.library.free_names, values, self.library.shared)
-                if shared and name in used}
+        lib = self.library
+        return {name: float(v) for name, v, shared in zip(lib.free_names, values, lib.shared)
+                if shared and lib.terminal[name] in self.tokens}
 
     @property
     def dataset_names(self) -> list[str]:
         """Names of the per-dataset constants this formula uses, in library order."""
         lib = self.library
-        return [name for name in lib.dataset_names if lib.index[name] in self.tokens]
+        return [name for name in lib.dataset_names if lib.terminal[name] in self.tokens]
 
     @property
     def dataset_constants(self) -> pd.DataFrame:
@@ -107,7 +106,7 @@ class Formula:
     def _per_dataset(self, values: np.ndarray) -> pd.DataFrame:
         """Slot values (K,) of the per-dataset constants used, as a (datasets, constants) table."""
         lib, used = self.library, self.dataset_names
-        first = {name: lib.tokens[lib.index[name]].index for name in used}
+        first = {name: lib.tokens[lib.terminal[name]].index for name in used}
         columns = {name: values[first[name]:first[name] + lib.n_datasets] for name in used}
         return pd.DataFrame(columns, index=pd.Index(list(self.datasets), name="dataset"),
                             columns=used, dtype=float)

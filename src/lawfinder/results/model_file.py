@@ -109,7 +109,7 @@ def _datasets(model: LawRegressor) -> dict[str, Any]:
 def _constants(given: Any, names: tuple[str, ...], library: Library, frame: Frame,
                setting: str = "free_constants") -> list[dict[str, Any]]:
     """The fitted constants `names` as quantities, with their units from `setting` (`given`)."""
-    tokens = [library.tokens[library.index[name]] for name in names]
+    tokens = [library.tokens[library.terminal[name]] for name in names]
     return [_quantity(name, text, token.dim, frame.constant_factors[token.index])
             for name, text, token in zip(names, _constant_units(given, names, setting), tokens)]
 

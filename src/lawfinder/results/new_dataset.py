@@ -55,14 +55,14 @@ def _moved_slots(old: Library, new: Library) -> np.ndarray:
     """For each slot of `old`, its slot in `new` (the same constant and dataset)."""
     moved = np.arange(old.n_free)
     for name in old.dataset_names:
-        before, after = (lib.tokens[lib.index[name]].index for lib in (old, new))
+        before, after = (lib.tokens[lib.terminal[name]].index for lib in (old, new))
         moved[before:before + old.n_datasets] = np.arange(after, after + old.n_datasets)
     return moved
 
 
 def _source_slots(old: Library, new: Library) -> np.ndarray:
     """For each slot of `new`, an old slot of the same constant (for its units)."""
-    return np.array([old.tokens[old.index[name]].index for name in new.free_names])
+    return np.array([old.tokens[old.terminal[name]].index for name in new.free_names])
 
 
 def _widened(constants: np.ndarray, old: Library, new: Library, moved: np.ndarray
@@ -72,8 +72,8 @@ def _widened(constants: np.ndarray, old: Library, new: Library, moved: np.ndarra
     out = np.empty(new.n_free)
     out[moved] = constants
     for name in new.dataset_names:
-        first = old.tokens[old.index[name]].index
-        out[new.tokens[new.index[name]].index + old.n_datasets] = np.mean(
+        first = old.tokens[old.terminal[name]].index
+        out[new.tokens[new.terminal[name]].index + old.n_datasets] = np.mean(
             constants[first:first + old.n_datasets])
     return out
 
