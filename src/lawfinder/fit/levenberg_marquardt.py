@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lawfinder.evaluate.batches import chunks
 from lawfinder.evaluate.prefix import evaluate
 from lawfinder.language.library import Library
 
@@ -49,8 +50,13 @@ def fit_constants(tokens: np.ndarray, library: Library, X: np.ndarray, y: np.nda
     S = inits.shape[1]                                                   # (B, S, K)
     rows = np.repeat(tokens, S, axis=0)                                  # (B*S, L)
     c = inits.reshape(B * S, K).copy()
-    c, loss = levenberg_marquardt(rows, library, X, y, weights, c, config,
-                                  np.repeat(frozen, S, axis=0))
+    frozen = np.repeat(frozen, S, axis=0)
+    loss = np.empty(B * S)
+    # On big data a few formulas at a time (all of one formula's starts together); the
+    # search's batches on the subsample are one chunk, so pruning sees the whole batch.
+    for part in chunks(B * S, len(y) * (K + 1), S):
+        c[part], loss[part] = levenberg_marquardt(rows[part], library, X, y, weights, c[part],
+                                                  config, frozen[part])
     loss = loss.reshape(B, S)
     # Exact fits tie up to rounding: 1e-24 of the target's mean square, at most 1e-24, so that
     # data of 1e-30 are judged as data of order one are.

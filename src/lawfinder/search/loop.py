@@ -15,6 +15,7 @@ import sympy
 import torch
 from scipy.stats import chi2
 
+from lawfinder.evaluate.batches import chunks
 from lawfinder.evaluate.prefix import evaluate, padded, to_sympy
 from lawfinder.evaluate.simplify import simpler_tokens
 from lawfinder.fit.closed_form import RTOL, closed_forms
@@ -457,8 +458,7 @@ class Search:
                              np.stack([c0, wrapped], axis=1), self.user_scale, config, self.rng)
         # Old and new constants compared on the same rows, all of them (the entries' NRMSE
         # is on the scoring rows): every entry leaves with its NRMSE on all data.
-        before, after = (self._nrmse(evaluate(tokens, self.library, self.X, ci)[0])
-                         for ci in (c0, c))
+        before, after = (self._nrmse_on_all(tokens, ci) for ci in (c0, c))
         polished = [replace(e, constants=ci, nrmse=float(new))
                     if new <= old * (1 + 1e-6) + 1e-12 else replace(e, nrmse=float(old))
                     for e, ci, old, new in zip(entries, c, before, after)]
@@ -529,8 +529,13 @@ class Search:
         config = replace(self.config.fit, n_random_starts=0, prune_every=0)
         c, _ = fit_constants(tokens, self.library, self.X, self.y, self.weights,
                              starts[:, None], self.user_scale, config, self.rng, frozen)
-        values, _ = evaluate(tokens, self.library, self.X, c)
-        return c, self._nrmse(values)
+        return c, self._nrmse_on_all(tokens, c)
+
+    def _nrmse_on_all(self, tokens: np.ndarray, constants: np.ndarray) -> np.ndarray:
+        """NRMSE (B,) on all rows of formulas (B, L) with their constants (B, K)."""
+        return np.concatenate([
+            self._nrmse(evaluate(tokens[part], self.library, self.X, constants[part])[0])
+            for part in chunks(len(tokens), len(self.y))])
 
     def _reinforce(self, episode: Episode, rewards: np.ndarray, writer: Writer) -> float:
         """Risk-seeking policy gradient on the top `risk_eps` of the batch (never punishes);
