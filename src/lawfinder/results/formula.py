@@ -230,6 +230,12 @@ class Formula:
     def __repr__(self) -> str:
         return f"Formula({self.sympy()}, constants={self.constants}, nrmse={self.nrmse:.3g})"
 
+    def _repr_html_(self) -> str:
+        """Jupyter's view: a table with the typeset formula and its constants."""
+        from lawfinder.results.notebook import formula_html  # it imports this module
+
+        return formula_html(self)
+
 
 def _reads_as_a_name(form: sympy.Expr, library: Library) -> bool:
     """Whether a closed form holds a number (pi) printed like an input or free constant of
