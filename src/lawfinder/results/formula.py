@@ -117,7 +117,8 @@ class Formula:
         """Standard error of each constant in `constants`, in the same units (see
         `errors_from`); 0 for one set to a closed form, NaN where not known (a model file
         written before error bars), inf for one the data do not determine."""
-        return dict(zip(self.constants, np.sqrt(np.diag(self.covariance.to_numpy()))))
+        errors = np.sqrt(np.diag(self.covariance.to_numpy()))
+        return dict(zip(self.constants, map(float, errors)))
 
     @property
     def covariance(self) -> pd.DataFrame:
