@@ -57,3 +57,13 @@ def test_an_unfitted_model_leaves_jupyter_its_text_form():
     unfitted = LawRegressor(max_time=5)
     assert unfitted._repr_html_() is None
     assert repr(unfitted) == "LawRegressor(max_time=5)"
+
+
+def test_a_loaded_model_shows_the_same_front(model, tmp_path):
+    model.save(tmp_path / "model.json")
+    loaded = LawRegressor.load(tmp_path / "model.json")
+
+    def front(page: str) -> str:
+        return page[page.index('<table class="front">'):]
+
+    assert front(loaded._repr_html_()) == front(model._repr_html_())
