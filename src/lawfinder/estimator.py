@@ -28,6 +28,7 @@ from lawfinder.search import islands
 from lawfinder.data.problem import (Problem, check_features, check_fixed_constants, check_target,
                                     make_problem)
 from lawfinder.results.html_report import check_report_path, write_report
+from lawfinder.results.notebook import model_html
 from lawfinder.units.scaling import Frame
 from lawfinder.search.loop import EpochStats, Search, SearchConfig
 from lawfinder.search.progress import LiveProgress
@@ -333,6 +334,11 @@ class LawRegressor:
         changed = [f"{name}={value!r}" for name, value in self.get_params().items()
                    if value != defaults[name]]
         return f"{type(self).__name__}({', '.join(changed)})"
+
+    def _repr_html_(self) -> str | None:
+        """Jupyter's view of a fitted model: the front as a table of typeset formulas; None
+        (Jupyter then shows `repr`, the parameters set) before fit."""
+        return model_html(self)
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "best_"):

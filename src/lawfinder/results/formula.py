@@ -116,7 +116,8 @@ class Formula:
         """Standard error of each constant in `constants`, in the same units (see
         `errors_from`); 0 for one set to a closed form, NaN where not known (a model file
         written before error bars), inf for one the data do not determine."""
-        return dict(zip(self.constants, np.sqrt(np.diag(self.covariance.to_numpy()))))
+        errors = np.sqrt(np.diag(self.covariance.to_numpy()))
+        return dict(zip(self.constants, map(float, errors)))
 
     @property
     def covariance(self) -> pd.DataFrame:
@@ -228,6 +229,12 @@ class Formula:
 
     def __repr__(self) -> str:
         return f"Formula({self.sympy()}, constants={self.constants}, nrmse={self.nrmse:.3g})"
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view: a table with the typeset formula and its constants."""
+        from lawfinder.results.notebook import formula_html  # it imports this module
+
+        return formula_html(self)
 
 
 def _reads_as_a_name(form: sympy.Expr, library: Library) -> bool:

@@ -12,7 +12,7 @@ import contextlib
 import html
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -124,13 +124,17 @@ def _math(latex: str, size: float) -> str | None:
 def _equation(model: LawRegressor, formula: Formula, size: float = 14) -> str:
     """'target = formula' typeset, with the plain text beneath to copy; only the plain
     text where mathtext cannot typeset it."""
-    target = model.problem_.target_name
-    text = html.escape(f"{target} = {formula.sympy()}")
-    svg = _math(f"{latex(sympy.Symbol(target))} = {formula.latex()}", size)
+    text = html.escape(f"{model.problem_.target_name} = {formula.sympy()}")
+    svg = _math(equation_latex(model, formula), size)
     if svg is None:
         return f'<code class="formula math-fallback">{text}</code>'
     return (f'<span class="math" role="img" aria-label="{text}">{svg}</span><br>'
             f'<code class="formula">{text}</code>')
+
+
+def equation_latex(model: LawRegressor, formula: Formula) -> str:
+    """'target = formula' in LaTeX, names as in a paper (`lawfinder.results.formula.latex`)."""
+    return f"{latex(sympy.Symbol(model.problem_.target_name))} = {formula.latex()}"
 
 
 def _label(text: str, units: str | None) -> str:
@@ -138,18 +142,39 @@ def _label(text: str, units: str | None) -> str:
     return text if units in (None, "1") else f"{text} [{units}]"
 
 
-def _constants(model: LawRegressor, formula: Formula) -> str:
-    """The formula's constants, one a line, each with its standard error and in the units
-    it was declared in."""
-    units = dict(zip(model.library_.shared_names,
-                     _constant_units(model.free_constants, model.library_.shared_names)))
+def constant_units(model: LawRegressor) -> dict[str, str]:
+    """The unit strings the model's shared constants were declared with, by name."""
+    names = model.library_.shared_names
+    return dict(zip(names, _constant_units(model.free_constants, names)))
+
+
+def constants_html(formula: Formula, units: Mapping[str, str | None]) -> str:
+    """The formula's constants, one a line, each with its standard error and in `units`
+    (by name), escaped for HTML."""
     errors = formula.uncertainties
     return "<br>".join(html.escape(_label(f"{name} = {with_error(value, errors[name])}",
-                                          units[name]))
+                                          units.get(name)))
                        for name, value in formula.constants.items())
 
 
-def _summary(model: LawRegressor) -> str:
+def front_table(formulas: Sequence[Formula], best: Formula | None,
+                equation: Callable[[Formula], str], units: Mapping[str, str | None]) -> str:
+    """The formulas as an HTML table: complexity (a star by `best`), NRMSE, the formula as
+    `equation` writes it (HTML), and the constants with their errors in `units`."""
+    rows = []
+    for formula in formulas:
+        mark, star = (' class="best"', " ★ best") if formula is best else ("", "")
+        rows.append(f"<tr{mark}><td>{formula.complexity:g}{star}</td>"
+                    f"<td>{formula.nrmse:.3g}</td><td>{equation(formula)}</td>"
+                    f"<td>{constants_html(formula, units)}</td></tr>")
+    return ('<table class="front"><thead><tr><th>complexity</th><th>NRMSE</th>'
+            "<th>formula</th><th>constants</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def summary_facts(model: LawRegressor) -> list[tuple[str, str]]:
+    """What the model explains, from what, how the search went and what the errors are, as
+    (heading, plain text) pairs."""
     problem, best = model.problem_, model.best_
     units = problem.units or (None,) * problem.n_features
     inputs = ", ".join(_label(name, u) for name, u in zip(problem.names, units))
@@ -159,31 +184,36 @@ def _summary(model: LawRegressor) -> str:
         search += f" in {last.epoch} epochs and {last.elapsed:.1f} s"
     if model.interrupted_:
         search += "; interrupted (Ctrl-C): this is what was found so far"
-    facts = [("explains", _label(problem.target_name, problem.target_units)),
-             ("from", inputs), ("search", search), ("best formula NRMSE", f"{best.nrmse:.3g}"),
-             ("constants", ERRORS_FROM[best.errors_from])]
+    return [("explains", _label(problem.target_name, problem.target_units)),
+            ("from", inputs), ("search", search), ("best formula NRMSE", f"{best.nrmse:.3g}"),
+            ("constants", ERRORS_FROM[best.errors_from])]
+
+
+def facts_table(facts: list[tuple[str, str]]) -> str:
+    """(heading, plain text) pairs as a two-column HTML table, escaped."""
     rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
                    for k, v in facts)
-    return (f'<section id="summary"><div class="headline">{_equation(model, best, 20)}</div>'
-            f'<table class="facts">{rows}</table></section>')
+    return f'<table class="facts">{rows}</table>'
+
+
+def _summary(model: LawRegressor) -> str:
+    return (f'<section id="summary"><div class="headline">'
+            f'{_equation(model, model.best_, 20)}</div>'
+            f'{facts_table(summary_facts(model))}</section>')
 
 
 def _front_section(model: LawRegressor) -> str:
-    rows = []
-    for formula in model.pareto_:
-        best = formula is model.best_
-        mark, star = (' class="best"', " ★ best") if best else ("", "")
-        rows.append(f"<tr{mark}><td>{formula.complexity:g}{star}</td>"
-                    f"<td>{formula.nrmse:.3g}</td><td>{_equation(model, formula)}</td>"
-                    f"<td>{_constants(model, formula)}</td></tr>")
-    table = ('<table class="front"><thead><tr><th>complexity</th><th>NRMSE</th>'
-             "<th>formula</th><th>constants</th></tr></thead>"
-             f"<tbody>{''.join(rows)}</tbody></table>")
-    rule = model.model_selection
-    caption = (f"The most accurate formula of each complexity found; the best (star) is "
-               f"{RULE_TEXT.get(rule, rule)} (model_selection={rule!r}).")
+    table = front_table(model.pareto_, model.best_, lambda f: _equation(model, f),
+                        constant_units(model))
     return (f'<section id="front"><h2>Pareto front</h2>'
-            f'{_plot("pareto-plot", _front_plot(model), caption)}{table}</section>')
+            f'{_plot("pareto-plot", _front_plot(model), front_caption(model))}{table}</section>')
+
+
+def front_caption(model: LawRegressor) -> str:
+    """What the front table shows and how its best formula was chosen, as plain text."""
+    rule = model.model_selection
+    return (f"The most accurate formula of each complexity found; the best (star) is "
+            f"{RULE_TEXT.get(rule, rule)} (model_selection={rule!r}).")
 
 
 def _plot(plot_id: str, svg: str, caption: str) -> str:

@@ -1,4 +1,5 @@
-"""Live progress of a search in the terminal, drawn with rich; it observes from outside."""
+"""Live progress of a search in the terminal or a Jupyter notebook, drawn with rich; it
+observes from outside. In Jupyter, rich draws with ipywidgets, and without them only warns."""
 
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ class LiveProgress:
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
+        if self.console.is_jupyter:   # there rich's Live leaves the last update undrawn
+            self.live.refresh()
         self.live.__exit__(kind, error, trace)
 
     def __call__(self, stats: EpochStats, hall: HallOfFame) -> None:
