@@ -12,7 +12,7 @@ import contextlib
 import html
 import io
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,7 +26,8 @@ from lawfinder.fit.reward import nrmse
 from lawfinder.search.loop import SearchConfig
 from lawfinder.results.model_file import _constant_units
 from lawfinder.results.selection import RULE_TEXT
-from lawfinder.results.notation import ERRORS_FROM, with_error
+from lawfinder.results.html_tables import facts_table, front_table, with_units
+from lawfinder.results.notation import ERRORS_FROM
 from lawfinder.version import __version__
 
 if TYPE_CHECKING:
@@ -137,39 +138,10 @@ def equation_latex(model: LawRegressor, formula: Formula) -> str:
     return f"{latex(sympy.Symbol(model.problem_.target_name))} = {formula.latex()}"
 
 
-def _label(text: str, units: str | None) -> str:
-    """`text [units]`; plain `text` without units or when dimensionless."""
-    return text if units in (None, "1") else f"{text} [{units}]"
-
-
 def constant_units(model: LawRegressor) -> dict[str, str]:
     """The unit strings the model's shared constants were declared with, by name."""
     names = model.library_.shared_names
     return dict(zip(names, _constant_units(model.free_constants, names)))
-
-
-def constants_html(formula: Formula, units: Mapping[str, str | None]) -> str:
-    """The formula's constants, one a line, each with its standard error and in `units`
-    (by name), escaped for HTML."""
-    errors = formula.uncertainties
-    return "<br>".join(html.escape(_label(f"{name} = {with_error(value, errors[name])}",
-                                          units.get(name)))
-                       for name, value in formula.constants.items())
-
-
-def front_table(formulas: Sequence[Formula], best: Formula | None,
-                equation: Callable[[Formula], str], units: Mapping[str, str | None]) -> str:
-    """The formulas as an HTML table: complexity (a star by `best`), NRMSE, the formula as
-    `equation` writes it (HTML), and the constants with their errors in `units`."""
-    rows = []
-    for formula in formulas:
-        mark, star = (' class="best"', " ★ best") if formula is best else ("", "")
-        rows.append(f"<tr{mark}><td>{formula.complexity:g}{star}</td>"
-                    f"<td>{formula.nrmse:.3g}</td><td>{equation(formula)}</td>"
-                    f"<td>{constants_html(formula, units)}</td></tr>")
-    return ('<table class="front"><thead><tr><th>complexity</th><th>NRMSE</th>'
-            "<th>formula</th><th>constants</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>")
 
 
 def summary_facts(model: LawRegressor) -> list[tuple[str, str]]:
@@ -177,23 +149,16 @@ def summary_facts(model: LawRegressor) -> list[tuple[str, str]]:
     (heading, plain text) pairs."""
     problem, best = model.problem_, model.best_
     units = problem.units or (None,) * problem.n_features
-    inputs = ", ".join(_label(name, u) for name, u in zip(problem.names, units))
+    inputs = ", ".join(with_units(name, u) for name, u in zip(problem.names, units))
     search = f"{model.n_evals_} formulas sampled, {model.n_scored_} scored"
     if model.history_:
         last = model.history_[-1]
         search += f" in {last.epoch} epochs and {last.elapsed:.1f} s"
     if model.interrupted_:
         search += "; interrupted (Ctrl-C): this is what was found so far"
-    return [("explains", _label(problem.target_name, problem.target_units)),
+    return [("explains", with_units(problem.target_name, problem.target_units)),
             ("from", inputs), ("search", search), ("best formula NRMSE", f"{best.nrmse:.3g}"),
             ("constants", ERRORS_FROM[best.errors_from])]
-
-
-def facts_table(facts: list[tuple[str, str]]) -> str:
-    """(heading, plain text) pairs as a two-column HTML table, escaped."""
-    rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
-                   for k, v in facts)
-    return f'<table class="facts">{rows}</table>'
 
 
 def _summary(model: LawRegressor) -> str:
@@ -247,7 +212,7 @@ def _data_section(model: LawRegressor, X: Any, y: Any) -> str:
     shown = np.sort(np.random.default_rng(0).choice(
         len(measured), min(len(measured), MAX_POINTS), replace=False))
     problem = model.problem_
-    label = _label(problem.target_name, problem.target_units)
+    label = with_units(problem.target_name, problem.target_units)
     caption = (f"{len(shown)} of {len(measured)} points; residual = measured - predicted. "
                f"NRMSE on these data: {_nrmse(measured, predicted):.3g}.")
     svg = _data_plot(measured[shown], predicted[shown], label)
