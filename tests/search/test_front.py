@@ -7,7 +7,8 @@ from support import newton_data, newton_search
 
 from lawfinder import LawRegressor
 from lawfinder.search.front import improves, predictions, same_function, strict_front
-from lawfinder.search.hall_of_fame import Entry, HallOfFame
+from lawfinder.search.front import Entry
+from lawfinder.search.hall_of_fame import HallOfFame
 
 
 def _entry(complexity, loss, tokens=(0,), constants=()):

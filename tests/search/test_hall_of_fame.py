@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from lawfinder.search.hall_of_fame import Entry, HallOfFame
+from lawfinder.search.front import Entry
+from lawfinder.search.hall_of_fame import HallOfFame
 
 
 def _entry(complexity, loss, tokens=(0,)):

@@ -10,15 +10,12 @@ G*m1*m2/r**2). `strict_front` filters such rows out.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 import numpy as np
 
 from lawfinder.evaluate.prefix import evaluate, padded
 from lawfinder.language.library import Library
-
-if TYPE_CHECKING:
-    from lawfinder.search.hall_of_fame import Entry
 
 # A formula is more accurate than a simpler one only if its loss (NRMSE) is lower by more
 # than LOSS_RTOL of the simpler one's loss plus LOSS_ATOL: losses within that are equal,
@@ -28,6 +25,18 @@ LOSS_ATOL = 1e-12
 # Two formulas whose predictions differ nowhere by more than this fraction of the largest
 # |prediction| are the same function.
 SAME_FUNCTION_RTOL = 1e-12
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A scored formula, as the hall of fame keeps it and the front ranks it."""
+
+    tokens: tuple[int, ...]
+    constants: np.ndarray   # (K,) in scaled units
+    nrmse: float
+    complexity: float
+    found_at: float = 0.0   # seconds into the search when first scored
+    view: str = "raw"       # the view that wrote it: raw, or a Π basis ('P = m*c**2; Π1 = v/c')
 
 
 def strict_front(entries: Sequence[Entry], predicted: np.ndarray | None = None,

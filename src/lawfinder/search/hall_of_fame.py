@@ -7,17 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from lawfinder.search.front import LOSS_ATOL, LOSS_RTOL, strict_front
-
-
-@dataclass(frozen=True)
-class Entry:
-    tokens: tuple[int, ...]
-    constants: np.ndarray   # (K,) in scaled units
-    nrmse: float
-    complexity: float
-    found_at: float = 0.0   # seconds into the search when first scored
-    view: str = "raw"       # the view that wrote it: raw, or a Π basis ('P = m*c**2; Π1 = v/c')
+from lawfinder.search.front import LOSS_ATOL, LOSS_RTOL, Entry, strict_front
 
 
 @dataclass

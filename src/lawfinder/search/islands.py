@@ -32,7 +32,7 @@ import numpy as np
 
 from lawfinder.generate.pi_views import View, enumerated_formulas
 from lawfinder.language.library import Library
-from lawfinder.search.hall_of_fame import Entry
+from lawfinder.search.front import Entry
 from lawfinder.search.loop import EpochStats, Search, SearchConfig
 
 ROUND_EPOCHS = 5   # epochs between exchanges

@@ -29,7 +29,8 @@ from lawfinder.generate.sampler import Episode, Sampler, log_probabilities
 from lawfinder.language.library import Kind, Library
 from lawfinder.language.priors import PriorConfig, has_constant_subtree, repeats_a_child
 from lawfinder.search.front import improves
-from lawfinder.search.hall_of_fame import Entry, HallOfFame
+from lawfinder.search.front import Entry
+from lawfinder.search.hall_of_fame import HallOfFame
 from lawfinder.search.writer import Writer
 
 
