@@ -94,7 +94,9 @@ def _walk(tokens, codes, slots, numbers, local, local_slot, local_grouped, Xt, C
     Derivatives are carried by constant token, not by slot: at a point, a per-dataset
     constant is the slot of that point's dataset alone, so the J constant tokens (`local`
     of a token, first slot `local_slot`) stand for all K slots and the stacks stay
-    (L, J, N) however many datasets; they are spread onto the slots at the end.
+    (L, J, N) however many datasets; they are spread onto the slots at the end. Each
+    stack entry's bit mask says which constant tokens its subtree holds: derivatives by
+    the others are zero and neither stored nor carried through the operators above.
     """
     B, L = tokens.shape
     N, K, J = Xt.shape[1], C.shape[1], local_slot.shape[0]
@@ -103,6 +105,7 @@ def _walk(tokens, codes, slots, numbers, local, local_slot, local_grouped, Xt, C
     jac_out = np.zeros((B if jacobian else 0, K, N))
     val = np.empty((L + 1, N))
     jac = np.zeros((L + 1, J, N))
+    holds = np.zeros(L + 1, dtype=np.int64)  # bit k: the entry's subtree holds constant k
     for row in range(B):
         sp = 0
         for pos in range(L - 1, -1, -1):
@@ -120,31 +123,43 @@ def _walk(tokens, codes, slots, numbers, local, local_slot, local_grouped, Xt, C
                 else:
                     for n in range(N):
                         val[sp, n] = C[row, slots[t] + int(dataset[n])]
-                if jacobian:
-                    jac[sp] = 0.0
-                    if code == FREE or code == DATASET:
-                        jac[sp, local[t]] = 1.0
+                holds[sp] = 0
+                if jacobian and (code == FREE or code == DATASET):
+                    holds[sp] = 1 << local[t]
+                    jac[sp, local[t]] = 1.0
                 sp += 1
             elif code < FIRST_BINARY:
                 top = sp - 1
+                op, mask = code - FIRST_UNARY, holds[top]
                 for n in range(N):
-                    v, g = _unary(code - FIRST_UNARY, val[top, n])
+                    v, g = _unary(op, val[top, n])
                     val[top, n] = v
-                    if jacobian:
+                    if mask:
                         for k in range(J):
-                            jac[top, k, n] *= g
+                            if (mask >> k) & 1:
+                                jac[top, k, n] *= g
             else:
                 top, below = sp - 1, sp - 2     # first child on top, second below it
+                op, a, b = code - FIRST_BINARY, holds[top], holds[below]
                 for n in range(N):
-                    v, ga, gb = _binary(code - FIRST_BINARY, val[top, n], val[below, n])
+                    v, ga, gb = _binary(op, val[top, n], val[below, n])
                     val[below, n] = v
-                    if jacobian:
+                    if a | b:
                         for k in range(J):
-                            jac[below, k, n] = ga * jac[top, k, n] + gb * jac[below, k, n]
+                            in_a, in_b = (a >> k) & 1, (b >> k) & 1
+                            if in_a and in_b:
+                                jac[below, k, n] = ga * jac[top, k, n] + gb * jac[below, k, n]
+                            elif in_a:
+                                jac[below, k, n] = ga * jac[top, k, n]
+                            elif in_b:
+                                jac[below, k, n] *= gb
+                holds[below] = a | b
                 sp -= 1
         values[row] = val[0]
         if jacobian:
             for k in range(J):
+                if not (holds[0] >> k) & 1:
+                    continue
                 if local_grouped[k]:
                     for n in range(N):
                         jac_out[row, local_slot[k] + int(dataset[n]), n] = jac[0, k, n]

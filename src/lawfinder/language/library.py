@@ -215,6 +215,9 @@ def build_library(operators: Sequence[str], variables: Sequence[tuple[str, Dimen
         tokens.append(Token(name, Kind.FREE, dim, index=slot))
     for k, (name, dim) in enumerate(dataset_constants.items()):
         tokens.append(Token(name, Kind.DATASET, dim, index=len(free_constants) + k * n_datasets))
+    if len(free_constants) + len(dataset_constants) > 63:  # the evaluator's bit masks
+        raise LawfinderError(f"{len(free_constants) + len(dataset_constants)} free and "
+                             "per-dataset constants were given; lawfinder takes at most 63")
     names = [t.name for t in tokens if not t.arity]  # an operator's name is free to take
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
