@@ -18,6 +18,7 @@ from lawfinder.data.groups import check_dataset_sizes, encode_groups
 from lawfinder.search.checkpoint import Checkpoint, fingerprint
 from lawfinder.errors import LawfinderError, UnitsError
 from lawfinder.evaluate.prefix import evaluate, padded
+from lawfinder.fit.reward import weighted_squares
 from lawfinder.fit.uncertainty import covariances
 from lawfinder.generate.pi_views import View, enumerated_formulas, pi_views
 from lawfinder.results.formula import Formula
@@ -475,7 +476,7 @@ def _with_errors(front: list[Formula], problem: Problem, search: Search) -> list
     if unit_error is not None:  # y_err_i = unit_error / sqrt(w_i)
         values, _ = evaluate(padded([f.tokens for f in front]), library, search.X,
                              np.array([f.scaled_constants for f in front]))
-        chi2 = list((values - search.y) ** 2 @ problem.weights / unit_error ** 2)
+        chi2 = list(weighted_squares((values - search.y) / unit_error, problem.weights))
     return [replace(f, scaled_covariance=c, errors_from=source,
                     bic=bic(f.nrmse, f.complexity, len(problem.y), x2))
             for f, c, x2 in zip(front, covariance, chi2)]

@@ -22,14 +22,21 @@ def nrmse(values: np.ndarray, y: np.ndarray, weights: np.ndarray,
     datasets present of that NRMSE within each dataset."""
     if groups is None:
         mean = np.average(y, weights=weights)
-        scale = np.sqrt(np.average((y - mean) ** 2, weights=weights))
+        spread = weighted_squares(y - mean, weights)
         with np.errstate(all="ignore"):
-            mse = np.average((values - y[None]) ** 2, axis=1, weights=weights)
-            out = np.sqrt(mse) / scale
+            out = np.sqrt(weighted_squares(values - y[None], weights) / spread)
         return np.where(np.isfinite(out), out, np.inf)
     with np.errstate(all="ignore"):
-        out = np.sqrt(((values - y[None]) ** 2) @ _dataset_shares(weights, y, groups))  # (B,)
+        out = np.sqrt(weighted_squares(values - y[None], _dataset_shares(weights, y, groups)))
     return np.where(np.isfinite(out), out, np.inf)
+
+
+def weighted_squares(residuals: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """sum(w * r^2) over the last axis, as sum((sqrt(w) * r)^2): with y_err spanning many
+    decades, w and r^2 each leave the range of floats (1e-400, 1e+400) where their product,
+    the squared residual in units of the error, does not."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.sum((residuals * np.sqrt(weights)) ** 2, axis=-1)
 
 
 def dataset_weights(weights: np.ndarray, y: np.ndarray, groups: np.ndarray) -> np.ndarray:
@@ -40,15 +47,14 @@ def dataset_weights(weights: np.ndarray, y: np.ndarray, groups: np.ndarray) -> n
 
 
 def _dataset_shares(weights: np.ndarray, y: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """Per row (N,): w / (G * its dataset's total weight * its dataset's target variance),
-    so that sum(shares * residual**2) is the mean over the G datasets present of their
-    normalised mean squared error."""
+    """Per row (N,): w / (G * its dataset's sum of w * (y - its weighted mean)^2), so that
+    sum(shares * residual**2) is the mean over the G datasets present of their normalised
+    mean squared error."""
     present, index = np.unique(groups, return_inverse=True)
     n = len(present)
-    totals = np.bincount(index, weights, n)
-    means = np.bincount(index, weights * y, n) / totals
-    variances = np.bincount(index, weights * (y - means[index]) ** 2, n) / totals
-    return weights / (n * totals * variances)[index]
+    means = np.bincount(index, weights * y, n) / np.bincount(index, weights, n)
+    spreads = np.bincount(index, (np.sqrt(weights) * (y - means[index])) ** 2, n)
+    return weights / (n * spreads)[index]
 
 
 def squash(error: np.ndarray) -> np.ndarray:
