@@ -183,8 +183,7 @@ class LawRegressor:
         # The refit on all rows rescores the front: filter it again (and drop twins).
         front = strict_front(front, predictions(front, library, search.X))
         if not front:
-            raise LawfinderError("the search ended before any formula could be scored; "
-                                 "raise max_time or max_evals")
+            raise LawfinderError(_no_front_message(search.scored, problem))
         self.problem_ = problem
         self.library_ = library
         self.frame_ = frame
@@ -480,6 +479,16 @@ def _with_errors(front: list[Formula], problem: Problem, search: Search) -> list
     return [replace(f, scaled_covariance=c, errors_from=source,
                     bic=bic(f.nrmse, f.complexity, len(problem.y), x2))
             for f, c, x2 in zip(front, covariance, chi2)]
+
+
+def _no_front_message(scored: int, problem: Problem) -> str:
+    """Why a search ended with an empty front: no formula scored, or none of finite error."""
+    if not scored:
+        return "the search ended before any formula could be scored; raise max_time or max_evals"
+    weighted = " with these weights" if np.ptp(problem.weights) else ""
+    return (f"all {scored} formulas scored have an infinite or undefined error on these "
+            f"data{weighted}: check that y_err or sample_weight are right and that the "
+            "target is well represented in 64-bit floats")
 
 
 def _infeasible_message(problem: Problem, tokens: Sequence[str], max_length: int) -> str:
