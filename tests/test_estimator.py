@@ -162,3 +162,31 @@ def test_verbose_shows_the_search_live_and_a_callback_replaces_it(capsys):
     seen = []
     _quick(verbose=True).fit(X, y, callback=lambda stats, hall: seen.append(stats), **NEWTON)
     assert seen and "best formula" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_relative_errors_on_a_target_of_173_decades_recover_the_law(seed):
+    """y = 3 exp(-x/1.25) from 3 down to 1e-173 with y_err = 10% of y (issue 12): the weights
+    1/y_err^2 span 346 decades, and the law is found, with a chi-square BIC and errors."""
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0, 500, (200, 1))
+    clean = 3.0 * np.exp(-x[:, 0] / 1.25)
+    y_err = 0.1 * clean
+    y = clean + y_err * rng.normal(size=len(clean))
+    model = LawRegressor(free_constants=["A", "s"], operators=["mul", "div", "exp", "neg", "add"],
+                         max_evals=2000, random_state=seed, n_jobs=1).fit(x, y, y_err=y_err)
+    np.testing.assert_allclose(model.predict(x), clean, rtol=0.02)
+    chi2 = np.sum(((model.best_.predict(x) - y) / y_err) ** 2)
+    assert model.best_.bic == pytest.approx(chi2 + model.best_.complexity * np.log(len(y)))
+    assert all(np.isfinite(e) for e in model.best_.uncertainties.values())
+
+
+def test_a_front_of_only_infinite_errors_is_not_blamed_on_the_budget(monkeypatch):
+    """When every formula scored has a non-finite error, the message says so, not "raise
+    max_time or max_evals"."""
+    monkeypatch.setattr("lawfinder.search.loop.nrmse",
+                        lambda values, *args, **kwargs: np.full(len(values), np.inf))
+    X, y = newton_data(50)
+    with pytest.raises(LawfinderError, match=r"all \d+ formulas scored have an infinite or "
+                                             r"undefined error on these data with these weights"):
+        _quick(n_jobs=1).fit(X, y, y_err=0.1 * (1 + np.abs(y)), **NEWTON)

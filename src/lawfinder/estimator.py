@@ -18,6 +18,7 @@ from lawfinder.data.groups import check_dataset_sizes, encode_groups
 from lawfinder.search.checkpoint import Checkpoint, fingerprint
 from lawfinder.errors import LawfinderError, UnitsError
 from lawfinder.evaluate.prefix import evaluate, padded
+from lawfinder.fit.reward import weighted_squares
 from lawfinder.fit.uncertainty import covariances
 from lawfinder.generate.pi_views import View, enumerated_formulas, pi_views
 from lawfinder.results.formula import Formula
@@ -183,8 +184,7 @@ class LawRegressor:
         # The refit on all rows rescores the front: filter it again (and drop twins).
         front = strict_front(front, predictions(front, library, search.X))
         if not front:
-            raise LawfinderError("the search ended before any formula could be scored; "
-                                 "raise max_time or max_evals")
+            raise LawfinderError(_no_front_message(search.scored, problem))
         self.problem_ = problem
         self.library_ = library
         self.frame_ = frame
@@ -481,10 +481,20 @@ def _with_errors(front: list[Formula], problem: Problem, search: Search) -> list
     if unit_error is not None:  # y_err_i = unit_error / sqrt(w_i)
         values, _ = evaluate(padded([f.tokens for f in front]), library, search.X,
                              np.array([f.scaled_constants for f in front]))
-        chi2 = list((values - search.y) ** 2 @ problem.weights / unit_error ** 2)
+        chi2 = list(weighted_squares((values - search.y) / unit_error, problem.weights))
     return [replace(f, scaled_covariance=c, errors_from=source,
                     bic=bic(f.nrmse, f.complexity, len(problem.y), x2))
             for f, c, x2 in zip(front, covariance, chi2)]
+
+
+def _no_front_message(scored: int, problem: Problem) -> str:
+    """Why a search ended with an empty front: no formula scored, or none of finite error."""
+    if not scored:
+        return "the search ended before any formula could be scored; raise max_time or max_evals"
+    weighted = " with these weights" if np.ptp(problem.weights) else ""
+    return (f"all {scored} formulas scored have an infinite or undefined error on these "
+            f"data{weighted}: check that y_err or sample_weight are right and that the "
+            "target is well represented in 64-bit floats")
 
 
 def _infeasible_message(problem: Problem, tokens: Sequence[str], max_length: int) -> str:

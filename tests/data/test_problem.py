@@ -303,8 +303,34 @@ def test_y_err_gives_inverse_variance_weights(X, y):
     w = make_problem(X, y, y_err=[1.0, 2.0, 1.0, 0.5]).weights
     np.testing.assert_allclose(w / w[0], [1, 0.25, 1, 4])
     assert w.mean() == pytest.approx(1.0)
-    tiny = make_problem(X, y, y_err=[1e-200, 1.0, 1.0, 1.0]).weights
+    tiny = make_problem(X, y, y_err=[1e-100, 1.0, 1.0, 1.0]).weights
     assert np.isfinite(tiny).all() and tiny.mean() == pytest.approx(1.0)
+
+
+def test_y_err_of_many_decades_keeps_every_weight():
+    """Weights of mean 1 would be 1 and 1e-400 (0 in floats): they are centred in log space
+    instead, and keep the ratio 1/y_err^2."""
+    X, y = np.arange(1.0, 6.0)[:, None], np.array([2.0, 1.0, 5.0, 3.0, 4.0])
+    errors = np.array([1e-200, 1.0, 1e-50, 1e-120, 3.0])
+    p = make_problem(X, y, y_err=errors)
+    assert (p.weights > np.finfo(float).tiny).all() and np.isfinite(p.weights).all()
+    np.testing.assert_allclose(np.log(p.weights) - np.log(p.weights[1]), -2 * np.log(errors),
+                               rtol=1e-12)
+    np.testing.assert_allclose(np.exp(np.log(p.weights).mean()), 1.0, rtol=1e-9)
+    np.testing.assert_allclose(p.unit_error / np.sqrt(p.weights), errors, rtol=1e-12)
+
+
+def test_weights_beyond_64_bit_floats_are_refused_with_the_fix():
+    X, y = np.arange(1.0, 6.0)[:, None], np.array([2.0, 1.0, 5.0, 3.0, 4.0])
+    with pytest.raises(DataError, match=r"y_err spans 400 decades, from 1e-300 at row 0 to "
+                                        r"1e\+100 at row 4: .* 1 row would be lost; fit log\(y\)"):
+        make_problem(X, y, y_err=[1e-300, 1.0, 1.0, 1.0, 1e100])
+
+
+def test_weight_on_rows_of_one_target_only_is_refused(X, y):
+    with pytest.raises(DataError, match=r"target column 'y', on the rows of nonzero sample_weight, "
+                                        r"is constant \(every value is 2\)"):
+        make_problem(X, [2.0, 2.0, 4.0, 8.0], sample_weight=[1, 1, 0, 0])
 
 
 def test_weight_errors(X, y):

@@ -1,5 +1,7 @@
 import numpy as np
+import pytest
 
+from lawfinder.data.problem import make_problem
 from lawfinder.fit.reward import dataset_weights, nrmse
 
 
@@ -38,3 +40,21 @@ def test_dataset_weights_make_the_fit_objective_the_squared_grouped_error():
     np.testing.assert_allclose(ratio, ratio[0])                  # one constant factor
     np.testing.assert_allclose(dataset_weights(balanced, y, groups), balanced)
     np.testing.assert_allclose(nrmse(values, y, balanced, groups), nrmse(values, y, w, groups))
+
+
+def test_relative_errors_over_two_hundred_decades_score_the_law_zero_and_a_wrong_form_finitely():
+    """y = 3 exp(-x) for x in 0..500 (y from 3 down to 1e-217) with y_err = 0.1 y: weights
+    of mean 1 underflow to 0 there; the scoring still tells the law from a near miss."""
+    x = np.linspace(0, 500, 300)
+    y = 3 * np.exp(-x)
+    weights = make_problem(x[:, None], y, y_err=0.1 * y).weights
+    assert (weights > 0).all()
+    law, near = 3 * np.exp(-x), 3 * np.exp(-1.01 * x)
+    scores = nrmse(np.array([law, near, np.zeros_like(x)]), y, weights)
+    assert scores[0] < 1e-14
+    assert np.isfinite(scores[1]) and scores[1] > 0.5
+    # No better than the weighted mean, which sits at the heaviest (smallest) values: ~1.
+    assert scores[2] == pytest.approx(1.0, abs=0.1)
+    twice = np.r_[weights, weights]
+    grouped = nrmse(np.c_[[law, near], [law, near]], np.r_[y, y], twice, np.repeat([0, 1], 300))
+    np.testing.assert_allclose(grouped, scores[:2], rtol=1e-9, atol=1e-15)

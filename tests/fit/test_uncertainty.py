@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from scipy.optimize import curve_fit
 
+from lawfinder.data.problem import make_problem
 from lawfinder.fit.levenberg_marquardt import FitConfig, fit_constants
 from lawfinder.fit.uncertainty import covariances, prediction_std
 from lawfinder.language.library import build_library
@@ -80,3 +81,22 @@ def test_prediction_errors_follow_the_constants():
     near_zero = prediction_std(LAW, c, cov, LIBRARY, np.array([[0.0]]))
     np.testing.assert_allclose(near_zero, np.sqrt(cov[0, 0]), rtol=1e-12)
     assert (std > 0).all() and np.isfinite(std).all()
+
+
+def test_errors_over_two_hundred_decades_match_curve_fit():
+    """y = 2 exp(-0.7 t) down to 1e-152 with 10% errors: the weights span 300 decades, yet
+    the fit and its covariance are scipy's, which works with residuals over errors."""
+    t = np.linspace(0, 500, 200)
+    errors = 0.1 * TRUE[0] * np.exp(-TRUE[1] * t)
+    y = TRUE[0] * np.exp(-TRUE[1] * t) + errors * np.random.default_rng(2).normal(size=len(t))
+    problem = make_problem(t[:, None], y, y_err=errors)
+    c, _ = fit_constants(np.array([LAW]), LIBRARY, t[:, None], y, problem.weights,
+                         np.array([[10.0, 0.8]]), np.ones(2),
+                         FitConfig(max_iter=100, prune_every=0, n_random_starts=0),
+                         np.random.default_rng(0))
+    cov = covariances([LAW], c, LIBRARY, t[:, None], y, problem.weights, np.zeros((1, 2), bool),
+                      problem.unit_error)[0]
+    expected, expected_cov = curve_fit(lambda t, A, k: A * np.exp(-k * t), t, y, p0=TRUE,
+                                       sigma=errors, absolute_sigma=True)
+    np.testing.assert_allclose(c[0], expected, rtol=1e-6)
+    np.testing.assert_allclose(cov, expected_cov, rtol=1e-4)

@@ -23,6 +23,11 @@ from lawfinder.units.dimension import DIMENSIONLESS, Dimension, parse_units
 
 _NUMERIC_KINDS = frozenset({"integer", "floating", "mixed-integer-float", "empty"})
 _MIN_ROWS = 3
+# Weights are kept in the range of normal 64-bit floats: no weight underflows to 0.
+_SMALLEST, _LARGEST = np.finfo(np.float64).tiny, np.finfo(np.float64).max
+# Weights of mean 1 below this (y_err spanning 100 decades) are centred in log space instead:
+# the heavy rows' squared residuals, (y_err_min/y_err * r)^2, would come near underflow too.
+_MEAN_ONE_LOWEST = 1e-200
 _ASSIGNMENT_FORMAT = "name=value pairs separated by commas, such as 'm1=kg, r=m, F=N'"
 
 
@@ -32,7 +37,7 @@ class Problem:
 
     X: np.ndarray                 # (n_samples, n_features) float64 in SI base units, read-only
     y: np.ndarray                 # (n_samples,) float64 in SI base units, read-only
-    weights: np.ndarray           # (n_samples,) float64, >= 0, mean 1, read-only
+    weights: np.ndarray           # (n_samples,) float64, >= 0, mean 1 (`_normalised`), read-only
     names: tuple[str, ...]        # feature names
     dims: tuple[Dimension, ...]   # per feature
     factors: tuple[float, ...]    # SI factor per feature: the user's value is X[:, i] / factors[i]
@@ -112,6 +117,9 @@ def make_problem(X: Any, y: Any, *, names: Sequence[str] | None = None,
                   "there is no law to find; check that you chose the right target column")
 
     weights, unit_error = _weights(sample_weight, y_err, len(raw_y))
+    _check_varies(raw_y[weights > 0], f"target column {target_name!r}, on the rows of nonzero "
+                  "sample_weight,", "every formula's error is undefined; give weight to rows "
+                  "of different targets")
     codes, datasets = (None, ()) if groups is None else encode_groups(groups, len(raw_y))
     return Problem(
         X=_frozen(np.column_stack(features)), y=_frozen(_to_si(raw_y, target_factor, target_name)),
@@ -549,8 +557,8 @@ def _to_si(values: np.ndarray, factor: float, name: str) -> np.ndarray:
 
 
 def _weights(sample_weight: Any, y_err: Any, n: int) -> tuple[np.ndarray, float | None]:
-    """Per-sample weights with mean 1 (from sample_weight, from 1/y_err^2, or all ones) and,
-    with y_err, the uncertainty a weight of 1 stands for: y_err = unit_error / sqrt(w)."""
+    """Per-sample weights (from sample_weight, from 1/y_err^2, or all ones; see `_normalised`)
+    and, with y_err, the uncertainty a weight of 1 stands for: y_err = unit_error / sqrt(w)."""
     if sample_weight is not None and y_err is not None:
         raise LawfinderError("give sample_weight or y_err, not both: y_err already sets the "
                              "weights to 1/y_err^2")
@@ -558,19 +566,45 @@ def _weights(sample_weight: Any, y_err: Any, n: int) -> tuple[np.ndarray, float 
         errors = _weight_column(y_err, "y_err", n)
         _reject_rows(errors, errors <= 0, "y_err", "must be > 0",
                      "give each sample its uncertainty")
-        weights = (errors.min() / errors) ** 2  # scaled so that tiny errors cannot overflow
-        return weights / weights.mean(), float(errors.min() / np.sqrt(weights.mean()))
-    elif sample_weight is not None:
-        weights = _weight_column(sample_weight, "sample_weight", n)
-        _reject_rows(weights, weights < 0, "sample_weight", "must be >= 0",
-                     "use 0 to ignore a sample")
-        if not weights.any():
-            raise DataError("sample_weight is all zeros; at least one sample needs a "
-                            "positive weight")
-        weights = weights / weights.max()
-    else:
+        # Scaled by the smallest error, so that tiny errors cannot overflow.
+        weights = _normalised((errors.min() / errors) ** 2, -2 * np.log(errors), errors, "y_err")
+        row = int(np.argmin(errors))
+        return weights, float(errors[row] * np.sqrt(weights[row]))
+    if sample_weight is None:
         return np.ones(n), None
-    return weights / weights.mean(), None
+    weights = _weight_column(sample_weight, "sample_weight", n)
+    _reject_rows(weights, weights < 0, "sample_weight", "must be >= 0",
+                 "use 0 to ignore a sample")
+    if not weights.any():
+        raise DataError("sample_weight is all zeros; at least one sample needs a "
+                        "positive weight")
+    with np.errstate(divide="ignore"):
+        log_weights = np.log(weights)
+    return _normalised(weights / weights.max(), log_weights, weights, "sample_weight"), None
+
+
+def _normalised(weights: np.ndarray, log_weights: np.ndarray, given: np.ndarray,
+                label: str) -> np.ndarray:
+    """The weights (log_weights their logarithms up to a constant, -inf for 0) scaled to
+    mean 1; or, when that makes a positive weight tiny (y_err spanning more than 100 decades,
+    as relative errors on a target of many decades do), to geometric mean 1, which represents
+    them while y_err spans less than ~300 decades. Beyond, a DataError."""
+    used = np.isfinite(log_weights)
+    mean_one = weights / weights.mean()
+    if mean_one[used].min() >= _MEAN_ONE_LOWEST:
+        return mean_one
+    with np.errstate(over="ignore", under="ignore"):
+        centred = np.where(used, np.exp(log_weights - log_weights[used].mean()), 0.0)
+    lost = used & ((centred < _SMALLEST) | (centred > _LARGEST / len(centred)))
+    if lost.any():
+        low, high = np.argmin(np.where(used, given, np.inf)), np.argmax(given)
+        decades = np.log10(given[high]) - np.log10(given[low])
+        raise DataError(f"{label} spans {decades:.0f} decades, from "
+                        f"{given[low]:g} at row {low} to {given[high]:g} at row {high}: its "
+                        f"weights do not fit in 64-bit floats, and {_rows(lost)} would be lost; "
+                        "fit log(y) instead (for relative errors, with y_err/|y| as its "
+                        "uncertainty), or leave out the rows of its extreme values")
+    return centred
 
 
 def _weight_column(values: Any, label: str, n: int) -> np.ndarray:

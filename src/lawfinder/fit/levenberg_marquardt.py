@@ -12,6 +12,7 @@ import numpy as np
 
 from lawfinder.evaluate.batches import chunks
 from lawfinder.evaluate.prefix import evaluate
+from lawfinder.fit.reward import weighted_squares
 from lawfinder.language.library import Library
 
 
@@ -60,7 +61,7 @@ def fit_constants(tokens: np.ndarray, library: Library, X: np.ndarray, y: np.nda
     loss = loss.reshape(B, S)
     # Exact fits tie up to rounding: 1e-24 of the target's mean square, at most 1e-24, so that
     # data of 1e-30 are judged as data of order one are.
-    floor = 1e-24 * min(1.0, float(np.mean(weights * y * y)))
+    floor = 1e-24 * min(1.0, float(weighted_squares(y, weights)) / len(y))
     tied = loss <= loss.min(axis=1, keepdims=True) * (1 + 1e-6) + floor
     size = np.abs(c * user_scale).sum(axis=1).reshape(B, S)
     best = np.argmin(np.where(tied, size, np.inf), axis=1)

@@ -20,35 +20,41 @@ def nrmse(values: np.ndarray, y: np.ndarray, weights: np.ndarray,
     """Weighted RMSE of each row of `values` (B, N) divided by the weighted std of y; inf if
     invalid. With `groups` (N,), each row's dataset index, the root mean square over the
     datasets present of that NRMSE within each dataset."""
-    if groups is None:
-        mean = np.average(y, weights=weights)
-        scale = np.sqrt(np.average((y - mean) ** 2, weights=weights))
-        with np.errstate(all="ignore"):
-            mse = np.average((values - y[None]) ** 2, axis=1, weights=weights)
-            out = np.sqrt(mse) / scale
-        return np.where(np.isfinite(out), out, np.inf)
+    index = (np.zeros(len(y), dtype=np.int64) if groups is None
+             else np.unique(groups, return_inverse=True)[1])
+    n = int(index.max()) + 1
     with np.errstate(all="ignore"):
-        out = np.sqrt(((values - y[None]) ** 2) @ _dataset_shares(weights, y, groups))  # (B,)
+        r = (values - y[None]) * np.sqrt(weights)                          # (B, N)
+        squares = ((r * r) @ np.eye(n)[index] if n > 1
+                   else np.sum(r * r, axis=1, keepdims=True))              # (B, G)
+        out = np.sqrt(np.mean(squares / _spreads(weights, y, index, n), axis=1))
     return np.where(np.isfinite(out), out, np.inf)
 
 
+def weighted_squares(residuals: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """sum(w * r^2) over the last axis, as sum((sqrt(w) * r)^2): with y_err spanning many
+    decades, w and r^2 each leave the range of floats (1e-400, 1e+400) where their product,
+    the squared residual in units of the error, does not."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.sum((residuals * np.sqrt(weights)) ** 2, axis=-1)
+
+
 def dataset_weights(weights: np.ndarray, y: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """Weights (N,) of mean 1 under which the weighted mean squared residual is the squared
-    grouped `nrmse` times a constant; applied twice they do not change."""
-    shares = _dataset_shares(weights, y, groups)
-    return shares / shares.mean()
+    """The weights (N,), each dataset's scaled so that the weighted sum of squared residuals
+    is the squared grouped `nrmse` times a constant; applied twice they do not change.
 
-
-def _dataset_shares(weights: np.ndarray, y: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """Per row (N,): w / (G * its dataset's total weight * its dataset's target variance),
-    so that sum(shares * residual**2) is the mean over the G datasets present of their
-    normalised mean squared error."""
+    The datasets' scales are relative to their geometric mean, so that weights keep the
+    size `lawfinder.data` gave them (mean 1, or geometric mean 1 over many decades)."""
     present, index = np.unique(groups, return_inverse=True)
-    n = len(present)
-    totals = np.bincount(index, weights, n)
-    means = np.bincount(index, weights * y, n) / totals
-    variances = np.bincount(index, weights * (y - means[index]) ** 2, n) / totals
-    return weights / (n * totals * variances)[index]
+    spreads = _spreads(weights, y, index, len(present))
+    return weights * np.exp(np.log(spreads).mean() - np.log(spreads))[index]
+
+
+def _spreads(weights: np.ndarray, y: np.ndarray, index: np.ndarray, n: int) -> np.ndarray:
+    """Per dataset (n,): sum of w * (y - its weighted mean)^2 over its rows, where `index`
+    (N,) is each row's dataset in 0..n-1 (`weighted_squares`, for y_err of many decades)."""
+    means = np.bincount(index, weights * y, n) / np.bincount(index, weights, n)
+    return np.bincount(index, (np.sqrt(weights) * (y - means[index])) ** 2, n)
 
 
 def squash(error: np.ndarray) -> np.ndarray:

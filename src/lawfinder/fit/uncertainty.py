@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from lawfinder.evaluate.prefix import evaluate, padded
+from lawfinder.fit.reward import weighted_squares
 from lawfinder.language.library import Library
 
 # Beyond this condition number the normal matrix says some combination of constants is
@@ -32,10 +33,10 @@ def covariances(formulas: list[tuple[int, ...]], constants: np.ndarray, library:
         p = int(used.sum())
         if not p:
             continue
-        Ju = J[used]                                              # (p, N)
         with np.errstate(all="ignore"):
-            normal = (Ju * weights) @ Ju.T
-            residual = float(np.sum(weights * (value - y) ** 2))
+            Ju = J[used] * np.sqrt(weights)                       # (p, N)
+            normal = Ju @ Ju.T
+        residual = float(weighted_squares(value - y, weights))
         scale = unit_error**2 if unit_error is not None else residual / max(n - p, 1)
         out[row][np.ix_(used, used)] = scale * _inverse(normal)
     return out
