@@ -137,7 +137,7 @@ def _budget_options(parser: argparse.ArgumentParser, max_time: float) -> None:
 def _fit(args: argparse.Namespace) -> int:
     from lawfinder.estimator import LawRegressor
     from lawfinder.language.library import DEFAULT_OPERATORS
-    from lawfinder.data.problem import parse_assignments, read_csv
+    from lawfinder.data.tables import parse_assignments, read_csv
 
     extra = {"y_err": args.y_err, "sample_weight": args.weights}
     X, y, columns = read_csv(args.csv, args.target,
@@ -212,7 +212,7 @@ def _front_table(model):
 
 def _predict(args: argparse.Namespace) -> int:
     from lawfinder.estimator import LawRegressor
-    from lawfinder.data.problem import read_table
+    from lawfinder.data.tables import read_table
     from lawfinder.data.quantities import header_unit
 
     model = LawRegressor.load(args.model)

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from lawfinder.errors import DataError, LawfinderError, UnitsError
-from lawfinder.data.problem import (Problem, check_features, make_problem, parse_assignments,
-                               read_csv)
+from lawfinder.data.problem import Problem, check_features, make_problem
+from lawfinder.data.tables import parse_assignments, read_csv
 from lawfinder.units.dimension import DIMENSIONLESS, Dimension
 
 NEWTON = Dimension.of(kg=1, m=1, s=-2)
