@@ -149,7 +149,7 @@ def test_load_of_a_missing_file_names_it(tmp_path):
     (b"{not json", "not JSON"),
     (b"[1, 2]", "'format' is None"),
     (b'{"format": "something-else", "version": 1}', "'something-else'"),
-    (b'{"format": "lawfinder-model", "version": 3}', "upgrade lawfinder"),
+    (b'{"format": "lawfinder-model", "version": 4}', "upgrade lawfinder"),
     (b'{"format": "lawfinder-model", "version": "1"}', "version '1'"),
     (b'{"format": "lawfinder-model", "version": 1}', "inputs is missing"),
 ])

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse
 
+from lawfinder.language.known_constants import KnownConstant
 from lawfinder.language.library import OPERATORS
 from lawfinder.errors import DataError, LawfinderError, UnitsError
 from lawfinder.data.groups import encode_groups
@@ -166,17 +167,21 @@ def check_target(y: Any, problem: Problem, n_rows: int) -> np.ndarray:
     return _to_si(_finite(_as_float(column, label), label), scale, problem.target_name)
 
 
-def check_fixed_constants(fixed_constants: Any, names: Sequence[str]) -> None:
+def check_fixed_constants(constants: Sequence[KnownConstant], problem: Problem) -> None:
     """Refuse a fixed constant requested by the name of an input: in formulas the column of
-    that name wins (a column called pi is that variable, not 3.14159)."""
-    if not isinstance(fixed_constants, (list, tuple)):
-        return  # build_library tells what is wrong with it
-    for name in fixed_constants:
-        if isinstance(name, str) and name in names:
+    that name wins (a column called pi is that variable, not 3.14159, and one called c is
+    not the speed of light); and one with units when the data have none."""
+    for constant in constants:
+        name = constant.name
+        if name in problem.names:
             raise LawfinderError(f"fixed constant {name!r} is requested in fixed_constants, but "
                                  f"the input column {name!r} has that name too, and in formulas "
                                  f"{name!r} is the column; drop {name!r} from fixed_constants "
                                  "or rename the column")
+        if not (problem.has_units or constant.is_number):
+            raise UnitsError(f"fixed constant {name!r} has units {constant.units!r} but the data "
+                             "have none; give units for the columns (units=..., target_units="
+                             "...) or drop it from fixed_constants")
 
 
 def read_csv(path: str | PathLike[str], target: str, *, not_inputs: Sequence[str] = ()
