@@ -106,7 +106,8 @@ def known_constant(item: Any) -> KnownConstant:
     match = _VALUE.fullmatch(rest)
     if match is None:
         value = rest.split()[0] if rest else rest
-        raise LawfinderError(f"fixed constant {item!r}: the value {value!r} is not a number; write the value, then its units, e.g. "
+        raise LawfinderError(f"fixed constant {item!r}: the value {value!r} is not a number; "
+                             "write the value, then its units, e.g. "
                              f"'{name}=1.5 m/s' ('{name}=2.5' for a pure number)")
     value = float(match["value"])
     if not (math.isfinite(value) and value != 0):
