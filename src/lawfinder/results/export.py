@@ -2,9 +2,9 @@
 
 Both exports run the formula's SymPy expression (through `sympy.lambdify`) on inputs
 rescaled exactly as `Formula.predict` rescales them, with the constants (fitted and
-known) in the same well-scaled frame, so they agree with `predict` to rounding. SymPy simplifies as it
-builds an expression (sqrt(x)*sqrt(x) becomes x), so outside a formula's domain, where
-`predict` gives NaN, an export may give a number.
+known) in the same well-scaled frame, so they agree with `predict` to rounding. SymPy
+simplifies as it builds an expression (sqrt(x)*sqrt(x) becomes x), so outside a formula's
+domain, where `predict` gives NaN, an export may give a number.
 
 This module is the one place that needs torch for exports; `Formula` imports it lazily.
 """
