@@ -155,8 +155,8 @@ def _fit(args: argparse.Namespace) -> int:
                    if args.dataset_constants else {})
     operators = (_listed(args.operators, "--operators", "'add,mul,div'")
                  if args.operators is not None else DEFAULT_OPERATORS)
-    fixed = _listed(args.fixed_constants, "--fixed-constants", "'1, pi, c=19.8 m/s'",
-                    empty_ok=True)
+    fixed = tuple(_listed(args.fixed_constants, "--fixed-constants", "'1, pi, c=19.8 m/s'",
+                          empty_ok=True))
     model = LawRegressor(operators=operators, free_constants=constants,
                          dataset_constants=per_dataset, fixed_constants=fixed,
                          max_time=args.max_time,
