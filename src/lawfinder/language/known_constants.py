@@ -8,7 +8,7 @@ Each item of `fixed_constants` is one of
   "boltzmann_constant", ...), or one of its short names ("c", "G", "h", "hbar", "k_B", ...).
 
 In formulas a known constant is the symbol it is named by, its value never fitted. Units
-are read by `lawfinder.units.dimension.parse_units`, as the data's are.
+and pint's constants are read by `lawfinder.units.dimension`, as the data's units are.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lawfinder.errors import LawfinderError
-from lawfinder.units.dimension import DIMENSIONLESS, Dimension, parse_units
+from lawfinder.units.dimension import DIMENSIONLESS, Dimension, parse_units, pint_definition
 
 # Pure numbers, printed as SymPy's own (1, pi) rather than as symbols.
 NUMBERS = {"1": 1.0, "pi": math.pi}
@@ -130,7 +130,7 @@ def pint_constant(name: str) -> KnownConstant:
                              f"knows ({', '.join(NUMBERS)}) nor a physical constant pint "
                              f"defines.{hint} Or give its value and units, e.g. "
                              f"'{name}=1.5 m/s'")
-    dim, si = parse_units(pint_name, what=f"fixed constant {name!r}")
+    dim, si = pint_definition(pint_name, what=f"fixed constant {name!r}")
     return KnownConstant(name, si, str(dim), dim, 1.0)
 
 
