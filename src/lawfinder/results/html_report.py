@@ -21,6 +21,7 @@ import numpy as np
 import sympy
 
 from lawfinder.errors import DataError, LawfinderError
+from lawfinder.language.known_constants import NUMBERS
 from lawfinder.results.formula import Formula, latex
 from lawfinder.fit.reward import nrmse
 from lawfinder.search.loop import SearchConfig
@@ -159,9 +160,13 @@ def _summary(model: LawRegressor) -> str:
         search += f" in {last.epoch} epochs and {last.elapsed:.1f} s"
     if model.interrupted_:
         search += "; interrupted (Ctrl-C): this is what was found so far"
+    known = [t.known for t in model.library_.tokens if t.known and t.name not in NUMBERS]
     facts = [("explains", _label(problem.target_name, problem.target_units)),
              ("from", inputs), ("search", search), ("best formula NRMSE", f"{best.nrmse:.3g}"),
              ("constants", ERRORS_FROM[best.errors_from])]
+    if known:
+        facts.insert(2, ("known constants", ", ".join(
+            _label(f"{k.name} = {k.value:.10g}", k.units) for k in known)))
     rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
                    for k, v in facts)
     return (f'<section id="summary"><div class="headline">{_equation(model, best, 20)}</div>'
