@@ -31,3 +31,11 @@ def newton_search(seed: int) -> Search:
     X, y = newton_data()
     return Search(library, np.array(N.doubled()), X, y, np.ones(len(y)), np.ones((1, 1)),
                   np.ones(1), SearchConfig(batch_size=50, target_nrmse=0.2), seed)
+
+
+def relativity_data(n: int = 300, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """E = m c^2 / sqrt(1 - v^2/c^2) with c = 19.8 m/s, m in [1, 5] g and v in [5, 60] km/h
+    (non-SI units, so that every conversion of the known c shows), E in J."""
+    m, v = np.random.default_rng(seed).uniform([1, 5], [5, 60], (n, 2)).T
+    c = 19.8 * 3.6                                               # km/h
+    return np.column_stack([m, v]), m / 1000 * 19.8**2 / np.sqrt(1 - v**2 / c**2)

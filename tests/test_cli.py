@@ -6,7 +6,9 @@ import pytest
 
 from rich.console import Console
 
-from lawfinder import cli
+from support import relativity_data
+
+from lawfinder import LawRegressor, cli
 from lawfinder.cli import main
 
 
@@ -166,3 +168,38 @@ def test_a_column_of_dataset_labels_is_no_input_to_fit_and_predict(tmp_path, cap
     assert "pass groups=" in capsys.readouterr().err
     assert main(["fit", str(path), "--target", "y", "--groups", "Run", "--quiet"]) == 2
     assert "no column named 'Run'" in " ".join(capsys.readouterr().err.split())
+
+
+@pytest.fixture
+def relativity_csv(tmp_path):
+    X, y = relativity_data()
+    path = tmp_path / "relativity.csv"
+    pd.DataFrame({"m": X[:, 0], "v": X[:, 1], "E": y}).to_csv(path, index=False)
+    return path
+
+
+RELATIVITY = ["--target", "E", "--units", "m=g, v=km/h, E=J", "--max-evals", "300",
+              "--n-jobs", "1", "--quiet"]
+
+
+def test_fit_takes_fixed_constants_with_units(relativity_csv, tmp_path, capsys):
+    saved = tmp_path / "model.json"
+    assert main(["fit", str(relativity_csv), *RELATIVITY, "--fixed-constants",
+                 "1, pi, c=19.8 m/s", "--save", str(saved)]) == 0
+    model = LawRegressor.load(saved)
+    assert list(model.fixed_constants) == ["1", "pi", "c=19.8 m/s"]
+    assert "c" in model.library_.names
+    out = capsys.readouterr().out
+    assert ("known constants: c = 19.8 m/s" in out) == bool(model.best_.known_constants)
+
+
+@pytest.mark.parametrize("given, words", [
+    ("1, speed_of_lite", "Did you mean speed_of_light"),
+    ("c=fast m/s", "the value 'fast' is not a number"),
+    (",,,", "--fixed-constants: nothing in ',,,'"),
+    ("1, v=3 m/s", "fixed constant 'v' is requested"),
+])
+def test_bad_fixed_constants_are_one_clear_line(relativity_csv, capsys, given, words):
+    assert main(["fit", str(relativity_csv), *RELATIVITY, "--fixed-constants", given]) == 2
+    err = capsys.readouterr().err
+    assert "error:" in err and words in err and "Traceback" not in err

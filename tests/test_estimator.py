@@ -1,10 +1,12 @@
 import numpy as np
 import pandas as pd
 import pytest
+import sympy
 
-from support import newton_data
+from support import newton_data, relativity_data
 
 from lawfinder import DataError, LawfinderError, LawRegressor, UnitsError
+from lawfinder.language.library import Kind
 
 
 NEWTON = dict(names=["m1", "m2", "r"], units=["kg", "kg", "m"], target_units="N")
@@ -190,3 +192,81 @@ def test_a_front_of_only_infinite_errors_is_not_blamed_on_the_budget(monkeypatch
     with pytest.raises(LawfinderError, match=r"all \d+ formulas scored have an infinite or "
                                              r"undefined error on these data with these weights"):
         _quick(n_jobs=1).fit(X, y, y_err=0.1 * (1 + np.abs(y)), **NEWTON)
+
+
+# E = m c^2 / sqrt(1 - v^2/c^2) in g, km/h and J, with c known (support.relativity_data).
+RELATIVITY = dict(names=["m", "v"], units=["g", "km/h"], target_units="J")
+LAW = "m*c**2/sqrt(1 - v**2/c**2)"
+
+
+def _relativity(fixed=("1", "c=19.8 m/s"), **kw):
+    return LawRegressor(fixed_constants=list(fixed), max_evals=300, batch_size=100,
+                        random_state=0, n_jobs=1, **kw)
+
+
+def _score(formula, fixed):
+    """NRMSE of a formula written by hand, through the search's own scoring."""
+    from lawfinder.evaluate.simplify import to_tokens
+
+    X, y = relativity_data()
+    *_, search = _relativity(fixed).prepare(X, y, **RELATIVITY)
+    expr = sympy.sympify(formula, locals={name: sympy.Symbol(name) for name in "mvcE"})
+    entry, = search._score_new([tuple(to_tokens(expr, search.library))], ["raw"])
+    return entry.nrmse
+
+
+@pytest.mark.parametrize("c", ["c=19.8 m/s", "c=0.0198 km/s", "c=71.28 km/h"])
+def test_a_law_with_a_known_constant_scores_exactly_in_any_units_of_it(c):
+    assert _score(LAW, ["1", c]) < 1e-12
+    assert _score(LAW, ["1", "c=20 m/s"]) > 1e-3   # the value counts: it is not fitted
+
+
+def test_a_known_constant_takes_part_in_the_dimensional_analysis():
+    X, y = relativity_data()
+    problem, library, frame, search = _relativity().prepare(X, y, **RELATIVITY)
+    assert [v.name for v in search.pi_views][0] == "P = m*c**2; Π1 = v/c"
+    assert library.n_free == 0
+    c = library.tokens[library.index["c"]]
+    assert c.value == pytest.approx(19.8 / frame.scale_of([c.dim])[0], rel=1e-15)
+
+
+def test_a_known_constant_named_like_a_column_is_refused():
+    X, y = relativity_data()
+    with pytest.raises(LawfinderError, match="fixed constant 'v' is requested in "
+                                             "fixed_constants, but the input column 'v'"):
+        _relativity(["1", "v=3 m/s"]).fit(X, y, **RELATIVITY)
+
+
+def test_a_column_named_like_a_constants_short_name_is_that_column():
+    """c is the speed of light only when asked for: a column called c is the column."""
+    X, y = relativity_data()
+    problem, library, _, _ = _relativity(["1"]).prepare(X, y, names=["m", "c"],
+                                                        units=["g", "km/h"], target_units="J")
+    assert library.tokens[library.index["c"]].kind is Kind.VARIABLE
+
+
+def test_a_known_constant_with_units_needs_data_with_units():
+    X, y = relativity_data()
+    with pytest.raises(UnitsError, match="fixed constant 'c' has units 'm/s' but the data "
+                                         "have none"):
+        _relativity().fit(X, y)
+
+
+def test_bad_fixed_constants_are_refused_by_fit():
+    X, y = relativity_data()
+    with pytest.raises(LawfinderError, match="Did you mean speed_of_light"):
+        _relativity(["speed_of_lite"]).fit(X, y, **RELATIVITY)
+
+
+def test_a_short_fit_finds_the_law_with_c_known_not_fitted():
+    """The Π view m*c^2 * f(v/c) holds the law among its shortest forms, so 20 s find it."""
+    X, y = relativity_data()
+    model = LawRegressor(fixed_constants=["1", "c=19.8 m/s"], max_time=20, random_state=0,
+                         n_jobs=1).fit(X, y, **RELATIVITY)
+    m, v, c = sympy.symbols("m v c")
+    best = model.best_
+    assert sympy.simplify(best.sympy() - m * c**2 / sympy.sqrt(1 - v**2 / c**2)) == 0
+    assert best.constants == {} and best.known_constants == {"c": 19.8}
+    assert "c" in str(best) and best.nrmse < 1e-9
+    assert best.sympy(numeric=True).free_symbols == {m, v}
+    np.testing.assert_allclose(model.predict(X), y, rtol=1e-12)

@@ -53,6 +53,10 @@ def _parser() -> argparse.ArgumentParser:
                                                               '"v0=m/s, z0=m"')
     fit.add_argument("--operators", help="comma-separated operators (default: "
                                          "add,sub,mul,div,neg,inv,n2,sqrt,exp,log,sin,cos)")
+    fit.add_argument("--fixed-constants", default="1", help='comma-separated constants of '
+                     'known value, never fitted: 1, pi, a physical constant pint knows by '
+                     'name or short name (speed_of_light, c, G, h, hbar, k_B, ...), or '
+                     'name=value units, e.g. "1, pi, c=19.8 m/s" (default: 1)')
     _budget_options(fit, max_time=60.0)
     fit.add_argument("--max-length", type=int, default=20, help="most tokens in a formula")
     fit.add_argument("--n-jobs", type=int, default=-1, help="islands searching in parallel "
@@ -149,13 +153,13 @@ def _fit(args: argparse.Namespace) -> int:
     constants = parse_assignments(args.constants, what="--constants") if args.constants else {}
     per_dataset = (parse_assignments(args.dataset_constants, what="--dataset-constants")
                    if args.dataset_constants else {})
-    operators = ([o.strip() for o in args.operators.split(",") if o.strip()]
+    operators = (_listed(args.operators, "--operators", "'add,mul,div'")
                  if args.operators is not None else DEFAULT_OPERATORS)
-    if not operators:
-        raise LawfinderError(f"--operators: no operator names in {args.operators!r}; give "
-                             "comma-separated names such as 'add,mul,div'")
+    fixed = tuple(_listed(args.fixed_constants, "--fixed-constants", "'1, pi, c=19.8 m/s'",
+                          empty_ok=True))
     model = LawRegressor(operators=operators, free_constants=constants,
-                         dataset_constants=per_dataset, max_time=args.max_time,
+                         dataset_constants=per_dataset, fixed_constants=fixed,
+                         max_time=args.max_time,
                          max_evals=args.max_evals, max_length=args.max_length,
                          random_state=args.seed, n_jobs=args.n_jobs,
                          model_selection=args.model_selection)
@@ -174,6 +178,15 @@ def _fit(args: argparse.Namespace) -> int:
         if path:
             console.print(f"{what}: {path}", markup=False, highlight=False)
     return 0
+
+
+def _listed(text: str, option: str, example: str, empty_ok: bool = False) -> list[str]:
+    """The comma-separated items of an option; at least one unless `empty_ok` ("" is none)."""
+    items = [item.strip() for item in text.split(",") if item.strip()]
+    if not (items or empty_ok and not text.strip()):
+        raise LawfinderError(f"{option}: nothing in {text!r}; give comma-separated items "
+                             f"such as {example}")
+    return items
 
 
 def _check_units(units: dict[str, str] | None, labels: list[str], target: str) -> None:
@@ -265,6 +278,11 @@ def _print_front(model) -> None:
                       escape(str(formula.sympy())), escape(constants))
     console.print(table)
     console.print(f"best (*): {model.problem_.target_name} = {model.best_}", markup=False)
+    known = [t.known for t in model.library_.tokens if t.name in model.best_.known_constants]
+    if known:
+        console.print("known constants: " + ", ".join(
+            f"{k.name} = {k.value:.10g}" + ("" if k.units == "1" else f" {k.units}")
+            for k in known), markup=False, highlight=False)
     if model.best_.datasets and not model.best_.dataset_constants.empty:
         console.print(model.best_.dataset_constants.to_string(), markup=False, highlight=False)
     console.print(ERRORS_FROM[model.best_.errors_from])

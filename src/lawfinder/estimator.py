@@ -22,12 +22,12 @@ from lawfinder.fit.reward import weighted_squares
 from lawfinder.fit.uncertainty import covariances
 from lawfinder.generate.pi_views import View, enumerated_formulas, pi_views
 from lawfinder.results.formula import Formula
+from lawfinder.language.known_constants import check_fixed_constants, known_constants
 from lawfinder.language.library import DEFAULT_OPERATORS, Library, build_library
 from lawfinder.search.front import predictions, strict_front
 from lawfinder.search.hall_of_fame import HallOfFame
 from lawfinder.search import islands
-from lawfinder.data.problem import (Problem, check_features, check_fixed_constants, check_target,
-                                    make_problem)
+from lawfinder.data.problem import Problem, check_features, check_target, make_problem
 from lawfinder.results.html_report import check_report_path, write_report
 from lawfinder.results.notebook import model_html
 from lawfinder.units.scaling import Frame
@@ -47,6 +47,10 @@ class LawRegressor:
     list of names of dimensionless constants. `dataset_constants`, in the same forms, are
     constants with one value per dataset when `fit` is given each row's dataset in `groups`
     (Class SR: one law, several datasets); the free constants are then shared by all.
+    `fixed_constants` are constants whose values are known, never fitted: the numbers "1"
+    and "pi", "name=value units" ("g=9.80665 m/s^2"), or a physical constant pint defines,
+    by its name or a short one ("speed_of_light" or "c"; `lawfinder.language.known_constants`);
+    formulas show them by name and they enter the dimensional analysis with their units.
     `n_jobs` is the number of islands, searches in parallel processes that share their best
     formulas (`lawfinder.search.islands`), as scikit-learn reads it: -1 (the default) one
     per core, None or 1 the fit's process alone.
@@ -110,18 +114,21 @@ class LawRegressor:
                                target_name=target_name, sample_weight=sample_weight, y_err=y_err,
                                groups=groups)
         config = self._config()
+        fixed = known_constants(self.fixed_constants)
+        check_fixed_constants(fixed, problem)
         shared = self._constants(problem, self.free_constants, "free_constants")
         own = self._constants(problem, self.dataset_constants, "dataset_constants")
         if problem.groups is not None:
             check_dataset_sizes(problem.groups, problem.datasets, problem.y, problem.weights,
                                 len(own))
         library = build_library(self.operators, list(zip(problem.names, problem.dims)),
-                                {k: d for k, (d, _) in shared.items()}, self.fixed_constants,
+                                {k: d for k, (d, _) in shared.items()}, fixed,
                                 {k: d for k, (d, _) in own.items()}, problem.n_datasets)
         factors = {name: factor for name, (_, factor) in (shared | own).items()}
         frame = Frame.fit(problem.X, problem.y, problem.dims, problem.factors, problem.target_dim,
                           problem.target_factor, library.free_dims,
                           [factors[name] for name in library.free_names])
+        library = library.scaled(frame.scale_of)  # known constants, as the scaled inputs
         views = self._views(problem, library)
         search = Search(library, np.array(problem.target_dim.doubled()),
                         _search_inputs(frame, problem), frame.target_from_si(problem.y),
@@ -403,9 +410,7 @@ class LawRegressor:
                    ) -> dict[str, tuple[Dimension, float]]:
         """The constants of `setting` (free_constants or dataset_constants, whose value is
         `given`) as name -> (dimension, SI factor of their declared units); names any
-        non-blank text. Also refuses fixed constants named like an input, and per-dataset
-        constants without datasets."""
-        check_fixed_constants(self.fixed_constants, problem.names)
+        non-blank text. Also refuses per-dataset constants without datasets."""
         kind = "free constant" if setting == "free_constants" else "per-dataset constant"
         given = given or {}
         if isinstance(given, str) or not isinstance(given, Iterable):

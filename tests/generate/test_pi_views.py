@@ -3,14 +3,15 @@
 from fractions import Fraction
 from itertools import islice
 
+import numpy as np
 import pytest
 import sympy
 from support import dim
 from symbolic_units import dimension_of
 
 from lawfinder.evaluate.prefix import to_sympy
-from lawfinder.generate.pi_views import (enumerated_formulas, monomial_tokens, pi_views,
-                                         view_library)
+from lawfinder.generate.pi_views import (enumerated_formulas, monomial_tokens,
+                                         natural_constants, pi_views, view_library)
 from lawfinder.language.library import DEFAULT_OPERATORS, build_library
 
 LAWS = {
@@ -87,3 +88,34 @@ def test_a_view_library_writes_forms_over_its_groups():
     assert [n for n in own.names if n.startswith("x")] == ["x1", "x2", "x3"]
     assert own.n_free == 0 and "t" not in own.names
     assert set(library.names) - set(own.names) == {"t", "alpha", "omega", "phi"}
+
+
+def _known_c():
+    """Einstein's energy with c known, and the number k = 2.5 beside 1."""
+    library = build_library(DEFAULT_OPERATORS, [("m", dim("kg")), ("v", dim("m/s"))], {},
+                            ["1", "k=2.5", "c=19.8 m/s"])
+    return library, {"m": dim("kg"), "v": dim("m/s"), "c": dim("m/s"), "k": dim("1")}
+
+
+def test_a_known_constant_with_units_enters_the_groups_and_numbers_do_not():
+    library, dims = _known_c()
+    views = pi_views(library, dim("J").doubled())
+    assert views[0].name == "P = m*c**2; Π1 = v/c"        # no fitted constant needed
+    assert all("k" not in v.name for v in views)
+    formulas = list(islice(enumerated_formulas(views, library, 20), 2000))
+    assert len(formulas) == 2000
+    for tokens, _ in formulas:
+        assert dimension_of(to_sympy(tokens, library), dims) == dim("J")
+    own = view_library(views[0], library)
+    assert {"1", "k"} <= set(own.names) and "c" not in own.names
+
+
+def test_a_group_with_a_known_constant_sizes_its_free_constant():
+    """Π = t*c/L with c known: L starts where the group is of order one."""
+    library = build_library(DEFAULT_OPERATORS, [("t", dim("s"))], {"L": dim("m")},
+                            ["1", "c=2 m/s"])
+    view = pi_views(library, dim("1").doubled())[0]
+    assert view.name == "P = 1; Π1 = t*c/L"
+    X = np.full((10, 1), 3.0)
+    start = natural_constants(view, library, X, np.ones(10), np.ones(1))
+    assert start == pytest.approx([6.0])

@@ -50,3 +50,36 @@ def test_a_constant_named_like_an_operator_keeps_its_name_for_the_user():
 def test_two_terminals_of_one_name_are_refused():
     with pytest.raises(LawfinderError, match=r"names used twice.*\['x'\]"):
         build_library(["mul"], [("x", dim("1"))], {"x": dim("1")})
+
+
+def test_fixed_constants_are_tokens_with_their_units_and_si_values():
+    library = build_library(DEFAULT_OPERATORS, [("v", dim("m/s"))], {}, ["1", "c=19.8 km/s",
+                                                                          "k=2.5", "G"])
+    one, c, k, G = (library.tokens[library.index[n]] for n in ("1", "c", "k", "G"))
+    assert all(t.kind is Kind.FIXED for t in (one, c, k, G))
+    assert (c.dim, c.value, c.known.value, c.known.units) == (dim("m/s"), 19800.0, 19.8, "km/s")
+    assert G.dim == dim("m^3/(kg*s^2)") and G.value == pytest.approx(6.6743e-11)
+    # Only pure numbers are numbers to the priors; c and G are physical quantities.
+    assert library.is_number[[library.index[n] for n in ("1", "c", "k", "G")]].tolist() == [
+        True, False, True, False]
+    assert library.n_free == 0
+
+
+def test_scaled_libraries_hold_known_constants_in_the_scaled_units():
+    library = build_library(DEFAULT_OPERATORS, [("v", dim("m/s"))], {}, ["1", "c=19.8 km/s"])
+    scales = {dim("m/s"): 1e4, dim("1"): 1.0}
+
+    def scale_of(dims):
+        return np.array([scales[d] for d in dims])
+
+    scaled = library.scaled(scale_of)
+    assert scaled.tokens[scaled.index["c"]].value == pytest.approx(1.98)
+    assert scaled.tokens[scaled.index["1"]].value == 1.0
+    # From the SI value each time: scaling a scaled library changes nothing.
+    assert scaled.scaled(scale_of).tokens[scaled.index["c"]].value == pytest.approx(1.98)
+    assert library.tokens[library.index["c"]].value == 19800.0   # the library itself unchanged
+
+
+def test_a_fixed_constant_named_like_a_variable_is_refused():
+    with pytest.raises(LawfinderError, match="names used twice.*\\['c'\\]"):
+        build_library(DEFAULT_OPERATORS, [("c", dim("m/s"))], {}, ["c"])

@@ -7,9 +7,13 @@ import copy
 
 import numpy as np
 import pytest
+import sympy
 import torch
 
 from support import ALL_OPERATORS, dim, newton_search
+from symbolic_units import dimension_of
+
+from lawfinder.evaluate.prefix import to_sympy
 
 from lawfinder.generate.mutation import mutants
 from lawfinder.generate.policy import Policy
@@ -36,14 +40,16 @@ def _library(problem, operators=ALL_OPERATORS):
 
 
 def junk(tokens, library):
-    """The operator subtrees of a finished prefix formula that hold no variable and no free
-    constant, and the functions (exp, sin, ...) of a bare free constant, as token names."""
+    """The operator subtrees of a finished prefix formula that hold no variable, no free
+    constant and no known constant with units (c), and the functions (exp, sin, ...) of a
+    bare free constant, as token names."""
     found, names = [], library.names
 
-    def walk(i):  # -> (end of the subtree at i, whether it holds a variable or free constant)
+    def walk(i):  # -> (end of the subtree at i, whether it is grounded)
         token = library.tokens[tokens[i]]
         if token.arity == 0:
-            return i + 1, token.kind in (Kind.VARIABLE, Kind.FREE)
+            return i + 1, (token.kind in (Kind.VARIABLE, Kind.FREE)
+                           or not token.dim.is_dimensionless)
         end, grounded = i + 1, False
         for _ in range(token.arity):
             child = end
@@ -194,3 +200,55 @@ def test_the_search_gives_a_constant_subtree_from_elsewhere_no_score(monkeypatch
     junky = tuple(ix[n] for n in "div mul G mul m1 m2 mul n2 r sin 1".split())
     entry, = search._score_new([junky], ["raw"])
     assert entry.nrmse == np.inf and not search.hall.offer(entry)
+
+
+def _relativity():
+    """E = m c^2 f(v/c) with c known: the operators of the law, numbers 1 and k = 2.5."""
+    library = build_library(["mul", "div", "sub", "n2", "sqrt", "inv", "cos"],
+                            [("m", dim("kg")), ("v", dim("m/s"))], {},
+                            ["1", "k=2.5", "c=19.8 m/s"])
+    return library, np.array(dim("J").doubled())
+
+
+def test_a_known_constant_goes_wherever_its_units_fit_and_grounds_its_subtree():
+    library, target = _relativity()
+    index = library.index
+    c, v, m, one, k = (index[n] for n in ("c", "v", "m", "1", "k"))
+    config = PriorConfig(max_length=20)
+    state = FormulaState(library, 3, 20, np.array(dim("m/s").doubled()),
+                         BuildCost(library, target, 20))
+    mask = allowed(state, config)
+    assert mask[:, c].all() and mask[:, v].all() and not mask[:, m].any()
+    state = FormulaState(library, 3, 20, target, BuildCost(library, target, 20))
+    state.append(np.array([index["mul"], index["n2"], index["cos"]]))
+    state.append(np.array([m, index["n2"], index["div"]]))
+    mask = allowed(state, config)
+    # mul(m, ·) needs m^2/s^2: not c itself; n2(n2(·)) of m^(1/2)/s^(1/2): nothing bare;
+    # cos(div(·, ·)): c or v first.
+    assert not mask[0, c] and mask[0, index["n2"]]
+    assert not mask[1, c] and not mask[1, one]
+    assert mask[2, c] and mask[2, v]
+    state.append(np.array([index["n2"], index["mul"], one]))
+    mask = allowed(state, config)
+    assert mask[0, c] and not mask[0, one]       # mul(m, n2(c)): c grounds n2, 1 does not
+    # cos(div(1, ·)): a dimensionless, grounded ratio such as v/c, never the number k.
+    assert not mask[2, k] and not mask[2, c] and mask[2, index["div"]]
+
+
+def test_sampled_formulas_with_a_known_constant_are_consistent_and_use_it():
+    """Checked by the independent units checker and junk finder; c shows up often."""
+    library, target = _relativity()
+    sampler = Sampler(library, target, PriorConfig(max_length=12))
+    generator = torch.Generator().manual_seed(0)
+    formulas = sampler.sample(Policy(len(library)), 2000, generator).formulas()
+    dims = {"m": dim("kg"), "v": dim("m/s"), "c": dim("m/s"), "k": dim("1")}
+    checked = with_c = 0
+    for formula in formulas:
+        expr = to_sympy(formula, library)
+        if expr.has(sympy.zoo, sympy.nan) or not expr.free_symbols:
+            continue                             # x/(c - c), v - v: SymPy kept no units
+        assert dimension_of(expr, dims) == dim("J"), expr
+        assert junk(formula, library) == [], expr
+        checked += 1
+        with_c += sympy.Symbol("c") in expr.free_symbols
+    assert checked > 300 and with_c > 100, (checked, with_c)

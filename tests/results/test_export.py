@@ -5,7 +5,10 @@ import io
 
 import numpy as np
 import pytest
+import sympy
 import torch
+
+from support import relativity_data
 
 from lawfinder import DataError, LawRegressor
 from lawfinder.results.formula import Formula
@@ -163,3 +166,22 @@ def test_a_name_like_a_generated_call_does_not_break_the_export():
     formula = _formula(model, ["mul", "pow", "mul", "abs", "sqrt", "n3", "x0"], [2.0, -3.0])
     _agree(formula.to_numpy()(X), formula.predict(X))
     _agree(formula.to_torch()(torch.tensor(X)).detach().numpy(), formula.predict(X))
+
+
+def test_a_known_constant_is_a_number_in_the_exports_and_in_sympy(tmp_path):
+    """E = m c^2/sqrt(1 - v^2/c^2) with m in g, v in km/h and c = 19.8 m/s: the exports and
+    predict compute the physics, c converted like the data."""
+    X, y = relativity_data()
+    model = LawRegressor(fixed_constants=["1", "c=19.8 m/s"], max_evals=100, batch_size=100,
+                         random_state=0, n_jobs=1).fit(
+        X, y, names=["m", "v"], units=["g", "km/h"], target_units="J")
+    law = _formula(model, ["div", "mul", "m", "n2", "c", "sqrt", "sub", "1",
+                           "n2", "div", "v", "c"], [])
+    _agree(law.predict(X), y)
+    _agree(law.to_numpy()(X), y)
+    _agree(law.to_torch()(torch.tensor(X)).detach().numpy(), y)
+    m, v, c = sympy.symbols("m v c")
+    assert str(law) == "c**2*m/sqrt(1 - v**2/c**2)" and law.constants == {}
+    numeric = law.sympy(numeric=True)
+    assert numeric.free_symbols == {m, v}
+    assert float(numeric.subs({m: 2.0, v: 0.0})) == pytest.approx(2 * 19.8**2)

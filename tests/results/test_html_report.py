@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image  # installed with matplotlib, which the report needs
 
-from support import newton_data
+from support import newton_data, relativity_data
 
 from lawfinder import LawRegressor
 from lawfinder.errors import LawfinderError
@@ -130,3 +130,13 @@ def test_chromium_renders_the_report(chromium, model, report, tmp_path):
     assert pixels.shape == (2000, 1200, 3)
     drawn = (pixels != pixels[0, 0]).any(axis=2).mean()   # the corner is background
     assert drawn > 0.02, f"only {drawn:.1%} of the screenshot differs from the background"
+
+
+def test_the_report_says_the_known_constants(tmp_path):
+    X, y = relativity_data()
+    model = LawRegressor(fixed_constants=["1", "c=19.8 m/s"], max_evals=100, batch_size=100,
+                         random_state=0, n_jobs=1).fit(
+        X, y, names=["m", "v"], units=["g", "km/h"], target_units="J")
+    path = tmp_path / "run.html"
+    write_report(model, path)
+    assert "<th>known constants</th><td>c = 19.8 [m/s]</td>" in path.read_text(encoding="utf-8")

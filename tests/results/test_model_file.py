@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from support import newton_data
+from support import newton_data, relativity_data
 
 from lawfinder import LawfinderError, LawRegressor, ModelFileError
 
@@ -149,7 +149,7 @@ def test_load_of_a_missing_file_names_it(tmp_path):
     (b"{not json", "not JSON"),
     (b"[1, 2]", "'format' is None"),
     (b'{"format": "something-else", "version": 1}', "'something-else'"),
-    (b'{"format": "lawfinder-model", "version": 3}', "upgrade lawfinder"),
+    (b'{"format": "lawfinder-model", "version": 4}', "upgrade lawfinder"),
     (b'{"format": "lawfinder-model", "version": "1"}', "version '1'"),
     (b'{"format": "lawfinder-model", "version": 1}', "inputs is missing"),
 ])
@@ -206,3 +206,59 @@ def test_load_rejects_hand_edited_constants(saved):
     saved.write_text(json.dumps(document), encoding="utf-8")
     with pytest.raises(ModelFileError, match="scaled_constants give"):
         LawRegressor.load(saved)
+
+
+@pytest.fixture(scope="module")
+def relativity_model():
+    """c known, in km/h, beside data in g and km/h: its value and units go into the file."""
+    X, y = relativity_data()
+    return LawRegressor(fixed_constants=["1", "c=71.28 km/h"], max_evals=300, batch_size=100,
+                        random_state=0, n_jobs=1).fit(
+        X, y, names=["m", "v"], units=["g", "km/h"], target_units="J")
+
+
+def test_a_model_with_a_known_constant_round_trips(relativity_model, tmp_path):
+    path = tmp_path / "relativity.json"
+    relativity_model.save(path)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert document["version"] == 3
+    assert document["library"]["fixed_constants"] == [
+        "1", {"name": "c", "units": "km/h", "dims": {"m": 1, "s": -1},
+              "si_factor": pytest.approx(1 / 3.6, rel=1e-15), "value": 71.28}]
+    loaded = LawRegressor.load(path)
+    X, _ = relativity_data(100, seed=1)
+    assert np.array_equal(loaded.predict(X), relativity_model.predict(X))
+    assert [f.known_constants for f in loaded.pareto_] == [
+        f.known_constants for f in relativity_model.pareto_]
+    assert any(f.known_constants == {"c": 71.28} for f in loaded.pareto_)
+
+
+def test_the_value_in_the_file_is_the_one_used(relativity_model, tmp_path):
+    """Not pint's or the settings' value of the day: the one the model was fitted with."""
+    path = tmp_path / "relativity.json"
+    relativity_model.save(path)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["library"]["fixed_constants"][1]["value"] = 2 * 71.28
+    path.write_text(json.dumps(document), encoding="utf-8")
+    X, _ = relativity_data(100, seed=1)
+    with_c = [i for i, f in enumerate(relativity_model.pareto_) if f.known_constants]
+    assert with_c
+    for i in with_c:
+        before = relativity_model.pareto_[i].predict(X)
+        assert not np.allclose(LawRegressor.load(path).pareto_[i].predict(X), before)
+
+
+@pytest.mark.parametrize("damage, words", [
+    (lambda c: c.update(value="fast"), "value should be a number"),
+    (lambda c: c.update(value=0), "nonzero value"),
+    (lambda c: c.update(units=None), "should have units"),
+    (lambda c: c.pop("si_factor"), "si_factor is missing"),
+])
+def test_a_damaged_known_constant_is_named(relativity_model, tmp_path, damage, words):
+    path = tmp_path / "relativity.json"
+    relativity_model.save(path)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    damage(document["library"]["fixed_constants"][1])
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(ModelFileError, match=f"library.fixed_constants\\[1\\].*{words}"):
+        LawRegressor.load(path)

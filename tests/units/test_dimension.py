@@ -5,7 +5,8 @@ import pint
 import pytest
 
 from lawfinder.errors import UnitsError
-from lawfinder.units.dimension import DIMENSIONLESS, Dimension, from_pint, parse_units
+from lawfinder.units.dimension import (DIMENSIONLESS, Dimension, from_pint, parse_units,
+                                       pint_definition)
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -76,3 +77,10 @@ def test_pint_units_of_any_registry_and_system():
     cgs = pint.UnitRegistry(system="cgs")  # its base units are cm and g, not SI's
     assert from_pint(cgs.dyne) == (Dimension.of(kg=1, m=1, s=-2), pytest.approx(1e-5))
     assert parse_units("m**0.3333")[0] == Dimension.of(m=Fraction(1, 3))
+
+
+def test_pint_definitions_by_any_name_and_of_either_sign():
+    assert pint_definition("R_∞") == pint_definition("rydberg_constant")
+    assert pint_definition("R_∞")[0] == Dimension.of(m=-1)
+    dimension, value = pint_definition("electron_g_factor")
+    assert dimension == DIMENSIONLESS and value == pytest.approx(-2.00231930436092)

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lawfinder.errors import DataError, LawfinderError, UnitsError
+from lawfinder.errors import DataError, UnitsError
 from lawfinder.data.columns import (as_float, check_row_counts, check_varies, column_names,
                                     feature_columns, finite, frozen, kind_of, one_column,
                                     select_by_name, to_si)
@@ -160,19 +160,6 @@ def check_target(y: Any, problem: Problem, n_rows: int) -> np.ndarray:
     label = f"column {problem.target_name!r}"
     scale = _conversion(label, carried and carried[0], (problem.target_dim, problem.target_factor))
     return to_si(finite(as_float(column, label), label), scale, problem.target_name)
-
-
-def check_fixed_constants(fixed_constants: Any, names: Sequence[str]) -> None:
-    """Refuse a fixed constant requested by the name of an input: in formulas the column of
-    that name wins (a column called pi is that variable, not 3.14159)."""
-    if not isinstance(fixed_constants, (list, tuple)):
-        return  # build_library tells what is wrong with it
-    for name in fixed_constants:
-        if isinstance(name, str) and name in names:
-            raise LawfinderError(f"fixed constant {name!r} is requested in fixed_constants, but "
-                                 f"the input column {name!r} has that name too, and in formulas "
-                                 f"{name!r} is the column; drop {name!r} from fixed_constants "
-                                 "or rename the column")
 
 
 def _resolve_units(units: Sequence[str] | Mapping[str, str] | None, target_units: str | None,

@@ -14,6 +14,8 @@ import sympy
 from lawfinder.evaluate import compiled
 from lawfinder.language.library import Kind, Library
 
+_NUMBERS = {"1": sympy.Integer(1), "pi": sympy.pi}  # as `known_constants.NUMBERS`
+
 
 def evaluate(tokens: np.ndarray, library: Library, X: np.ndarray, constants: np.ndarray,
              jacobian: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
@@ -68,7 +70,8 @@ def to_sympy(tokens: Sequence[int], library: Library,
     """SymPy expression of one prefix formula; free constants as symbols unless given values
     (floats, or exact SymPy numbers).
 
-    Variables and free constants become ``Symbol(name)``, built from the name and never
+    Variables, free constants and known constants other than 1 and pi (c, G: their values
+    are `Token.known`) become ``Symbol(name)``, built from the name and never
     parsed from text: any name works, and E, I or pi as a column is that column, not
     SymPy's number of that name. A per-dataset constant stays a symbol unless `constants`
     holds a value for it (one dataset's).
@@ -82,7 +85,7 @@ def to_sympy(tokens: Sequence[int], library: Library,
         if token.kind is Kind.VARIABLE:
             return sympy.Symbol(token.name)
         if token.kind is Kind.FIXED:
-            return sympy.pi if token.name == "pi" else sympy.Integer(int(token.value))
+            return _NUMBERS.get(token.name) or sympy.Symbol(token.name)
         if token.kind in (Kind.FREE, Kind.DATASET):
             if constants is None or (token.kind is Kind.DATASET and token.name not in constants):
                 return sympy.Symbol(token.name)

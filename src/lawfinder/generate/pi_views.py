@@ -67,9 +67,11 @@ def pi_views(library: Library, target_dim2: tuple[int, ...], max_views: int = 2)
     A dimensionless target keeps one view: its alternatives only put a ratio of
     constants in front, which the groups already hold.
     """
-    constants = (Kind.FREE, Kind.DATASET)  # a group may hold per-dataset constants too
-    quantities = [(t.name, t.dim.exponents, t.kind in constants) for t in library.tokens
-                  if t.kind is Kind.VARIABLE or t.kind in constants]
+    # A group may hold per-dataset constants too, and known ones with units (v/c, c known).
+    constants = (Kind.FREE, Kind.DATASET, Kind.FIXED)
+    quantities = [(t.name, t.dim.exponents, t.kind in constants)
+                  for t, number in zip(library.tokens, library.is_number)
+                  if t.kind in (Kind.VARIABLE, *constants) and not number]
     target = tuple(Fraction(e, 2) for e in target_dim2)
     bases = pi_bases(target, quantities, max_bases=max_views)
     if all(e == 0 for e in target):
@@ -156,7 +158,8 @@ def group_forms(k: int, library: Library, max_length: int) -> Iterator[tuple[str
     """
     points = np.random.default_rng(0).uniform(0.1, 0.9, (k, 64))
     leaves = {f"x{i + 1}": points[i] for i in range(k)}
-    numbers = {t.name: np.full(64, t.value) for t in library.tokens if t.kind is Kind.FIXED}
+    numbers = {t.name: np.full(64, t.value)
+               for t, number in zip(library.tokens, library.is_number) if number}
     ops = [t for t in library.tokens if t.arity]
     return enumerate_forms({t.name: elementwise(t.name) for t in ops if t.arity == 1},
                            {t.name: elementwise(t.name) for t in ops if t.arity == 2},
@@ -168,7 +171,7 @@ def view_library(view: View, library: Library) -> Library:
     """The tokens a policy writes forms with: the library's operators and fixed numbers,
     and one dimensionless variable x{i} per group (its free constants live in the groups)."""
     groups = [Token(f"x{i + 1}", Kind.VARIABLE, index=i) for i in range(len(view.groups))]
-    keep = [t for t in library.tokens if t.arity or t.kind is Kind.FIXED]
+    keep = [t for t, number in zip(library.tokens, library.is_number) if t.arity or number]
     return Library([t for t in keep if t.arity] + groups + [t for t in keep if not t.arity])
 
 
@@ -184,6 +187,7 @@ def natural_constants(view: View, library: Library, X: np.ndarray, y: np.ndarray
     c = np.array(default, dtype=float)
     log_size = {t.name: _log_size(X[:, t.index]) for t in library.tokens
                 if t.kind is Kind.VARIABLE}
+    log_size |= {t.name: _log_size(np.array([t.value])) for t in library.tokens if t.known}
     targets = [(g, 0.0) for g in view.basis.groups] + [(view.basis.prefactor, _log_size(y))]
     for monomial, size in targets:
         unknown = [n for n in monomial if n not in log_size]

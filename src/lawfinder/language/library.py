@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import enum
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
 
@@ -13,6 +13,7 @@ import numpy as np
 import sympy
 
 from lawfinder.errors import LawfinderError
+from lawfinder.language.known_constants import KnownConstant, known_constants
 from lawfinder.units.dimension import DIMENSIONLESS, Dimension
 
 
@@ -80,7 +81,6 @@ USELESS_PAIRS = frozenset({("log", "exp"), ("exp", "log"), ("inv", "inv"), ("neg
 
 DEFAULT_OPERATORS = ("add", "sub", "mul", "div", "neg", "inv", "n2", "sqrt", "exp", "log",
                      "sin", "cos")
-FIXED_CONSTANTS = {"1": 1.0, "pi": float(np.pi)}
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,9 @@ class Token:
     name: str
     kind: Kind
     dim: Dimension = DIMENSIONLESS  # units of a terminal
-    value: float = 0.0              # value of a fixed constant
+    value: float = 0.0              # value of a fixed constant, in the units of the inputs
+                                    # it is evaluated on: SI, or scaled (`Library.scaled`)
+    known: KnownConstant | None = None  # a fixed constant as given: value, units, SI factor
     index: int = -1                 # column of a variable, slot of a free constant (the
                                     # first of its datasets' slots for a per-dataset one)
     complexity: float = 1.0
@@ -123,7 +125,11 @@ class Library:
         kinds = [t.kind for t in self.tokens]
         self.arity = np.array([t.arity for t in self.tokens])                      # (T,)
         self.is_terminal = self.arity == 0                                           # (T,)
-        self.is_fixed = np.array([k is Kind.FIXED for k in kinds])
+        # Pure numbers (1, pi, dimensionless known constants) ground no subtree: cos(1) is a
+        # constant a free one would fit. A known constant with units (c, G) is a physical
+        # quantity, and units and priors treat it as they treat an input.
+        self.is_number = np.array([k is Kind.FIXED and t.dim.is_dimensionless
+                                   for k, t in zip(kinds, self.tokens)])
         # Both kinds of fitted constant, shared or per dataset: units and priors treat them alike.
         self.is_free = np.array([k in (Kind.FREE, Kind.DATASET) for k in kinds])
         self.complexity = np.array([t.complexity for t in self.tokens])
@@ -158,6 +164,13 @@ class Library:
     def __len__(self) -> int:
         return len(self.tokens)
 
+    def scaled(self, scale_of: Callable[[Sequence[Dimension]], np.ndarray]) -> Library:
+        """This library with each known constant's value in scaled units, its SI value over
+        `scale_of` its units (`lawfinder.units.scaling.Frame.scale_of`): the number a
+        formula needs on inputs scaled so."""
+        return Library([replace(t, value=t.known.si / float(scale_of([t.dim])[0]))
+                        if t.known else t for t in self.tokens], self.n_datasets)
+
     def __repr__(self) -> str:
         return f"Library({', '.join(self.names)})"
 
@@ -183,10 +196,13 @@ def _names(values: Any, what: str, example: str) -> list[str]:
 
 def build_library(operators: Sequence[str], variables: Sequence[tuple[str, Dimension]],
                   free_constants: Mapping[str, Dimension],
-                  fixed_constants: Sequence[str] = ("1",),
+                  fixed_constants: Sequence[str | KnownConstant] = ("1",),
                   dataset_constants: Mapping[str, Dimension] | None = None,
                   n_datasets: int = 0) -> Library:
     """Assemble operators, input variables, fixed and free constants into a Library.
+
+    `fixed_constants` are items as `lawfinder.language.known_constants` reads them ("pi",
+    "c", "g=9.80665 m/s^2"); their tokens hold SI values until `Library.scaled`.
 
     With `n_datasets`, the inputs come from that many datasets (Class SR) and each of
     `dataset_constants` takes one value per dataset; the free constants are shared.
@@ -196,7 +212,7 @@ def build_library(operators: Sequence[str], variables: Sequence[tuple[str, Dimen
         raise LawfinderError(f"the per-dataset constants {list(dataset_constants)} need the "
                              "data's datasets: pass groups=, one dataset label per row")
     operators = _names(operators, "operators", "['add', 'mul']")
-    fixed_constants = _names(fixed_constants, "fixed_constants", "['1', 'pi']")
+    fixed = known_constants(fixed_constants)
     tokens: list[Token] = []
     for name in operators:
         if name not in OPERATORS:
@@ -207,10 +223,8 @@ def build_library(operators: Sequence[str], variables: Sequence[tuple[str, Dimen
         tokens.append(Token(name, kind))
     for column, (name, dim) in enumerate(variables):
         tokens.append(Token(name, Kind.VARIABLE, dim, index=column))
-    for name in fixed_constants:
-        if name not in FIXED_CONSTANTS:
-            raise LawfinderError(f"unknown fixed constant {name!r}; available: {', '.join(FIXED_CONSTANTS)}")
-        tokens.append(Token(name, Kind.FIXED, value=FIXED_CONSTANTS[name]))
+    for constant in fixed:
+        tokens.append(Token(constant.name, Kind.FIXED, constant.dim, constant.si, known=constant))
     for slot, (name, dim) in enumerate(free_constants.items()):
         tokens.append(Token(name, Kind.FREE, dim, index=slot))
     for k, (name, dim) in enumerate(dataset_constants.items()):

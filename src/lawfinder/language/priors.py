@@ -85,7 +85,7 @@ def _dependent_ok(state: FormulaState, terms: np.ndarray) -> np.ndarray:
     second = np.where(product[..., None], node_req - d,
                       np.where(quotient[..., None], d - node_req,
                                np.where(node_free[..., None], d, node_req)))
-    fixed = lib.is_fixed[terms][None]
+    fixed = lib.is_number[terms][None]
     need = np.where(fixed, state.grounded_cost(second), state.cost(second))
     need = np.where((product | quotient) & node_free, 1, need)       # any second child will do
     left = (state.budget() - 1 + state.node_pending[rows, top])[:, None]
@@ -116,7 +116,7 @@ def no_constant_subtrees(state: FormulaState) -> np.ndarray:
     """
     lib = state.library
     ground, argument = state.grounding()
-    return ~((ground[:, None] & lib.is_fixed[None]) | (argument[:, None] & lib.is_free[None]))
+    return ~((ground[:, None] & lib.is_number[None]) | (argument[:, None] & lib.is_free[None]))
 
 
 def min_length(state: FormulaState, minimum: int) -> np.ndarray:
@@ -155,7 +155,7 @@ def has_constant_subtree(tokens: np.ndarray, library) -> bool:
     """Whether a finished formula holds an operator whose subtree has no variable and no
     free constant (sin(1), sqrt(pi)): the masks never write one, but a formula that comes
     from elsewhere (SymPy's shorter twin of an exact formula) may."""
-    grounded = ~library.is_fixed[tokens] & library.is_terminal[tokens]
+    grounded = ~library.is_number[tokens] & library.is_terminal[tokens]
     ends = _subtree_ends(tokens, library.arity)
     return any(library.arity[t] and not grounded[i:ends[i]].any() for i, t in enumerate(tokens))
 

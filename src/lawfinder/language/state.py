@@ -6,7 +6,8 @@ written'), the parent and sibling of the next token, whether its subtree must be
 and the length budget left. Units are doubled integer exponents (sqrt(m) is 1), so
 half-integer powers stay exact.
 
-A subtree is grounded when it holds a variable or a free constant. With the rule against
+A subtree is grounded when it holds a variable, a free constant or a known constant with
+units (c, G: physical quantities, as inputs are; `Library.is_number`). With the rule against
 constant subtrees on, every operator's subtree is grounded: cos(1), exp(1 + 1) and
 1/(1 + pi) are never written, since a free constant (or nothing) does their work.
 """
@@ -115,7 +116,7 @@ class FormulaState:
         parent, sibling = self.parent_sibling()
         p = np.maximum(parent, 0)
         unary = (parent != NONE) & (lib.arity[p] == 1) & self.grounded
-        beside_fixed = (sibling != NONE) & lib.is_fixed[np.maximum(sibling, 0)] & self.grounded
+        beside_fixed = (sibling != NONE) & lib.is_number[np.maximum(sibling, 0)] & self.grounded
         return unary | beside_fixed, unary & (lib.rule_code[p] == _DIMLESS)
 
     def grounded_cost(self, dims2: np.ndarray) -> np.ndarray:
@@ -225,9 +226,9 @@ def second_child_cost(state: FormulaState, op: int, req: np.ndarray) -> np.ndarr
     (after a fixed number, a grounded one)."""
     lib = state.library
     sign = 1 if lib.rule[op] is Rule.PRODUCT else -1
-    terms = np.unique(lib.dims2[lib.is_terminal & ~lib.is_fixed], axis=0)
+    terms = np.unique(lib.dims2[lib.is_terminal & ~lib.is_number], axis=0)
     costs = [state.cost(sign * (req - u)) for u in terms]
-    if lib.is_fixed.any():  # fixed numbers are dimensionless
+    if lib.is_number.any():  # numbers are dimensionless (c, with units, is among the terms)
         costs.append(state.grounded_cost(sign * req))
     return np.min(costs, axis=0)
 
@@ -238,7 +239,7 @@ def _dimensionless_costs(library: Library, cost: BuildCost) -> tuple[int, int]:
     grounded: a bare variable or free constant; a power of one; a variable or free constant
     times or over a subtree that cancels its units (any subtree may follow those)."""
     lib = library
-    grounded = lib.is_terminal & ~lib.is_fixed
+    grounded = lib.is_terminal & ~lib.is_number
     dimensionless = grounded & ~lib.dims2.any(axis=1)
     rules = set(lib.rule)
     bare = 1 if dimensionless.any() else INFEASIBLE

@@ -1,10 +1,10 @@
 """A found formula as a NumPy function or a PyTorch module, generated from its SymPy form.
 
 Both exports run the formula's SymPy expression (through `sympy.lambdify`) on inputs
-rescaled exactly as `Formula.predict` rescales them, with the constants in the same
-well-scaled frame, so they agree with `predict` to rounding. SymPy simplifies as it
-builds an expression (sqrt(x)*sqrt(x) becomes x), so outside a formula's domain, where
-`predict` gives NaN, an export may give a number.
+rescaled exactly as `Formula.predict` rescales them, with the constants (fitted and
+known) in the same well-scaled frame, so they agree with `predict` to rounding. SymPy
+simplifies as it builds an expression (sqrt(x)*sqrt(x) becomes x), so outside a formula's
+domain, where `predict` gives NaN, an export may give a number.
 
 This module is the one place that needs torch for exports; `Formula` imports it lazily.
 """
@@ -129,7 +129,10 @@ def _lambdify(formula: Formula, module: str) -> Callable[..., Any]:
     # lambdify puts every symbol's name into the generated function's namespace, where a
     # constant called pow or abs would hide that function: hand it Dummy symbols instead.
     arguments = [sympy.Dummy(name) for name in names]
-    expression = formula.sympy().xreplace(dict(zip(map(sympy.Symbol, names), arguments)))
+    # Known constants (c, G) are numbers in the function, in the scaled units of the inputs.
+    known = {sympy.Symbol(name): sympy.Float(library.tokens[library.index[name]].value, 17)
+             for name in formula.known_constants}
+    expression = formula.sympy().xreplace(dict(zip(map(sympy.Symbol, names), arguments)) | known)
     # Numbers such as pi**2 or sin(1) become floats (17 digits: enough for float64), as
     # torch's functions refuse plain numbers: pow(3.14..., 2) fails.
     return sympy.lambdify(arguments, expression.evalf(17), modules=module)

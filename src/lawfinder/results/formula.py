@@ -18,6 +18,7 @@ from lawfinder.errors import DataError
 from lawfinder.fit.closed_form import closed_form
 from lawfinder.fit.uncertainty import prediction_std
 from lawfinder.evaluate.prefix import evaluate, to_sympy, to_text
+from lawfinder.language.known_constants import NUMBERS
 from lawfinder.results.html_tables import front_table, mathjax
 from lawfinder.language.library import Kind, Library
 from lawfinder.results.readable import readable, significant_digits
@@ -51,8 +52,9 @@ def _name_tex(symbol: sympy.Symbol) -> str:
 class Formula:
     """One formula of the Pareto front.
 
-    Constants are reported in the units they were declared in; the formula relates
-    physical quantities, so with non-SI units (km, g) use `predict`, which converts.
+    Constants are reported in the units they were declared in, known ones (c, G: the
+    `fixed_constants`) in those they were given in; the formula relates physical
+    quantities, so with non-SI units (km, g) use `predict`, which converts.
     """
 
     tokens: tuple[int, ...]
@@ -83,6 +85,15 @@ class Formula:
         lib = self.library
         return {name: float(v) for name, v, shared in zip(lib.free_names, values, lib.shared)
                 if shared and lib.terminal[name] in self.tokens}
+
+    @property
+    def known_constants(self) -> dict[str, float]:
+        """Values of the known constants this formula uses as symbols (c, G, g=9.80665 m/s^2;
+        not 1 and pi), in the units they were given in, SI for pint's; never fitted, so
+        not in `constants`."""
+        lib = self.library
+        return {lib.tokens[t].name: lib.tokens[t].known.value for t in sorted(set(self.tokens))
+                if lib.tokens[t].known and lib.tokens[t].name not in NUMBERS}
 
     @property
     def dataset_names(self) -> list[str]:
@@ -136,21 +147,23 @@ class Formula:
 
     def sympy(self, numeric: bool = False) -> sympy.Expr:
         """SymPy expression as a person writes it (`lawfinder.results.readable`), the same
-        function on the data; constants as symbols, or as their fitted values with `numeric`.
+        function on the data; constants as symbols, or with `numeric` as their values: the
+        fitted ones in their declared units, the known ones (`known_constants`) in theirs.
 
         A dimensionless constant fitted to within 1e-9 of a simple closed form (pi**2, 1/8,
         1/(4*pi), ...) appears in that form (`lawfinder.fit.closed_form`).
         """
         if not numeric:
             return self._form
+        values = {**self.exact_constants, **self.known_constants}
         return self._with_values({name: value if isinstance(value, sympy.Expr)
-                                  else sympy.Float(value)
-                                  for name, value in self.exact_constants.items()})
+                                  else sympy.Float(value) for name, value in values.items()})
 
     @functools.cached_property
     def _form(self) -> sympy.Expr:
         signs = dict.fromkeys(self.positive_inputs, 1)
-        signs.update({name: int(np.sign(value)) for name, value in self.constants.items()})
+        signs.update({name: int(np.sign(value)) for name, value
+                      in (self.constants | self.known_constants).items()})
         return readable(to_sympy(self.tokens, self.library), signs)
 
     def _with_values(self, values: dict[str, sympy.Expr]) -> sympy.Expr:

@@ -21,6 +21,7 @@ import numpy as np
 import sympy
 
 from lawfinder.errors import DataError, LawfinderError
+from lawfinder.language.known_constants import NUMBERS
 from lawfinder.results.formula import Formula, latex
 from lawfinder.fit.reward import nrmse
 from lawfinder.search.loop import SearchConfig
@@ -156,9 +157,14 @@ def summary_facts(model: LawRegressor) -> list[tuple[str, str]]:
         search += f" in {last.epoch} epochs and {last.elapsed:.1f} s"
     if model.interrupted_:
         search += "; interrupted (Ctrl-C): this is what was found so far"
-    return [("explains", with_units(problem.target_name, problem.target_units)),
-            ("from", inputs), ("search", search), ("best formula NRMSE", f"{best.nrmse:.3g}"),
-            ("constants", ERRORS_FROM[best.errors_from])]
+    known = [t.known for t in model.library_.tokens if t.known and t.name not in NUMBERS]
+    facts = [("explains", with_units(problem.target_name, problem.target_units)),
+             ("from", inputs), ("search", search), ("best formula NRMSE", f"{best.nrmse:.3g}"),
+             ("constants", ERRORS_FROM[best.errors_from])]
+    if known:
+        facts.insert(2, ("known constants", ", ".join(
+            with_units(f"{k.name} = {k.value:.10g}", k.units) for k in known)))
+    return facts
 
 
 def _summary(model: LawRegressor) -> str:

@@ -2,7 +2,9 @@
 
 A file holds everything `predict` needs and what a person wants to read: the settings,
 the inputs, target and free constants (units as the user wrote them, plus their SI
-dimensions and factors), the token library, the unit frame and the Pareto front.
+dimensions and factors), the token library (known constants with their values, so a
+model keeps the value it was fitted with whatever pint's next CODATA release says), the
+unit frame and the Pareto front.
 Formulas are stored as token names, not token ids, so the file reads on its own.
 Loading reuses the stored SI factors instead of parsing the unit strings again, and
 float64 values survive JSON exactly (Python writes the shortest repr that reads back
@@ -27,6 +29,7 @@ import numpy as np
 from lawfinder.search.atomic import write_atomically
 from lawfinder.errors import LawfinderError, ModelFileError
 from lawfinder.results.formula import Formula
+from lawfinder.language.known_constants import NUMBERS, KnownConstant
 from lawfinder.language.library import Kind, Library, build_library
 from lawfinder.data.problem import Problem
 from lawfinder.units.scaling import Frame
@@ -37,10 +40,11 @@ if TYPE_CHECKING:
     from lawfinder.estimator import LawRegressor
 
 FORMAT = "lawfinder-model"
-# Version 2 adds the datasets of a fit with groups and their per-dataset constants. Models
-# fitted without groups are still written as version 1, which older lawfinders read.
-VERSION = 2
-READABLE = (1, 2)
+# Version 2 adds the datasets of a fit with groups and their per-dataset constants; version
+# 3 known constants with values and units (c, G) among the fixed constants. A model is
+# written in the oldest version that holds it, which older lawfinders read.
+VERSION = 3
+READABLE = (1, 2, 3)
 
 # Hand-edited user-unit constants that disagree with the scaled ones by more than this
 # are rejected: the scaled values are the ones predict uses.
@@ -69,9 +73,10 @@ def save_model(model: LawRegressor, path: str | os.PathLike[str]) -> None:
 def _document(model: LawRegressor) -> dict[str, Any]:
     problem, library, frame = model.problem_, model.library_, model.frame_
     units = problem.units or (None,) * problem.n_features
+    fixed = [_fixed(t.known) for t in library.tokens if t.known]
     return {
         "format": FORMAT,
-        "version": VERSION if problem.datasets else 1,
+        "version": 3 if any(isinstance(f, dict) for f in fixed) else 2 if problem.datasets else 1,
         "saved_by": f"lawfinder {__version__}",
         "params": {name: _plain(value, name) for name, value in model.get_params().items()},
         "inputs": [_quantity(*q) for q in zip(problem.names, units, problem.dims,
@@ -82,7 +87,7 @@ def _document(model: LawRegressor) -> dict[str, Any]:
         **(_datasets(model) if problem.datasets else {}),
         "library": {
             "operators": [t.name for t in library.tokens if t.arity],
-            "fixed_constants": [t.name for t in library.tokens if t.kind is Kind.FIXED],
+            "fixed_constants": fixed,
         },
         "frame": {"log_scale": dict(zip(BASE_SYMBOLS, map(float, frame.log_scale)))},
         "pareto_front": [_formula(f) for f in model.pareto_],
@@ -123,6 +128,14 @@ def _constant_units(given: Any, fitted: tuple[str, ...], setting: str = "free_co
         raise LawfinderError(f"{setting} is now {given!r} but the model was fitted with the "
                              f"constants {list(fitted)}; set it back or refit before saving")
     return [str(text) for text in texts.values()]
+
+
+def _fixed(constant: KnownConstant) -> str | dict[str, Any]:
+    """A fixed constant: a number by its name ("pi"), a known constant with its value."""
+    if constant.name in NUMBERS:
+        return constant.name
+    return {**_quantity(constant.name, constant.units, constant.dim, constant.factor),
+            "value": constant.value}
 
 
 def _plain(value: Any, name: str) -> Any:
@@ -233,6 +246,7 @@ def _model(document: dict[str, Any], cls: type[LawRegressor]) -> LawRegressor:
     frame = Frame(_read_log_scale(_get(document, "frame", dict)), problem.dims,
                   np.array(problem.factors), problem.target_dim, problem.target_factor,
                   library.free_dims, np.array([factors[name] for name in library.free_names]))
+    library = library.scaled(frame.scale_of)
     front = [_read_formula(item, f"pareto_front[{i}]", library, frame, datasets)
              for i, item in enumerate(_get(document, "pareto_front", list))]
     best = _get(document, "best", int)
@@ -350,13 +364,26 @@ def _read_library(section: dict[str, Any], inputs: list[dict[str, Any]],
                   constants: list[dict[str, Any]], own: list[dict[str, Any]],
                   n_datasets: int) -> Library:
     operators = _get(section, "operators", list, "library.")
-    fixed = _get(section, "fixed_constants", list, "library.")
+    fixed = [_read_fixed(item, f"library.fixed_constants[{i}]") for i, item
+             in enumerate(_get(section, "fixed_constants", list, "library."))]
     try:
         return build_library(operators, [(q["name"], q["dim"]) for q in inputs],
                              {q["name"]: q["dim"] for q in constants}, fixed,
                              {q["name"]: q["dim"] for q in own}, n_datasets)
     except (LawfinderError, TypeError) as exc:
         raise _Malformed("library", f"cannot be rebuilt: {exc}") from None
+
+
+def _read_fixed(item: Any, where: str) -> str | KnownConstant:
+    """A fixed constant: a name ("1", "pi"), or a known constant with value and units."""
+    if isinstance(item, str):
+        return item
+    quantity = _read_quantity(item, where)
+    value = _get(item, "value", float, where + ".")
+    if quantity["units"] is None or not (math.isfinite(value) and value != 0):
+        raise _Malformed(where, "should have units (a string) and a finite, nonzero value")
+    return KnownConstant(quantity["name"], float(value), quantity["units"], quantity["dim"],
+                         quantity["factor"])
 
 
 def _read_log_scale(section: dict[str, Any]) -> np.ndarray:

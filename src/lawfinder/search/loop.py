@@ -121,10 +121,12 @@ class Search:
         fit_points = max(config.fit_points, library.n_datasets * per_dataset)
         self.fit_rows = _stratified(order, self.groups, fit_points)
         self.score_rows = _stratified(order, self.groups, max(config.score_points, fit_points))
-        # Names SymPy may take as positive when simplifying: variables whose data are,
-        # and the free constants (a refit then tells whether the simplified form holds).
+        # Names SymPy may take as positive when simplifying: variables whose data are, known
+        # constants that are, and the free constants (a refit then tells whether the
+        # simplified form holds).
         self.positive = {t.name for t in library.tokens if t.kind is Kind.VARIABLE
-                         and (X[:, t.index] > 0).all()} | set(library.free_names)
+                         and (X[:, t.index] > 0).all() or t.known and t.value > 0
+                         } | set(library.free_names)
         self.cache: dict[bytes, tuple[np.ndarray, float]] = {}
         self.hall = HallOfFame()
         self.epoch = self.sampled = self.scored = 0

@@ -108,6 +108,14 @@ def parse_units(text: str | None, *, what: str = "units") -> tuple[Dimension, fl
     return dimension, scale
 
 
+def pint_definition(name: str, *, what: str = "units") -> tuple[Dimension, float]:
+    """Dimension and SI value of one unit or constant pint defines, by any of its names
+    ("c", "R_∞", which a unit string cannot hold), of either sign (pint's electron g-factor
+    is -2.002...), where a unit string must be a positive multiple of SI units."""
+    registry = _registry()
+    return from_pint(registry.Unit(registry.get_name(name)), what=what)
+
+
 def from_pint(units: Any, *, what: str = "units") -> tuple[Dimension, float]:
     """Dimension and SI factor of a pint Unit, or of the units of a pint Quantity.
 
