@@ -58,16 +58,17 @@ def batch(problem: str, size: int, warmup: int, seed: int) -> tuple[Search, np.n
 
 
 def fit(search: Search, tokens: np.ndarray, config: FitConfig, repeat: int = 1) -> Outcome:
-    """Fit on the search's fit rows, score on its score rows, as Search._fit does."""
-    lib, fit_rows, score_rows = search.library, search.fit_rows, search.score_rows
+    """Fit on the search's fit rows, score on its score rows, as its Scorer does."""
+    scorer = search.scorer
+    lib, fit_rows, score_rows = search.library, scorer.fit_rows, scorer.score_rows
     rng = np.random.default_rng(0)
     start = time.perf_counter()
     constants, _ = fit_constants(tokens, lib, search.X[fit_rows], search.y[fit_rows],
-                                 search.weights[fit_rows], np.tile(search.starts, (repeat, 1)),
+                                 scorer.weights[fit_rows], np.tile(search.starts, (repeat, 1)),
                                  search.user_scale,
                                  config, rng)
     values, _ = evaluate(tokens, lib, search.X[score_rows], constants)
-    errors = nrmse(values, search.y[score_rows], search.weights[score_rows])
+    errors = nrmse(values, search.y[score_rows], scorer.weights[score_rows])
     return Outcome(time.perf_counter() - start, errors)
 
 

@@ -82,8 +82,8 @@ def test_a_loaded_search_is_the_saved_one_and_goes_on_identically():
     assert (resumed.epoch, resumed.sampled, resumed.scored) == (3, original.sampled,
                                                                original.scored)
     assert resumed.simplest_exact == original.simplest_exact is not None
-    assert np.array_equal(resumed.fit_rows, original.fit_rows)
-    assert np.array_equal(resumed.score_rows, original.score_rows)
+    assert np.array_equal(resumed.scorer.fit_rows, original.scorer.fit_rows)
+    assert np.array_equal(resumed.scorer.score_rows, original.scorer.score_rows)
     assert resumed._elapsed() >= state["elapsed"]
 
     for _ in range(2):

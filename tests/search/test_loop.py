@@ -139,15 +139,15 @@ def test_every_dataset_has_its_share_of_the_fitting_and_scoring_rows():
     """A dataset of 9 rows beside one of 5000 keeps all 9 among the rows constants are
     fitted on, and the big one only its share."""
     search = _grouped_search([5000, 9, 40, 40])
-    counts = np.bincount(search.groups[search.fit_rows], minlength=4)
+    counts = np.bincount(search.scorer.groups[search.scorer.fit_rows], minlength=4)
     assert counts[1] == 9 and counts.min() >= 9 and counts.sum() == 128
-    scored = np.bincount(search.groups[search.score_rows], minlength=4)
+    scored = np.bincount(search.scorer.groups[search.scorer.score_rows], minlength=4)
     assert scored.tolist() == [2000 - 89, 9, 40, 40]
 
 
 def test_a_grouped_search_weighs_every_dataset_alike_whatever_its_size_or_spread():
     """Each dataset's total weight times its target's variance is the same (fit.reward)."""
     search = _grouped_search([300, 30, 30])
-    totals = np.bincount(search.groups, search.weights)
-    spreads = [np.var(search.y[search.groups == g]) for g in range(3)]
+    totals = np.bincount(search.scorer.groups, search.scorer.weights)
+    spreads = [np.var(search.y[search.scorer.groups == g]) for g in range(3)]
     np.testing.assert_allclose(totals * spreads, totals[0] * spreads[0])

@@ -7,30 +7,27 @@ import itertools
 import math
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
-import sympy
 import torch
-from scipy.stats import chi2
 
-from lawfinder.evaluate.batches import chunks
-from lawfinder.evaluate.prefix import evaluate, padded, to_sympy
+from lawfinder.evaluate.prefix import padded, to_sympy
 from lawfinder.evaluate.simplify import simpler_tokens
-from lawfinder.fit.closed_form import RTOL, closed_forms
-from lawfinder.fit.levenberg_marquardt import FitConfig, fit_constants
-from lawfinder.fit.reward import dataset_weights, nrmse, squash
+from lawfinder.fit.levenberg_marquardt import FitConfig
+from lawfinder.fit.reward import squash
 from lawfinder.generate.mutation import mutants
 from lawfinder.generate.neighbourhood import catalogue, neighbours
-from lawfinder.generate.pi_views import View, natural_constants
+from lawfinder.generate.pi_views import View
 from lawfinder.generate.policy import Policy
 from lawfinder.generate.sampler import Episode, Sampler, log_probabilities
 from lawfinder.language.library import Kind, Library
 from lawfinder.language.priors import PriorConfig, has_constant_subtree, repeats_a_child
-from lawfinder.search.front import improves
-from lawfinder.search.front import Entry
+from lawfinder.search.front import Entry, improves
 from lawfinder.search.hall_of_fame import HallOfFame
+from lawfinder.search.refinement import polish
+from lawfinder.search.scoring import Scorer
 from lawfinder.search.writer import Writer
 
 
@@ -92,11 +89,6 @@ class Search:
         self.forms = iter(forms)
         self.enumerated = 0
         self.pi_views = tuple(views)
-        # With datasets (Class SR) X's last column is each row's dataset index (`Library`),
-        # and the fit weighs datasets as the grouped NRMSE does (`lawfinder.fit.reward`).
-        self.groups = X[:, -1].astype(np.int64) if library.n_datasets else None
-        if self.groups is not None:
-            weights = dataset_weights(weights, y, self.groups)
         self.X, self.y, self.weights = X, y, weights
         self.starts, self.user_scale = starts, user_scale
         self.rng = np.random.default_rng(seed)
@@ -105,22 +97,15 @@ class Search:
         self.writers = [Writer.make(library, target2, config.priors, config.hidden,
                                     config.learning_rate, int(self.rng.integers(2**31)), view)
                         for view in (None, *[v for v in views[:1] if not v.trivial])]
-        # A view's formulas are also fitted from constants sized to its groups.
-        self.view_starts = {v.name: natural_constants(v, library, X, y, starts[0])
-                            for v in views}
         # Short dimensionless subtrees over the best view's groups, and for each formula of
         # the front whose neighbourhood is being swept, how far the sweep has gone.
         self.replacements = catalogue(views[0], library) if views and config.neighbours else ()
         self.swept: dict[tuple[int, ...], int] = {}
         self._sweeps: dict[tuple[int, ...], Iterator[tuple[int, ...]]] = {}
         # Constants are fitted on a small subsample and formulas scored on a larger one;
-        # the final front is refitted on all data (polish). Every dataset has its share of
-        # both, and enough rows to fit its own constants.
-        order = self.rng.permutation(len(y))
-        per_dataset = _FIT_ROWS_PER_CONSTANT * (len(library.dataset_names) + 1)
-        fit_points = max(config.fit_points, library.n_datasets * per_dataset)
-        self.fit_rows = _stratified(order, self.groups, fit_points)
-        self.score_rows = _stratified(order, self.groups, max(config.score_points, fit_points))
+        # the final front is refitted on all data (polish).
+        self.scorer = Scorer(library, X, y, weights, starts, user_scale, config.fit,
+                             config.fit_points, config.score_points, views, self.rng)
         # Names SymPy may take as positive when simplifying: variables whose data are, known
         # constants that are, and the free constants (a refit then tells whether the
         # simplified form holds).
@@ -215,8 +200,8 @@ class Search:
                              for w in self.writers[1:]],
             "hall": self.hall.state_dict(),
             "cache": _cache_state(self.cache, self.library.n_free),
-            "fit_rows": torch.from_numpy(self.fit_rows.copy()),
-            "score_rows": torch.from_numpy(self.score_rows.copy()),
+            "fit_rows": torch.from_numpy(self.scorer.fit_rows.copy()),
+            "score_rows": torch.from_numpy(self.scorer.score_rows.copy()),
             "epoch": self.epoch, "sampled": self.sampled, "scored": self.scored,
             "enumerated": self.enumerated,
             "swept": [[list(f), n] for f, n in self.swept.items()],
@@ -238,7 +223,8 @@ class Search:
             writer.optimizer.load_state_dict(part["optimizer"])
         self.hall = HallOfFame.from_state(state["hall"])
         self.cache = _cache_from_state(state["cache"])
-        self.fit_rows, self.score_rows = state["fit_rows"].numpy(), state["score_rows"].numpy()
+        self.scorer.fit_rows = state["fit_rows"].numpy()
+        self.scorer.score_rows = state["score_rows"].numpy()
         self.epoch, self.sampled, self.scored = state["epoch"], state["sampled"], state["scored"]
         # The enumeration is deterministic: skip what the saved search had scored already.
         self.enumerated = state.get("enumerated", 0)
@@ -395,7 +381,7 @@ class Search:
                    warm: np.ndarray | None = None) -> list[Entry]:
         """Fit and score formulas not seen before, each written by the view named in
         `views` (and fitted also from `warm`); cache and return them as entries."""
-        constants, errors = self._fit(padded(formulas), views, warm)
+        constants, errors = self.scorer.fit(padded(formulas), views, warm)
         errors[[repeats_a_child(np.array(f), self.library)
                 or has_constant_subtree(np.array(f), self.library) for f in formulas]] = np.inf
         entries = []
@@ -411,134 +397,10 @@ class Search:
         if shorter is not None and _key(shorter) not in self.cache:
             self.hall.offer(self._score_new([shorter], [entry.view])[0])
 
-    def _fit(self, tokens: np.ndarray, views: Sequence[str], warm: np.ndarray | None = None
-             ) -> tuple[np.ndarray, np.ndarray]:
-        """Constants (B, K) and NRMSE (B,) on the scoring rows for distinct formulas (B, L),
-        each written by the view named in `views`, each also fitted from its row of `warm`
-        (B, K) if given."""
-        lib = self.library
-        constants = np.ones((len(tokens), lib.n_free))
-        uses = np.isin(tokens, lib.free).any(axis=1)
-        views = np.array(views, dtype=object)
-        sub, config = self.fit_rows, self.config.fit
-        for view in dict.fromkeys(views[uses]):
-            rows = uses & (views == view)
-            starts = self.starts
-            if view in self.view_starts:
-                starts = np.vstack([self.starts, self.view_starts[view]])
-            if warm is not None:
-                # A formula one move from a fitted one starts mostly where that one ended.
-                starts = np.concatenate([np.broadcast_to(starts, (rows.sum(), *starts.shape)),
-                                         warm[rows][:, None]], axis=1)
-                config = replace(config, n_random_starts=1)
-            constants[rows], _ = fit_constants(tokens[rows], lib, self.X[sub], self.y[sub],
-                                               self.weights[sub], starts, self.user_scale,
-                                               config, self.rng)
-        values, _ = evaluate(tokens, lib, self.X[self.score_rows], constants)
-        return constants, self._nrmse(values, self.score_rows)
-
-    def _nrmse(self, values: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
-        """NRMSE (B,) of values (B, n) on `rows` (default: all), over datasets if grouped."""
-        rows = slice(None) if rows is None else rows
-        groups = None if self.groups is None else self.groups[rows]
-        return nrmse(values, self.y[rows], self.weights[rows], groups)
-
     def polish(self, entries: list[Entry]) -> list[Entry]:
-        """Refit the constants of `entries` on all data (the search fitted on a subsample).
-
-        Dimensionless constants are also tried wrapped into (-pi, pi]: a phase found as
-        0.997 - 2*pi is then reported as 0.997 when it fits as well; and then at nearby
-        closed forms (see `_snapped`).
-        """
-        if not entries or not self.library.n_free:
-            return entries
-        tokens = padded([e.tokens for e in entries])
-        c0 = np.array([e.constants for e in entries])                   # (B, K)
-        dimensionless = self.library.free_dimensionless
-        wrapped = np.where(dimensionless, (c0 + np.pi) % (2 * np.pi) - np.pi, c0)
-        config = replace(self.config.fit, n_random_starts=0, prune_every=0)
-        c, _ = fit_constants(tokens, self.library, self.X, self.y, self.weights,
-                             np.stack([c0, wrapped], axis=1), self.user_scale, config, self.rng)
-        # Old and new constants compared on the same rows, all of them (the entries' NRMSE
-        # is on the scoring rows): every entry leaves with its NRMSE on all data.
-        before, after = (self._nrmse_on_all(tokens, ci) for ci in (c0, c))
-        polished = [replace(e, constants=ci, nrmse=float(new))
-                    if new <= old * (1 + 1e-6) + 1e-12 else replace(e, nrmse=float(old))
-                    for e, ci, old, new in zip(entries, c, before, after)]
-        return self._snapped(polished)
-
-    def _snapped(self, entries: list[Entry]) -> list[Entry]:
-        """`entries` with dimensionless constants set to nearby closed forms (`closed_forms`)
-        where the data cannot tell the difference: with the other constants refitted, the
-        rise of the squared error passes a likelihood-ratio test (chi-square, 95%). On noisy
-        data sqrt(1 - 1.0073*v**2/c**2) becomes sqrt(1 - v**2/c**2) when noise explains 0.0073.
-        Only formulas within twice the best NRMSE (or 1e-9) are tried, and only shared
-        constants: a closed form in one dataset of many is a coincidence.
-        """
-        dimensionless = self.library.free_dimensionless & self.library.shared
-        # The test takes the residual for noise: true only of formulas at the noise floor.
-        floor = 2 * min(e.nrmse for e in entries) + 1e-9
-        trials = []
-        for i, e in enumerate(entries):
-            if e.nrmse > floor:
-                continue
-            user = e.constants * self.user_scale
-            for k in np.flatnonzero(np.isin(self.library.free, e.tokens) & dimensionless):
-                trials += [(i, {k: float(form) / self.user_scale[k]})
-                           for form in _candidates(user[k])]
-        if not trials:
-            return entries
-        ok = self._as_good(trials, entries)
-        chosen: list[dict[int, float]] = [{} for _ in entries]
-        for (i, fixed), good in zip(trials, ok):      # simplest first: first good form wins
-            if good:
-                chosen[i] = {**fixed, **chosen[i]}
-        joint = [(i, fixed) for i, fixed in enumerate(chosen) if len(fixed) > 1]
-        for (i, _), good in zip(joint, self._as_good(joint, entries)):
-            if not good:   # together they fit worse: keep the first that fitted alone
-                chosen[i] = next(f for (j, f), g in zip(trials, ok) if j == i and g)
-        snapping = [(i, fixed) for i, fixed in enumerate(chosen) if fixed]
-        if not snapping:
-            return entries
-        constants, errors = self._refit(snapping, entries)
-        out = list(entries)
-        for (i, _), ci, err in zip(snapping, constants, errors):
-            out[i] = replace(entries[i], constants=ci, nrmse=float(err))
-        return out
-
-    def _as_good(self, trials: list[tuple[int, dict[int, float]]], entries: list[Entry]
-                 ) -> np.ndarray:
-        """Whether each trial (entry, fixed constants) fits as well as its entry, refitted on
-        all data by `polish`: a likelihood-ratio test, one degree of freedom per constant fixed."""
-        if not trials:
-            return np.zeros(0, dtype=bool)
-        _, errors = self._refit(trials, entries)
-        before = np.array([entries[i].nrmse for i, _ in trials]) ** 2
-        n = int((self.weights > 0).sum())
-        rise = np.array([chi2.ppf(0.95, len(fixed)) for _, fixed in trials]) * before / n
-        # On exact data the squared error is rounding: 1e-24 of the target's variance.
-        return errors**2 <= before + np.maximum(rise, 1e-24)
-
-    def _refit(self, trials: list[tuple[int, dict[int, float]]], entries: list[Entry]
-               ) -> tuple[np.ndarray, np.ndarray]:
-        """Constants (T, K) and NRMSE on all data (T,) of each trial's entry refitted with
-        the trial's constants fixed at the trial's values."""
-        starts = np.array([entries[i].constants for i, _ in trials])
-        frozen = np.zeros(starts.shape, dtype=bool)
-        for row, (_, fixed) in enumerate(trials):
-            for k, value in fixed.items():
-                starts[row, k], frozen[row, k] = value, True
-        tokens = padded([entries[i].tokens for i, _ in trials])
-        config = replace(self.config.fit, n_random_starts=0, prune_every=0)
-        c, _ = fit_constants(tokens, self.library, self.X, self.y, self.weights,
-                             starts[:, None], self.user_scale, config, self.rng, frozen)
-        return c, self._nrmse_on_all(tokens, c)
-
-    def _nrmse_on_all(self, tokens: np.ndarray, constants: np.ndarray) -> np.ndarray:
-        """NRMSE (B,) on all rows of formulas (B, L) with their constants (B, K)."""
-        return np.concatenate([
-            self._nrmse(evaluate(tokens[part], self.library, self.X, constants[part])[0])
-            for part in chunks(len(tokens), len(self.y))])
+        """The entries refitted on all rows, their constants at closed forms where the data
+        allow (`search.refinement`)."""
+        return polish(entries, self.scorer)
 
     def _reinforce(self, episode: Episode, rewards: np.ndarray, writer: Writer) -> float:
         """Risk-seeking policy gradient on the top `risk_eps` of the batch (never punishes);
@@ -559,24 +421,6 @@ class Search:
         return float(rewards[top].mean())
 
 
-# Rows of the fitting subsample per constant a dataset has of its own (plus one): enough
-# to determine them beside the shared ones.
-_FIT_ROWS_PER_CONSTANT = 4
-
-
-def _stratified(order: np.ndarray, groups: np.ndarray | None, n: int) -> np.ndarray:
-    """The first n rows of the permutation `order`, taken from the datasets in turn (all of
-    a dataset once it runs out), sorted; without groups, simply the first n."""
-    if groups is None:
-        return np.sort(order[:n])
-    labels = groups[order]
-    by_dataset = np.argsort(labels, kind="stable")
-    starts = np.searchsorted(labels[by_dataset], labels[by_dataset])
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[by_dataset] = np.arange(len(order)) - starts      # place within its own dataset
-    return np.sort(order[np.lexsort((np.arange(len(order)), rank))[:n]])
-
-
 def _by_gain(front: list[Entry], floor: float) -> list[Entry]:
     """The front's entries (by complexity), those whose error fell most per unit of
     complexity over the next simpler entry first (PySR's score; errors below `floor`
@@ -585,14 +429,6 @@ def _by_gain(front: list[Entry], floor: float) -> list[Entry]:
     steps = np.diff([0.0] + [e.complexity for e in front])
     gain = -np.diff(logs) / steps
     return [front[i] for i in np.argsort(-gain, kind="stable")]
-
-
-def _candidates(value: float) -> list[sympy.Expr]:
-    """Closed forms worth trying for a fitted value: the one it equals to 1e-9, if any, then
-    the simplest within 1%, and only simple ones (size 8: 2*pi, pi**2/4, 1/(4*pi), 3/2):
-    a noisy fit near 16/(5*pi) is no evidence for it."""
-    exact = closed_forms(value, RTOL, limit=1)
-    return exact + [f for f in closed_forms(value, 1e-2, max_size=8) if f not in exact]
 
 
 def _key(formula: tuple[int, ...]) -> bytes:
