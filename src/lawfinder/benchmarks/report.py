@@ -99,7 +99,8 @@ def _budget(row: object) -> str:
     if row.suite != "class":
         return budget
     units = "units on" if row.class_units else "units off"
-    return f"{budget} per dataset, {row.n_datasets} datasets, {units}"
+    datasets = f"{row.n_datasets} dataset{'' if row.n_datasets == 1 else 's'}"
+    return f"{budget} per dataset, {datasets}, {units}"
 
 
 def _line(key: tuple, group: pd.DataFrame) -> dict[str, object]:
