@@ -1,6 +1,8 @@
 """The Class SR suite: its registry against PhySO's ClassEquations.csv, data made per dataset,
 the judge over every dataset, PhySO's published rates, and one short run."""
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,6 +11,7 @@ import sympy
 from lawfinder.benchmarks import class_sr
 from lawfinder.benchmarks.class_sr import CLASS, get, judge_datasets, of_dataset, published_rate
 from lawfinder.benchmarks.judge import Verdict
+from lawfinder.benchmarks.methods import fit_options, lawfinder_model
 from lawfinder.benchmarks.suites import get_law, problem_names
 from lawfinder.benchmarks.tasks import Task, run_task
 from lawfinder.errors import LawfinderError
@@ -61,6 +64,9 @@ def test_units_are_off_unless_asked():
     assert off.dataset_constants == (("k0", "1"), ("k1", "1"))
     assert on.with_units and on.free_constants == (("c0", "m/s^2"),)
     assert on.dataset_constants == (("k0", "m/s"), ("k1", "m"))
+    assert fit_options(off) == {"names": ["t"], "target_name": "z"}
+    assert fit_options(on) == {"names": ["t"], "target_name": "z", "units": ["s"],
+                               "target_units": "m"}
 
 
 def test_an_unknown_name_suggests_the_close_ones():
@@ -158,3 +164,15 @@ def test_a_short_run_on_two_datasets_finishes_with_a_verdict():
     assert result.verdict in {"solved", "not solved", "not judged"}
     assert result.r2 is not None and result.evals > 0
     assert task.key.endswith("/n=100/datasets=2")
+    fitted = json.loads(result.dataset_constants)
+    assert set(fitted) == {"0", "1"} and all(set(row) <= {"k0", "k1"} for row in fitted.values())
+
+
+@pytest.mark.parametrize("with_units", [False, True])
+@pytest.mark.parametrize("problem", CLASS, ids=lambda p: p.name)
+def test_every_law_makes_a_feasible_search_with_and_without_units(problem, with_units):
+    law = get_law("class", problem.name, with_units=with_units)
+    data = problem.sample(problem.draw_constants(3, np.random.default_rng(0)), 50, 0.0,
+                          np.random.default_rng(1))
+    # Raises UnitsError if no formula of the law's units can be built.
+    lawfinder_model(law).prepare(data.X, data.y, groups=data.groups, **fit_options(law))

@@ -9,6 +9,7 @@ import importlib.util
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -16,6 +17,9 @@ import sympy
 
 from lawfinder.benchmarks.suites import Law
 from lawfinder.errors import LawfinderError
+
+if TYPE_CHECKING:
+    from lawfinder.estimator import LawRegressor
 
 
 @dataclass(frozen=True)
@@ -36,19 +40,30 @@ def fit_lawfinder(law: Law, X: np.ndarray, y: np.ndarray, *, time_limit: float,
     with `n_jobs` islands: one by default, a campaign's parallelism being its workers.
     With `groups` (each row's dataset), one form over all datasets, with the law's
     per-dataset constants fitted in each."""
-    from lawfinder.estimator import LawRegressor
-
-    model = LawRegressor(operators=law.operators, free_constants=dict(law.free_constants),
-                         dataset_constants=dict(law.dataset_constants) or None,
-                         fixed_constants=("1",), max_time=time_limit, max_evals=max_evals,
-                         random_state=seed, n_jobs=n_jobs)
-    units = ({"units": list(law.units), "target_units": law.target_units} if law.with_units
-             else {})
+    model = lawfinder_model(law, max_time=time_limit, max_evals=max_evals,
+                            random_state=seed, n_jobs=n_jobs)
     start = time.perf_counter()
-    model.fit(X, y, names=list(law.names), target_name=law.target_name, groups=groups, **units)
+    model.fit(X, y, groups=groups, **fit_options(law))
     wall = time.perf_counter() - start
     table = None if groups is None else model.best_.dataset_constants
     return Fit(model.best_.sympy(numeric=True), wall, model.n_scored_, table)
+
+
+def lawfinder_model(law: Law, **settings: object) -> LawRegressor:
+    """A LawRegressor with the law's operators and constants, and the given settings."""
+    from lawfinder.estimator import LawRegressor
+
+    return LawRegressor(operators=law.operators, free_constants=dict(law.free_constants),
+                        dataset_constants=dict(law.dataset_constants) or None,
+                        fixed_constants=("1",), **settings)
+
+
+def fit_options(law: Law) -> dict[str, object]:
+    """What `LawRegressor.fit` is told of the law: its names and, if it gives them, units."""
+    options: dict[str, object] = {"names": list(law.names), "target_name": law.target_name}
+    if law.with_units:
+        options.update(units=list(law.units), target_units=law.target_units)
+    return options
 
 
 def fit_physo(law: Law, X: np.ndarray, y: np.ndarray, *, time_limit: float,

@@ -38,6 +38,7 @@ COLUMNS: dict[str, str] = {
     "evals": "INTEGER",
     "formula": "TEXT",
     "error": "TEXT",               # traceback of a crashed run, else NULL
+    "dataset_constants": "TEXT",   # class suite: fitted per-dataset constants (JSON)
     "finished_at": "TEXT NOT NULL",  # UTC, ISO 8601
 }
 

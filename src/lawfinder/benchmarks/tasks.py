@@ -72,6 +72,8 @@ class Result:
     evals: int | None = None              # formulas scored
     formula: str | None = None
     error: str | None = None
+    # Class suite: the fitted per-dataset constants, JSON {dataset: {name: value}}.
+    dataset_constants: str | None = None
 
     @property
     def failed(self) -> bool:
@@ -139,8 +141,10 @@ def _run_class(task: Task) -> Result:
                               fresh.X[fresh.groups == g]))
              for g in range(task.n_datasets))
     verdict = class_sr.judge_datasets(fit.formula, fit.dataset_constants, problem, truth)
+    table = (None if fit.dataset_constants is None
+             else fit.dataset_constants.to_json(orient="index", double_precision=15))
     return Result(task, verdict.value, r2, is_accuracy_solution(r2), fit.wall, fit.evals,
-                  str(fit.formula))
+                  str(fit.formula), dataset_constants=table)
 
 
 def predict(law: Law, formula: sympy.Expr, X: np.ndarray) -> np.ndarray | float:
