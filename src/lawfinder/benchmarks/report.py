@@ -67,8 +67,8 @@ def _selected(rows: pd.DataFrame, paired: bool) -> pd.DataFrame:
     if rows.empty:
         raise LawfinderError("the results file has no runs yet; nothing to report")
     # A file written before the class suite, opened read-only, lacks its columns.
-    rows = rows.assign(**{c: 0 if c == "class_units" else 1
-                          for c in ("n_datasets", "class_units") if c not in rows})
+    defaults = {"n_datasets": 1, "class_units": 0}
+    rows = rows.assign(**{c: v for c, v in defaults.items() if c not in rows})
     rows = rows.assign(budget=[_budget(r) for r in rows.itertuples()])
     return _paired(rows) if paired else rows
 
@@ -120,8 +120,8 @@ def _line(key: tuple, group: pd.DataFrame) -> dict[str, object]:
 
 
 def _published(suite: str, runs: pd.DataFrame) -> float:
-    """PhySO's published rate over the same runs' laws, noise and datasets: the rate it
-    would have had on them; NaN outside the class suite or where it published none."""
+    """PhySO's published rates of the runs' laws at their noise and number of datasets,
+    averaged over the runs; NaN outside the class suite or where it published none."""
     if suite != "class" or runs.empty:
         return np.nan
     rates = [published_rate(r.problem, r.noise, r.n_datasets) for r in runs.itertuples()]
