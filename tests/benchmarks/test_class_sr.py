@@ -133,8 +133,19 @@ def test_one_dataset_wrong_is_not_recovered():
 ])
 def test_the_worst_verdict_over_the_datasets_wins(monkeypatch, verdicts, worst):
     answers = iter(verdicts)
-    monkeypatch.setattr(class_sr, "judge", lambda *args, **kwargs: next(answers))
+    monkeypatch.setattr(class_sr, "_judged", lambda *args, **kwargs: next(answers))
     assert judge_datasets(FOUND, _fitted(DECAY), get("Radioactive Decay"), DECAY) is worst
+
+
+def test_a_law_whose_constants_are_rewritten_is_recovered_in_its_expanded_form():
+    """-4.905*(k0 + t)**2 - k1 is the free fall with v0 = -9.81*k0 and z0 = -k1 - 4.905*k0**2:
+    rounded to 3 digits before expanding, SRBench's rule alone refuses it."""
+    truth = np.array([[3.0, 1.0], [-1.5, 2.0]])                  # (v0, z0) of two datasets
+    k0 = -truth[:, 0] / 9.81
+    fitted = pd.DataFrame({"k0": k0, "k1": -truth[:, 1] - 4.905 * k0**2},
+                          index=pd.Index([0, 1], name="dataset"))
+    found = sympy.sympify("-4.905*(k0 + t)**2 - k1")
+    assert judge_datasets(found, fitted, get("Free Fall"), truth) is Verdict.SOLVED
 
 
 def test_of_dataset_substitutes_that_datasets_row():

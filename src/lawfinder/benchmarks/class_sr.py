@@ -112,17 +112,28 @@ def judge_datasets(formula: sympy.Expr, fitted: pd.DataFrame | None, problem: Cl
                    constants: np.ndarray) -> Verdict:
     """Exact recovery over every dataset: for each, the formula with that dataset's fitted
     per-dataset constants (row g of `fitted`) against the law with its true ones, by the
-    SRBench rule. The worst verdict wins: not solved if any dataset is, else not judged if
-    the judge could not decide one, else solved."""
+    SRBench rule, applied to the formula as found and, if that fails, expanded: SRBench
+    rounds constants to 3 digits before simplifying, which refuses a law whose constants
+    are rewritten (-4.905*(k0 + t)**2 - k1 is the free fall with v0 = -9.81*k0). The
+    worst verdict wins: not solved if any dataset is, else not judged if the judge could
+    not decide one, else solved."""
     verdict = Verdict.SOLVED
     for g, values in enumerate(constants):
-        found = judge(of_dataset(formula, fitted, g), problem.truth(values),
-                      positive=problem.positive(), ranges=problem.ranges())
+        found = _judged(of_dataset(formula, fitted, g), problem.truth(values), problem)
         if found is Verdict.NOT_SOLVED:
             return found
         if found is Verdict.NOT_JUDGED:
             verdict = found
     return verdict
+
+
+def _judged(formula: sympy.Expr, truth: sympy.Expr, problem: ClassProblem) -> Verdict:
+    """The SRBench verdict on the formula as written, or on its expanded form if not solved."""
+    options = dict(positive=problem.positive(), ranges=problem.ranges())
+    verdict = judge(formula, truth, **options)
+    if verdict is not Verdict.NOT_SOLVED:
+        return verdict
+    return judge(sympy.expand(formula), truth, **options)
 
 
 def published_rate(name: str, noise: float, n_datasets: int) -> float | None:
