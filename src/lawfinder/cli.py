@@ -100,7 +100,7 @@ def _bench_parser(commands: argparse._SubParsersAction) -> None:
     bench = commands.add_parser("bench", help="run a benchmark campaign (or: bench report FILE)",
                                 description="Run methods x problems x noise levels x seeds on "
                                 "Dask, saving each run to SQLite; rerun to resume.")
-    bench.add_argument("--suite", help="feynman or demos")
+    bench.add_argument("--suite", help="feynman, demos or class")
     bench.add_argument("--problems", help="comma-separated subset, e.g. I.6.2a,II.6.15a "
                                           "(default: the whole suite)")
     bench.add_argument("--sample", type=int, help="a random subset of this many problems")
@@ -111,7 +111,11 @@ def _bench_parser(commands: argparse._SubParsersAction) -> None:
     bench.add_argument("--time-limit", type=float, default=600.0, help="seconds per run")
     bench.add_argument("--max-evals", type=int, default=1_000_000,
                        help="formulas per run (each method's own count)")
-    bench.add_argument("--n-points", type=int, default=10_000, help="training points per run")
+    bench.add_argument("--n-points", type=int, help="training points per run (default 10000; "
+                                                    "class: 100 per dataset)")
+    bench.add_argument("--datasets", default="1", help="class suite: datasets per law, e.g. 1,10")
+    bench.add_argument("--with-units", action="store_true",
+                       help="class suite: give the search the laws' units (default: off)")
     bench.add_argument("--results", default="results.sqlite", help="SQLite file of results")
     bench.add_argument("--scheduler", help="address of a running Dask scheduler "
                                            "(default: a local cluster)")
@@ -327,7 +331,8 @@ def _bench(args: argparse.Namespace) -> int:
     campaign = campaign_from_options(
         args.suite, problems=args.problems, sample=args.sample, sample_seed=args.sample_seed,
         methods=args.methods, noise=args.noise, seeds=args.seeds, time_limit=args.time_limit,
-        max_evals=args.max_evals, n_points=args.n_points, n_jobs=args.n_jobs)
+        max_evals=args.max_evals, n_points=args.n_points, n_jobs=args.n_jobs,
+        datasets=args.datasets, with_units=args.with_units)
     summary = run_campaign(campaign, args.results, scheduler=args.scheduler,
                            workers=args.workers, retry_failed=args.retry_failed, console=console)
     console.print(f"{summary.ran} runs now ({summary.failed} crashed); results in "

@@ -17,6 +17,15 @@ def test_run_and_report_forms_both_parse():
     assert both.paired and both.by_problem
 
 
+def test_the_class_suite_options_parse():
+    run = _parser().parse_args(["bench", "--suite", "class", "--datasets", "1,10",
+                                "--with-units"])
+    assert (run.suite, run.datasets, run.with_units, run.n_points) == ("class", "1,10", True,
+                                                                       None)
+    plain = _parser().parse_args(["bench", "--suite", "class"])
+    assert (plain.datasets, plain.with_units) == ("1", False)
+
+
 @pytest.mark.parametrize("args, words", [
     ([], "--suite feynman"),
     (["--suite", "srbench"], "unknown benchmark suite"),
@@ -26,6 +35,8 @@ def test_run_and_report_forms_both_parse():
     (["--suite", "feynman", "--problems", "I.6.2z"], "did you mean"),
     (["--suite", "feynman", "--methods", "lawfinder,eureqa"], "eureqa"),
     (["--suite", "demos", "--sample", "4"], "--sample"),
+    (["--suite", "class", "--datasets", "1,0"], "--datasets"),
+    (["--suite", "feynman", "--datasets", "10"], "--suite class"),
 ])
 def test_bad_options_are_one_clear_line_and_exit_2(tmp_path, capsys, args, words):
     results = tmp_path / "results.sqlite"

@@ -2,8 +2,8 @@
 
 import pytest
 
-from lawfinder.benchmarks.campaign import (Campaign, campaign_from_options, parse_noises,
-                                           parse_seeds, select_problems)
+from lawfinder.benchmarks.campaign import (Campaign, campaign_from_options, parse_datasets,
+                                           parse_noises, parse_seeds, select_problems)
 from lawfinder.benchmarks.feynman import FEYNMAN
 from lawfinder.benchmarks.tasks import Task
 from lawfinder.errors import LawfinderError
@@ -26,6 +26,30 @@ def test_key_is_stable_and_spells_every_field():
     assert task.key == Task("lawfinder", "feynman", "I.6.2a", 0.0, 3, 600.0, 1_000_000).key
     assert Task("physo", "demos", "newton", 0.001, 0, 1, None, 50).key.endswith(
         "noise=0.001/seed=0/time=1.0/evals=none/n=50")
+
+
+def test_class_keys_spell_datasets_and_units_and_leave_the_other_suites_alone():
+    base = ("lawfinder", "class", "Free Fall", 0.0, 0, 30.0, 200_000, 100)
+    assert Task(*base, n_datasets=10).key == ("lawfinder/class/Free Fall/noise=0.0/seed=0/"
+                                              "time=30.0/evals=200000/n=100/datasets=10")
+    assert Task(*base, n_datasets=1, class_units=True).key.endswith("/datasets=1/units")
+    assert Task("lawfinder", "feynman", "I.6.2a", 0, 3, 600, 1_000_000).key.endswith("/n=10000")
+
+
+def test_a_class_campaign_runs_each_number_of_datasets_with_100_points_each():
+    campaign = campaign_from_options("class", problems="Free Fall,Radioactive Decay",
+                                     noise="0,0.1", datasets="1,10", time_limit=30,
+                                     max_evals=200_000)
+    tasks = campaign.tasks()
+    assert len(tasks) == 2 * 2 * 2 == len({t.key for t in tasks})
+    assert {t.n_datasets for t in tasks} == {1, 10} and {t.n_points for t in tasks} == {100}
+    assert not any(t.class_units for t in tasks)
+    assert campaign_from_options("class", with_units=True).tasks()[0].class_units
+    assert campaign_from_options("feynman", problems="I.12.1").n_points == 10_000
+
+
+def test_datasets():
+    assert parse_datasets("1,10") == (1, 10) and parse_datasets("10,10") == (10,)
 
 
 @pytest.mark.parametrize("text, seeds", [("0-4", (0, 1, 2, 3, 4)), ("0,2,5", (0, 2, 5)),
@@ -81,6 +105,11 @@ def test_sample_of_a_named_subset():
     ({"suite": "feynman", "time_limit": 0}, "time limit"),
     ({"suite": "feynman", "max_evals": 0}, "max_evals"),
     ({"suite": "feynman", "n_points": 0}, "data point"),
+    ({"suite": "feynman", "datasets": "1,10"}, "--datasets and --with-units are for --suite class"),
+    ({"suite": "demos", "with_units": True}, "are for --suite class"),
+    ({"suite": "class", "datasets": "0"}, "--datasets"),
+    ({"suite": "class", "datasets": "ten"}, "--datasets"),
+    ({"suite": "class", "methods": "lawfinder,physo"}, "does not run the class suite"),
 ])
 def test_bad_options_raise_clear_errors(options, words):
     with pytest.raises(LawfinderError) as error:

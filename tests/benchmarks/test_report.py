@@ -104,3 +104,35 @@ def test_an_empty_results_file_is_an_error(tmp_path):
     ResultStore(tmp_path / "empty.sqlite").close()
     with pytest.raises(LawfinderError, match="no runs yet"):
         report(tmp_path / "empty.sqlite", console=Console(file=io.StringIO()))
+
+
+def _class_task(task, problem, n_datasets, units=False):
+    return task(problem, suite="class", n_points=100, n_datasets=n_datasets, class_units=units)
+
+
+def test_class_runs_are_reported_per_number_of_datasets_beside_physo_s_published_rates(
+        tmp_path, task, finished):
+    path = tmp_path / "class.sqlite"
+    with contextlib.closing(ResultStore(path)) as store:
+        store.write(finished(_class_task(task, "Free Fall", 1)))
+        store.write(finished(_class_task(task, "Damped Harmonic Oscillator B", 1),
+                             verdict="not solved"))
+        store.write(finished(_class_task(task, "Free Fall", 10, units=True)))
+    out = io.StringIO()
+    summary = report(path, console=Console(file=out, width=200)).set_index("budget")
+    text = out.getvalue()
+    off = "20 s, 10000 evals, 100 points per dataset, 1 dataset, units off"
+    on = "20 s, 10000 evals, 100 points per dataset, 10 datasets, units on"
+    assert set(summary.index) == {off, on}
+    # PhySO published 1.0 (Free Fall) and 0.0 (oscillator B) at noise 0 with one dataset.
+    assert summary.loc[off, "physo_published"] == 0.5 and summary.loc[off, "recovery"] == 0.5
+    assert summary.loc[on, "physo_published"] == 1.0
+    assert f"class: {off}" in text and "(published)" in text
+
+
+def test_files_from_before_the_class_suite_are_reported(results):
+    with contextlib.closing(ResultStore(results, create=False)) as store:
+        rows = store.frame().drop(columns=["n_datasets", "class_units"])
+    summary = summarize(rows)
+    assert set(summary["budget"]) == {"20 s, 10000 evals, 500 points"}
+    assert summary["physo_published"].isna().all()

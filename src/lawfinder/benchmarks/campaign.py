@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lawfinder.benchmarks.class_sr import POINTS_PER_DATASET
 from lawfinder.benchmarks.feynman import check_noise
-from lawfinder.benchmarks.methods import METHODS
+from lawfinder.benchmarks.methods import METHODS, PhysoClassError
 from lawfinder.benchmarks.suites import get_law, problem_names
 from lawfinder.benchmarks.tasks import DEFAULT_POINTS, Task
 from lawfinder.errors import LawfinderError
@@ -28,6 +29,8 @@ class Campaign:
     max_evals: int | None = 1_000_000
     n_points: int = DEFAULT_POINTS
     n_jobs: int = 1   # lawfinder's islands per task
+    datasets: tuple[int, ...] = (1,)   # class suite: numbers of datasets per law
+    class_units: bool = False          # class suite: tell the methods the units
 
     def __post_init__(self) -> None:
         for name in self.problems:
@@ -50,13 +53,28 @@ class Campaign:
             raise LawfinderError(f"need at least one data point per run, got {self.n_points}")
         if self.n_jobs < 1:
             raise LawfinderError(f"--n-jobs must be >= 1 island per task, got {self.n_jobs}")
+        self._check_class_options()
+
+    def _check_class_options(self) -> None:
+        """Datasets and units are the class suite's; physo does not run it."""
+        if self.suite != "class":
+            if self.datasets != (1,) or self.class_units:
+                raise LawfinderError(f"--datasets and --with-units are for --suite class; the "
+                                     f"{self.suite} suite has one dataset per law and always "
+                                     "gives the units")
+            return
+        if not self.datasets or min(self.datasets) < 1:
+            raise LawfinderError(f"--datasets: need numbers of datasets >= 1, got "
+                                 f"{self.datasets}; e.g. --datasets 1,10")
+        if "physo" in self.methods:
+            raise PhysoClassError()
 
     def tasks(self) -> list[Task]:
         """All tasks, seed by seed: a campaign stopped early has whole seeds, not half a suite."""
         return [Task(method, self.suite, problem, noise, seed, self.time_limit, self.max_evals,
-                     self.n_points, self.n_jobs)
-                for seed, noise, problem, method in itertools.product(
-                    self.seeds, self.noises, self.problems, self.methods)]
+                     self.n_points, self.n_jobs, n_datasets, self.class_units)
+                for seed, noise, n_datasets, problem, method in itertools.product(
+                    self.seeds, self.noises, self.datasets, self.problems, self.methods)]
 
 
 def parse_noises(text: str) -> tuple[float, ...]:
@@ -88,6 +106,22 @@ def parse_seeds(text: str) -> tuple[int, ...]:
                                  "high, e.g. 0-4")
         seeds.extend(range(first, last + 1))
     return tuple(dict.fromkeys(seeds))
+
+
+def parse_datasets(text: str) -> tuple[int, ...]:
+    """'1,10' -> (1, 10): numbers of datasets per law, each >= 1."""
+    numbers = []
+    for item in _items(text, "--datasets"):
+        if not item.isdigit() or int(item) < 1:
+            raise LawfinderError(f"--datasets: {item!r} is not a number of datasets >= 1; "
+                                 "give them separated by commas, e.g. 1,10")
+        numbers.append(int(item))
+    return tuple(dict.fromkeys(numbers))
+
+
+def default_points(suite: str) -> int:
+    """Training points per run when not given: per dataset in the class suite."""
+    return POINTS_PER_DATASET if suite == "class" else DEFAULT_POINTS
 
 
 def parse_methods(text: str) -> tuple[str, ...]:
@@ -124,11 +158,15 @@ def campaign_from_options(suite: str | None, *, problems: str | None = None,
                           sample: int | None = None, sample_seed: int = 0,
                           methods: str = "lawfinder", noise: str = "0", seeds: str = "0",
                           time_limit: float = 600.0, max_evals: int | None = 1_000_000,
-                          n_points: int = DEFAULT_POINTS, n_jobs: int = 1) -> Campaign:
-    """A Campaign from the text of `lawfinder bench` options; LawfinderError names the bad one."""
+                          n_points: int | None = None, n_jobs: int = 1, datasets: str = "1",
+                          with_units: bool = False) -> Campaign:
+    """A Campaign from the text of `lawfinder bench` options; LawfinderError names the bad one.
+    Without `n_points`, the suite's default (`default_points`)."""
     if suite is None:
-        raise LawfinderError("bench: choose the problems with --suite feynman or --suite demos "
+        raise LawfinderError("bench: choose the problems with --suite feynman, demos or class "
                              "(to read results instead: lawfinder bench report FILE)")
     return Campaign(suite, select_problems(suite, problems, sample, sample_seed),
                     parse_methods(methods), parse_noises(noise), parse_seeds(seeds),
-                    time_limit, max_evals, n_points, n_jobs)
+                    time_limit, max_evals,
+                    default_points(suite) if n_points is None else n_points, n_jobs,
+                    parse_datasets(datasets), with_units)

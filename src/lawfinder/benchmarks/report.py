@@ -1,7 +1,8 @@
 """Campaign reports: SRBench's rates per method and noise level, as tables and a figure.
 
 Rates are over the runs that finished (crashed ones are counted apart); a run the judge
-could not decide (not judged) counts as not recovered and is counted apart too.
+could not decide (not judged) counts as not recovered and is counted apart too. The class
+suite's tables also give PhySO's published rate on the same laws (`class_sr.published_rate`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from lawfinder.benchmarks.class_sr import published_rate
 from lawfinder.benchmarks.store import ResultStore
 from lawfinder.errors import LawfinderError
 
@@ -64,6 +66,9 @@ def outcomes(rows: pd.DataFrame, *, paired: bool = False) -> pd.DataFrame:
 def _selected(rows: pd.DataFrame, paired: bool) -> pd.DataFrame:
     if rows.empty:
         raise LawfinderError("the results file has no runs yet; nothing to report")
+    # A file written before the class suite, opened read-only, lacks its columns.
+    defaults = {"n_datasets": 1, "class_units": 0}
+    rows = rows.assign(**{c: v for c, v in defaults.items() if c not in rows})
     rows = rows.assign(budget=[_budget(r) for r in rows.itertuples()])
     return _paired(rows) if paired else rows
 
@@ -90,7 +95,12 @@ def _paired(rows: pd.DataFrame) -> pd.DataFrame:
 
 def _budget(row: object) -> str:
     evals = "no eval limit" if pd.isna(row.max_evals) else f"{int(row.max_evals)} evals"
-    return f"{row.time_limit:g} s, {evals}, {row.n_points} points"
+    budget = f"{row.time_limit:g} s, {evals}, {row.n_points} points"
+    if row.suite != "class":
+        return budget
+    units = "units on" if row.class_units else "units off"
+    datasets = f"{row.n_datasets} dataset{'' if row.n_datasets == 1 else 's'}"
+    return f"{budget} per dataset, {datasets}, {units}"
 
 
 def _line(key: tuple, group: pd.DataFrame) -> dict[str, object]:
@@ -105,7 +115,17 @@ def _line(key: tuple, group: pd.DataFrame) -> dict[str, object]:
             "accuracy_ci": wilson_interval(accurate, n),
             "median_r2": finished["r2"].median(), "median_wall": finished["wall"].median(),
             "median_evals": finished["evals"].median(),
-            "not_judged": int((finished["verdict"] == "not judged").sum())}
+            "not_judged": int((finished["verdict"] == "not judged").sum()),
+            "physo_published": _published(key[0], finished)}
+
+
+def _published(suite: str, runs: pd.DataFrame) -> float:
+    """PhySO's published rates of the runs' laws at their noise and number of datasets,
+    averaged over the runs; NaN outside the class suite or where it published none."""
+    if suite != "class" or runs.empty:
+        return np.nan
+    rates = [published_rate(r.problem, r.noise, r.n_datasets) for r in runs.itertuples()]
+    return np.nan if None in rates else float(np.mean(rates))
 
 
 def tables(summary: pd.DataFrame, *, paired: bool = False) -> list[Table]:
@@ -116,12 +136,14 @@ def tables(summary: pd.DataFrame, *, paired: bool = False) -> list[Table]:
         table = Table(title=title, box=box.SIMPLE_HEAD, padding=0,
                       pad_edge=False, show_edge=False,
                       caption="rates in % [95% Wilson interval] of the runs that finished")
-        for column in ("method", "noise", "runs", "recovered", "R2 >\n0.999", "median\nR2",
-                       "median\ntime", "median\nevals", "not\njudged", "crash"):
+        published = ("physo\n(published)",) if suite == "class" else ()
+        for column in ("method", "noise", "runs", "recovered", *published, "R2 >\n0.999",
+                       "median\nR2", "median\ntime", "median\nevals", "not\njudged", "crash"):
             table.add_column(column, justify="left" if column == "method" else "right")
         for line in part.itertuples():
+            reference = (_number(100 * line.physo_published, ".0f"),) if published else ()
             table.add_row(line.method, f"{line.noise:g}", str(line.runs),
-                          _rate(line.recovery, line.recovery_ci),
+                          _rate(line.recovery, line.recovery_ci), *reference,
                           _rate(line.accuracy, line.accuracy_ci),
                           _number(line.median_r2, ".6f"), _number(line.median_wall, ".1f", " s"),
                           _number(line.median_evals, ".0f"), str(line.not_judged),

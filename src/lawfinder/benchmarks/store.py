@@ -29,6 +29,8 @@ COLUMNS: dict[str, str] = {
     "max_evals": "INTEGER",
     "n_points": "INTEGER NOT NULL",
     "n_jobs": "INTEGER NOT NULL DEFAULT 1",   # added with islands: older files gain it
+    "n_datasets": "INTEGER NOT NULL DEFAULT 1",   # added with the class suite, as n_jobs
+    "class_units": "INTEGER NOT NULL DEFAULT 0",
     "verdict": "TEXT",             # 'solved', 'not solved', 'not judged'; NULL if crashed
     "r2": "REAL",
     "accuracy_solution": "INTEGER",
@@ -36,6 +38,7 @@ COLUMNS: dict[str, str] = {
     "evals": "INTEGER",
     "formula": "TEXT",
     "error": "TEXT",               # traceback of a crashed run, else NULL
+    "dataset_constants": "TEXT",   # class suite: fitted per-dataset constants (JSON)
     "finished_at": "TEXT NOT NULL",  # UTC, ISO 8601
 }
 
