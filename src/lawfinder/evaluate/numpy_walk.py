@@ -31,8 +31,9 @@ def walk(library: Library, tokens: np.ndarray, codes: compiled.Codes, X: np.ndar
     points = np.arange(N)
     for row in range(B):
         formula = tokens[row][tokens[row] >= 0]
-        values[row], grad = _formula(formula, library, numerics, codes, X, constants[row],
-                                     dataset, jacobian)
+        with np.errstate(all="ignore"):  # NaN and inf as the kernel gives them, silently
+            values[row], grad = _formula(formula, library, numerics, codes, X, constants[row],
+                                         dataset, jacobian)
         if jacobian:
             for k, (slot, grouped) in enumerate(zip(codes.local_slot, codes.local_grouped)):
                 if grouped:
