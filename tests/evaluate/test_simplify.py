@@ -58,3 +58,24 @@ def test_factors_that_constants_absorb_are_dropped_inside_functions():
     tokens = tuple(library.index[name] for name in doubled)
     shorter = simpler_tokens(tokens, library, {"alpha", "omega", "phi", "t"})
     assert _same(to_sympy(shorter, library), sympy.exp(-a * t) * sympy.cos(o * t + p))
+
+
+def test_fitted_powers_and_user_functions_translate_back():
+    """x**c is pow(x, c); erf(...) is the user's erf; x**a*x**b becomes one pow."""
+    import numpy as np
+    import scipy.special
+
+    from lawfinder import UserOperator
+    from lawfinder.language.library import build_library
+    from lawfinder.units.dimension import DIMENSIONLESS
+
+    erf = UserOperator("erf", 1, scipy.special.erf,
+                       lambda a: 2 / np.sqrt(np.pi) * np.exp(-a**2), sympy.erf)
+    library = build_library(["add", "mul", "div", "pow", erf], [("x", DIMENSIONLESS)],
+                            {"a": DIMENSIONLESS, "b": DIMENSIONLESS})
+    x, a, b = sympy.symbols("x a b")
+    for expr in (x**a, sympy.erf(x / a), sympy.erf(x**a) + b):
+        assert to_sympy(to_tokens(expr, library), library) == expr
+    twice = tuple(library.index[n] for n in "mul pow x a pow x b".split())
+    shorter = simpler_tokens(twice, library, {"x", "a", "b"})
+    assert to_sympy(shorter, library) == x ** (a + b)
