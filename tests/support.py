@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import scipy.special
+import sympy
 
+from lawfinder import UserOperator
 from lawfinder.language.library import DEFAULT_OPERATORS, build_library
 from lawfinder.search.loop import Search, SearchConfig
 from lawfinder.units.dimension import Dimension, parse_units
@@ -31,3 +34,17 @@ def newton_search(seed: int) -> Search:
     X, y = newton_data()
     return Search(library, np.array(N.doubled()), X, y, np.ones(len(y)), np.ones((1, 1)),
                   np.ones(1), SearchConfig(batch_size=50, target_nrmse=0.2), seed)
+
+
+def erf_slope(a: np.ndarray) -> np.ndarray:
+    return 2 / np.sqrt(np.pi) * np.exp(-a**2)
+
+
+# The docs' example of a user operator; functions of modules, so islands could import it.
+ERF = UserOperator("erf", 1, scipy.special.erf, erf_slope, sympy.erf)
+
+
+def erf_data(n: int = 200, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """y = erf(x / 0.7) on x uniform in [-2, 2]."""
+    X = np.random.default_rng(seed).uniform(-2, 2, (n, 1))
+    return X, scipy.special.erf(X[:, 0] / 0.7)

@@ -7,7 +7,11 @@ import numpy as np
 import pytest
 import torch
 
-from lawfinder import DataError, LawRegressor
+import sympy
+
+from support import ERF, erf_data
+
+from lawfinder import DataError, LawfinderError, LawRegressor, UserOperator
 from lawfinder.results.formula import Formula
 from lawfinder.language.library import build_library
 from lawfinder.units.scaling import Frame
@@ -163,3 +167,26 @@ def test_a_name_like_a_generated_call_does_not_break_the_export():
     formula = _formula(model, ["mul", "pow", "mul", "abs", "sqrt", "n3", "x0"], [2.0, -3.0])
     _agree(formula.to_numpy()(X), formula.predict(X))
     _agree(formula.to_torch()(torch.tensor(X)).detach().numpy(), formula.predict(X))
+
+
+def test_a_user_operator_exports_through_its_numpy_function_and_torch(erf_model):
+    """NumPy: the user's function (erf is no NumPy function); torch: SymPy's torch.erf."""
+    X, _ = erf_data(100, seed=4)
+    for formula in erf_model.pareto_:
+        _agree(formula.to_numpy()(X), formula.predict(X))
+        _agree(formula.to_torch()(torch.tensor(X)).detach().numpy(), formula.predict(X))
+
+
+def test_a_user_operator_without_a_torch_form_is_a_clear_error(erf_model):
+    """A SymPy function torch has no counterpart of: NumPy still exports, torch says why."""
+    mine = sympy.Function("my_erf")
+    my_erf = UserOperator("my_erf", 1, ERF.function, ERF.derivative,
+                          lambda a: mine(a) if not a.is_number else sympy.erf(a))
+    library = build_library(["mul", my_erf], [("x", DIMENSIONLESS)], {"s": DIMENSIONLESS})
+    formula = Formula(tuple(library.index[n] for n in ("my_erf", "mul", "s", "x")), library,
+                      erf_model.frame_, np.array([1 / 0.7]), 0.0, 4.0)
+    X, y = erf_data(20)
+    _agree(formula.to_numpy()(X), formula.predict(X))
+    with pytest.raises(LawfinderError, match="torch export cannot compute .* user operators "
+                                             "\\['my_erf'\\]; use to_numpy"):
+        formula.to_torch()
