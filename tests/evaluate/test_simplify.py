@@ -76,6 +76,9 @@ def test_fitted_powers_and_user_functions_translate_back():
     x, a, b = sympy.symbols("x a b")
     for expr in (x**a, sympy.erf(x / a), sympy.erf(x**a) + b):
         assert to_sympy(to_tokens(expr, library), library) == expr
+    mine = UserOperator("my_tanh", 1, np.tanh, lambda a: 1 - np.tanh(a)**2, sympy.tanh)
+    library_tanh = build_library(["mul", mine], [("x", DIMENSIONLESS)], {"a": DIMENSIONLESS})
+    assert to_tokens(sympy.tanh(a * x), library_tanh)[0] == library_tanh.index["my_tanh"]
     twice = tuple(library.index[n] for n in "mul pow x a pow x b".split())
     shorter = simpler_tokens(twice, library, {"x", "a", "b"})
     assert to_sympy(shorter, library) == x ** (a + b)

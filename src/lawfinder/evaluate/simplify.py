@@ -75,13 +75,13 @@ def to_tokens(expr: sympy.Expr, library: Library) -> list[int]:
         return _product(expr, library)
     if isinstance(expr, sympy.Pow):
         return _power(expr.base, expr.exp, library)
-    for function, name in _FUNCTIONS.items():
-        if isinstance(expr, function):
-            return [_token(name, library), *to_tokens(expr.args[0], library)]
     for op in library.user_operators:  # erf(x) back to the user's erf
         if op.head is not None and expr.func is op.head and len(expr.args) == op.arity:
             return [_token(op.name, library),
                     *(t for arg in expr.args for t in to_tokens(arg, library))]
+    for function, name in _FUNCTIONS.items():
+        if isinstance(expr, function):
+            return [_token(name, library), *to_tokens(expr.args[0], library)]
     raise Untranslatable(str(expr))
 
 
