@@ -30,3 +30,10 @@ def test_a_name_used_for_a_shared_and_a_per_dataset_constant_is_refused():
     with pytest.raises(LawfinderError, match="names used twice.*\\['g'\\]"):
         build_library(DEFAULT_OPERATORS, [("t", dim("s"))], {"g": dim("1")}, ["1"],
                       {"g": dim("1")}, n_datasets=2)
+
+
+def test_pow_is_built_in_but_not_a_default_operator():
+    from lawfinder.language.library import OPERATORS, Rule
+
+    assert "pow" not in DEFAULT_OPERATORS
+    assert (OPERATORS["pow"].arity, OPERATORS["pow"].rule) == (2, Rule.DIMENSIONLESS)
