@@ -18,7 +18,7 @@ from lawfinder.units.scaling import Frame
 from lawfinder.units.dimension import DIMENSIONLESS
 
 OPERATORS = ["add", "sub", "mul", "div", "neg", "inv", "n2", "n3", "sqrt", "exp", "log", "sin",
-             "cos", "tan", "tanh", "abs", "asin", "acos", "atan", "log10"]
+             "cos", "tan", "tanh", "abs", "asin", "acos", "atan", "log10", "pow"]
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +55,7 @@ HAND_WRITTEN = [
     ["add", "asin", "mul", "a", "t", "acos", "mul", "b", "u"],
     ["sub", "atan", "t", "log10", "v"],
     ["n3", "inv", "add", "b", "v"],
+    ["pow", "t", "mul", "a", "u"],
     ["n2", "mul", "pi", "t"],
     ["add", "a", "b"],
     ["pi"],

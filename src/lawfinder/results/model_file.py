@@ -250,8 +250,8 @@ def _user_operators(document: dict[str, Any], given: Sequence[UserOperator], whe
                               (("name", str), ("arity", int), ("units", str)))
         op = by_name.get(name)
         if op is None:
-            raise ModelFileError(f"the model {where!r} uses the user operator {name!r} ({arity} "
-                                 f"child(ren), units {units!r}, SymPy form {item.get('sympy')}), "
+            raise ModelFileError(f"the model {where!r} uses the user operator {name!r} (arity "
+                                 f"{arity}, units {units!r}, SymPy form {item.get('sympy')}), "
                                  "whose code a model file does not hold; pass it to load: "
                                  f"LawRegressor.load(path, operators=[{name}]), {name} being "
                                  "the lawfinder.UserOperator the model was fitted with")
