@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from support import ALL_OPERATORS, dim
+from support import ALL_OPERATORS, ERF, dim, erf_data
 
 import lawfinder.search.islands
+from lawfinder import LawRegressor
 from lawfinder.language.library import build_library
 
 
@@ -28,3 +29,13 @@ def newton_library():
 @pytest.fixture
 def newton_target():
     return np.array(dim("N").doubled())
+
+
+@pytest.fixture(scope="session")
+def erf_model():
+    """A short fit of y = erf(x / 0.7) with the user operator erf (found in well under a
+    second of search: the deterministic seed finds it)."""
+    X, y = erf_data()
+    return LawRegressor(operators=["add", "sub", "mul", "div", "neg", "exp", ERF],
+                        free_constants=["s"], max_evals=1500, batch_size=200, patience=2,
+                        random_state=0, n_jobs=1).fit(X, y, names=["x"])

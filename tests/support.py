@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import scipy.special
+import sympy
 
+from lawfinder import UserOperator
 from lawfinder.language.library import DEFAULT_OPERATORS, build_library
 from lawfinder.search.loop import Search, SearchConfig
 from lawfinder.units.dimension import Dimension, parse_units
@@ -39,3 +42,17 @@ def relativity_data(n: int = 300, seed: int = 0) -> tuple[np.ndarray, np.ndarray
     m, v = np.random.default_rng(seed).uniform([1, 5], [5, 60], (n, 2)).T
     c = 19.8 * 3.6                                               # km/h
     return np.column_stack([m, v]), m / 1000 * 19.8**2 / np.sqrt(1 - v**2 / c**2)
+
+
+def erf_slope(a: np.ndarray) -> np.ndarray:
+    return 2 / np.sqrt(np.pi) * np.exp(-a**2)
+
+
+# The docs' example of a user operator; functions of modules, so islands could import it.
+ERF = UserOperator("erf", 1, scipy.special.erf, erf_slope, sympy.erf)
+
+
+def erf_data(n: int = 200, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """y = erf(x / 0.7) on x uniform in [-2, 2]."""
+    X = np.random.default_rng(seed).uniform(-2, 2, (n, 1))
+    return X, scipy.special.erf(X[:, 0] / 0.7)

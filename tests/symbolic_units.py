@@ -12,7 +12,8 @@ from lawfinder.units.dimension import DIMENSIONLESS, Dimension
 
 # Functions defined by a power series: their arguments and values are pure numbers.
 _DIMENSIONLESS_FUNCTIONS = (sympy.exp, sympy.log, sympy.sin, sympy.cos, sympy.tan, sympy.tanh,
-                            sympy.asin, sympy.acos, sympy.atan, sympy.sinh, sympy.cosh)
+                            sympy.asin, sympy.acos, sympy.atan, sympy.sinh, sympy.cosh,
+                            sympy.erf)
 
 
 def dimension_of(expr: sympy.Expr, dims: Mapping[str, Dimension]) -> Dimension:

@@ -1,11 +1,11 @@
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.special
 import sympy
 
-from support import newton_data, relativity_data
-
-from lawfinder import DataError, LawfinderError, LawRegressor, UnitsError
+from support import ERF, erf_data, newton_data, relativity_data
+from lawfinder import DataError, LawfinderError, LawRegressor, UnitsError, UserOperator
 from lawfinder.language.library import Kind
 
 
@@ -270,3 +270,42 @@ def test_a_short_fit_finds_the_law_with_c_known_not_fitted():
     assert "c" in str(best) and best.nrmse < 1e-9
     assert best.sympy(numeric=True).free_symbols == {m, v}
     np.testing.assert_allclose(model.predict(X), y, rtol=1e-12)
+
+
+def test_a_user_operator_finds_its_law(erf_model):
+    """y = erf(x / 0.7), with the user's erf among the operators, is found exactly."""
+    x, s = sympy.symbols("x s")
+    assert erf_model.best_.nrmse < 1e-9
+    assert erf_model.best_.sympy() == sympy.erf(s * x)
+    assert erf_model.best_.constants["s"] == pytest.approx(1 / 0.7, rel=1e-9)
+    X, y = erf_data(50, seed=3)
+    np.testing.assert_allclose(erf_model.predict(X), y, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_pow_fits_a_power_law_with_a_fitted_exponent(seed):
+    X = np.random.default_rng(seed).uniform(0.5, 3, (200, 1))
+    model = LawRegressor(operators=["add", "mul", "div", "pow"], free_constants=["a", "b"],
+                         max_evals=1000, batch_size=100, patience=2, random_state=seed,
+                         n_jobs=1).fit(X, 2.5 * X[:, 0] ** 1.37, names=["x"])
+    assert model.best_.nrmse < 1e-9
+    assert model.best_.sympy().has(sympy.Pow)
+
+
+def test_a_user_operator_other_processes_cannot_import_keeps_one_island():
+    erf = UserOperator("erf", 1, scipy.special.erf,
+                       lambda a: 2 / np.sqrt(np.pi) * np.exp(-a**2), sympy.erf)
+    X, y = erf_data(100)
+    model = LawRegressor(operators=["mul", erf], free_constants=["s"], max_evals=100,
+                         batch_size=50, random_state=0, n_jobs=2)
+    with pytest.warns(UserWarning, match="the user operators \\['erf'\\] hold lambdas"):
+        model.fit(X, y, names=["x"])
+    assert model.islands_lost_ == []
+
+
+def test_a_user_operator_is_a_parameter_like_any_other():
+    from sklearn.base import clone
+
+    model = LawRegressor(operators=["add", ERF])
+    assert clone(model).get_params()["operators"] == ["add", ERF]
+    assert "UserOperator('erf', arity=1, units='dimensionless')" in repr(model)

@@ -96,7 +96,7 @@ def test_adding_a_number_to_a_length_is_inconsistent():
 
 @pytest.mark.parametrize("function", [sympy.exp, sympy.log, sympy.sin, sympy.cos, sympy.tan,
                                       sympy.tanh, sympy.asin, sympy.acos, sympy.atan,
-                                      sympy.sinh, sympy.cosh])
+                                      sympy.sinh, sympy.cosh, sympy.erf])
 def test_functions_reject_dimensional_arguments(function):
     with pytest.raises(UnitsError, match="must be dimensionless"):
         dimension_of(function(x), {"x": METRE})

@@ -3,8 +3,9 @@
 from lawfinder.errors import (CheckpointError, DataError, LawfinderError, ModelFileError,
                               UnitsError)
 from lawfinder.estimator import LawRegressor
+from lawfinder.language.user_operators import UserOperator
 from lawfinder.results.formula import Formula
 from lawfinder.version import __version__
 
 __all__ = ["CheckpointError", "DataError", "Formula", "LawRegressor", "LawfinderError",
-           "ModelFileError", "UnitsError", "__version__"]
+           "ModelFileError", "UnitsError", "UserOperator", "__version__"]

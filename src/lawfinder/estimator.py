@@ -24,6 +24,7 @@ from lawfinder.generate.pi_views import View, enumerated_formulas, pi_views
 from lawfinder.results.formula import Formula
 from lawfinder.language.known_constants import check_fixed_constants, known_constants
 from lawfinder.language.library import DEFAULT_OPERATORS, Library, build_library
+from lawfinder.language.user_operators import UserOperator
 from lawfinder.search.front import predictions, strict_front
 from lawfinder.search.hall_of_fame import HallOfFame
 from lawfinder.search import islands
@@ -43,6 +44,7 @@ class LawRegressor:
     """Find a short, dimensionally consistent formula y = f(X) with fitted constants.
 
     Parameters are stored as given (scikit-learn convention) and checked by `fit`.
+    `operators` holds names of built-in operators and `UserOperator` objects of one's own.
     `free_constants` maps constant names to unit strings ("1" for dimensionless), or is a
     list of names of dimensionless constants. `dataset_constants`, in the same forms, are
     constants with one value per dataset when `fit` is given each row's dataset in `groups`
@@ -64,7 +66,7 @@ class LawRegressor:
     `fit` is given no callback of its own.
     """
 
-    def __init__(self, *, operators: Sequence[str] = DEFAULT_OPERATORS,
+    def __init__(self, *, operators: Sequence[str | UserOperator] = DEFAULT_OPERATORS,
                  free_constants: Mapping[str, str] | Sequence[str] | None = None,
                  dataset_constants: Mapping[str, str] | Sequence[str] | None = None,
                  fixed_constants: Sequence[str] = ("1",), max_length: int = 20,
@@ -176,7 +178,7 @@ class LawRegressor:
                 target_name=target_name, sample_weight=sample_weight, y_err=y_err,
                 groups=groups, callback=progress if live else callback)
             pool = islands.Islands(islands.IslandSpec.of(search, self.enumeration),
-                                   self._n_islands(), self.random_state)
+                                   self._n_islands(library), self.random_state)
             if checkpoint is None:
                 pool.run(search)
             else:
@@ -308,9 +310,12 @@ class LawRegressor:
         save_model(self, path)
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str]) -> LawRegressor:
-        """Read a model written by `save`; its `problem_` has the names and units, no data."""
-        return load_model(path, cls)
+    def load(cls, path: str | os.PathLike[str],
+             operators: Sequence[UserOperator] = ()) -> LawRegressor:
+        """Read a model written by `save`; its `problem_` has the names and units, no data.
+        A model fitted with user operators needs them again in `operators`: a file holds
+        their names, not their code."""
+        return load_model(path, cls, operators)
 
     def __sklearn_tags__(self) -> Any:
         """How scikit-learn's tools and checks should treat this estimator.
@@ -397,14 +402,23 @@ class LawRegressor:
             return iter(())
         return enumerated_formulas(views, library, max_length)
 
-    def _n_islands(self) -> int:
+    def _n_islands(self, library: Library | None = None) -> int:
         """Islands to run, from n_jobs as scikit-learn reads it: None is 1, -1 every core,
-        -2 all but one, ..."""
+        -2 all but one, ...; one when a user operator of `library` cannot reach other
+        processes (a lambda, or a function of the script)."""
         n = 1 if self.n_jobs is None else self.n_jobs
         if not isinstance(n, numbers.Integral) or isinstance(n, bool) or n == 0:
             raise LawfinderError(f"n_jobs must be a nonzero integer or None (-1: every core), "
                                  f"got {self.n_jobs!r}")
-        return max(int(n) if n > 0 else islands.available_cores() + 1 + int(n), 1)
+        n = max(int(n) if n > 0 else islands.available_cores() + 1 + int(n), 1)
+        stay = [op.name for op in (library.user_operators if library else ()) if not op.portable]
+        if n > 1 and stay:
+            warnings.warn(f"the user operators {stay} hold lambdas or functions of the script, "
+                          "which the islands' processes cannot import: the search runs in "
+                          "this process alone; define their functions in a module to run "
+                          f"{n} islands", stacklevel=3)
+            return 1
+        return n
 
     def _constants(self, problem: Problem, given: Any, setting: str
                    ) -> dict[str, tuple[Dimension, float]]:

@@ -68,3 +68,27 @@ def test_a_column_named_like_an_operator_is_written_back_as_the_column():
     index, column = library.index, library.terminal["exp"]
     roundabout = (index["div"], index["mul"], column, index["x"], index["x"])  # exp*x/x
     assert simpler_tokens(roundabout, library, {"x", "exp"}) == (column,)
+
+
+def test_fitted_powers_and_user_functions_translate_back():
+    """x**c is pow(x, c); erf(...) is the user's erf; x**a*x**b becomes one pow."""
+    import numpy as np
+    import scipy.special
+
+    from lawfinder import UserOperator
+    from lawfinder.language.library import build_library
+    from lawfinder.units.dimension import DIMENSIONLESS
+
+    erf = UserOperator("erf", 1, scipy.special.erf,
+                       lambda a: 2 / np.sqrt(np.pi) * np.exp(-a**2), sympy.erf)
+    library = build_library(["add", "mul", "div", "pow", erf], [("x", DIMENSIONLESS)],
+                            {"a": DIMENSIONLESS, "b": DIMENSIONLESS})
+    x, a, b = sympy.symbols("x a b")
+    for expr in (x**a, sympy.erf(x / a), sympy.erf(x**a) + b):
+        assert to_sympy(to_tokens(expr, library), library) == expr
+    mine = UserOperator("my_tanh", 1, np.tanh, lambda a: 1 - np.tanh(a)**2, sympy.tanh)
+    library_tanh = build_library(["mul", mine], [("x", DIMENSIONLESS)], {"a": DIMENSIONLESS})
+    assert to_tokens(sympy.tanh(a * x), library_tanh)[0] == library_tanh.index["my_tanh"]
+    twice = tuple(library.index[n] for n in "mul pow x a pow x b".split())
+    shorter = simpler_tokens(twice, library, {"x", "a", "b"})
+    assert to_sympy(shorter, library) == x ** (a + b)

@@ -1,8 +1,10 @@
 import numpy as np
 import pytest
+import scipy.special
 import sympy
 import torch
 
+from lawfinder import UserOperator
 from lawfinder.evaluate.prefix import to_sympy
 from lawfinder.language.library import build_library
 from lawfinder.generate.policy import Policy
@@ -46,6 +48,31 @@ def test_every_sampled_formula_is_dimensionally_consistent(target, variables, co
             assert dimension_of(expr, units) == dim(target), expr
             checked += 1
     assert checked >= 2000
+
+
+def test_pow_and_user_operators_keep_every_formula_consistent():
+    """The same property with pow (two dimensionless children) and user operators of each
+    units rule: erf (dimensionless), cube root (power 1/3), hypot (same units)."""
+    erf = UserOperator("erf", 1, scipy.special.erf,
+                       lambda a: 2 / np.sqrt(np.pi) * np.exp(-a**2), sympy.erf)
+    cbrt = UserOperator("cbrt", 1, np.cbrt, lambda a: np.cbrt(a) / (3 * a), sympy.cbrt,
+                        units="power", power="1/3")
+    hypot = UserOperator("hypot", 2, np.hypot, lambda a, b: (a / np.hypot(a, b),
+                                                             b / np.hypot(a, b)),
+                         lambda a, b: sympy.sqrt(a**2 + b**2), units="same")
+    units = {"x": dim("m"), "t": dim("s"), "v": dim("m/s"), "k": dim("1")}
+    library = build_library([*ALL_OPERATORS, "pow", erf, cbrt, hypot],
+                            [("x", units["x"]), ("t", units["t"])],
+                            {"v": units["v"], "k": units["k"]}, ["1", "pi"])
+    seen = set()
+    for seed in range(1, 4):
+        episode = _sample(library, np.array(dim("m").doubled()), 1000, seed, max_length=20)
+        for tokens, n in zip(episode.tokens, episode.lengths):
+            with sympy.evaluate(False):
+                expr = to_sympy(tokens[:n], library)
+            assert dimension_of(expr, units) == dim("m"), expr
+            seen |= {library.names[t] for t in tokens[:n]}
+    assert {"pow", "erf", "cbrt", "hypot"} <= seen
 
 
 def test_lengths_respect_the_hard_limits(newton_library, newton_target):

@@ -83,3 +83,10 @@ def test_scaled_libraries_hold_known_constants_in_the_scaled_units():
 def test_a_fixed_constant_named_like_a_variable_is_refused():
     with pytest.raises(LawfinderError, match="names used twice.*\\['c'\\]"):
         build_library(DEFAULT_OPERATORS, [("c", dim("m/s"))], {}, ["c"])
+
+
+def test_pow_is_built_in_but_not_a_default_operator():
+    from lawfinder.language.library import OPERATORS, Rule
+
+    assert "pow" not in DEFAULT_OPERATORS
+    assert (OPERATORS["pow"].arity, OPERATORS["pow"].rule) == (2, Rule.DIMENSIONLESS)

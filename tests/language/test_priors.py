@@ -56,7 +56,8 @@ def junk(tokens, library):
             end, holds = walk(end)
             grounded |= holds
         bare_free = library.tokens[tokens[child]].kind is Kind.FREE and end == child + 1
-        if not grounded or (token.operator.rule is Rule.DIMENSIONLESS and bare_free):
+        function = token.arity == 1 and token.operator.rule is Rule.DIMENSIONLESS  # not pow(x, c)
+        if not grounded or (function and bare_free):
             found.append(" ".join(names[t] for t in tokens[i:end]))
         return end, grounded
 
@@ -252,3 +253,16 @@ def test_sampled_formulas_with_a_known_constant_are_consistent_and_use_it():
         checked += 1
         with_c += sympy.Symbol("c") in expr.free_symbols
     assert checked > 300 and with_c > 100, (checked, with_c)
+
+
+@pytest.mark.parametrize("problem", ["oscillator", "ratio"])
+def test_pow_leaves_no_slot_without_a_token(problem):
+    """pow's two dimensionless children are planned for: its second child's tokens are
+    kept while the first is written, so no slot is left without a token."""
+    library, target = _library(problem, [*ALL_OPERATORS, "pow"])
+    formulas, blamed = _random_walk(library, target, 2000, 12, seed=3)
+    assert blamed == 0
+    powers = [f for f in formulas if library.index["pow"] in f]
+    assert len(powers) > 100
+    for formula in formulas:
+        assert junk(formula, library) == [], [library.names[t] for t in formula]

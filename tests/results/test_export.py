@@ -8,16 +8,16 @@ import pytest
 import sympy
 import torch
 
-from support import relativity_data
+from support import ERF, erf_data, relativity_data
 
-from lawfinder import DataError, LawRegressor
+from lawfinder import DataError, LawfinderError, LawRegressor, UserOperator
 from lawfinder.results.formula import Formula
 from lawfinder.language.library import build_library
 from lawfinder.units.scaling import Frame
 from lawfinder.units.dimension import DIMENSIONLESS
 
 OPERATORS = ["add", "sub", "mul", "div", "neg", "inv", "n2", "n3", "sqrt", "exp", "log", "sin",
-             "cos", "tan", "tanh", "abs", "asin", "acos", "atan", "log10"]
+             "cos", "tan", "tanh", "abs", "asin", "acos", "atan", "log10", "pow"]
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +54,7 @@ HAND_WRITTEN = [
     ["add", "asin", "mul", "a", "t", "acos", "mul", "b", "u"],
     ["sub", "atan", "t", "log10", "v"],
     ["n3", "inv", "add", "b", "v"],
+    ["pow", "t", "mul", "a", "u"],
     ["n2", "mul", "pi", "t"],
     ["add", "a", "b"],
     ["pi"],
@@ -185,3 +186,26 @@ def test_a_known_constant_is_a_number_in_the_exports_and_in_sympy(tmp_path):
     numeric = law.sympy(numeric=True)
     assert numeric.free_symbols == {m, v}
     assert float(numeric.subs({m: 2.0, v: 0.0})) == pytest.approx(2 * 19.8**2)
+
+
+def test_a_user_operator_exports_through_its_numpy_function_and_torch(erf_model):
+    """NumPy: the user's function (erf is no NumPy function); torch: SymPy's torch.erf."""
+    X, _ = erf_data(100, seed=4)
+    for formula in erf_model.pareto_:
+        _agree(formula.to_numpy()(X), formula.predict(X))
+        _agree(formula.to_torch()(torch.tensor(X)).detach().numpy(), formula.predict(X))
+
+
+def test_a_user_operator_without_a_torch_form_is_a_clear_error(erf_model):
+    """A SymPy function torch has no counterpart of: NumPy still exports, torch says why."""
+    mine = sympy.Function("my_erf")
+    my_erf = UserOperator("my_erf", 1, ERF.function, ERF.derivative,
+                          lambda a: mine(a) if not a.is_number else sympy.erf(a))
+    library = build_library(["mul", my_erf], [("x", DIMENSIONLESS)], {"s": DIMENSIONLESS})
+    formula = Formula(tuple(library.index[n] for n in ("my_erf", "mul", "s", "x")), library,
+                      erf_model.frame_, np.array([1 / 0.7]), 0.0, 4.0)
+    X, y = erf_data(20)
+    _agree(formula.to_numpy()(X), formula.predict(X))
+    with pytest.raises(LawfinderError, match="torch export cannot compute .* user operators "
+                                             "\\['my_erf'\\]; use to_numpy"):
+        formula.to_torch()

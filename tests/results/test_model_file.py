@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from support import newton_data, relativity_data
+from support import ERF, erf_data, newton_data, relativity_data
 
 from lawfinder import LawfinderError, LawRegressor, ModelFileError
 
@@ -262,3 +262,32 @@ def test_a_damaged_known_constant_is_named(relativity_model, tmp_path, damage, w
     path.write_text(json.dumps(document), encoding="utf-8")
     with pytest.raises(ModelFileError, match=f"library.fixed_constants\\[1\\].*{words}"):
         LawRegressor.load(path)
+
+
+def test_a_model_with_a_user_operator_round_trips_when_given_it(erf_model, tmp_path):
+    path = tmp_path / "erf.json"
+    erf_model.save(path)
+    document = json.loads(path.read_text())
+    assert document["params"]["operators"][-1] == "erf"
+    assert document["library"]["user_operators"] == [
+        {"name": "erf", "arity": 1, "units": "dimensionless", "power": "1", "sympy": "erf(a0)"}]
+    loaded = LawRegressor.load(path, operators=[ERF])
+    X, _ = erf_data(50, seed=2)
+    assert np.array_equal(loaded.predict(X), erf_model.predict(X))
+    # The operator itself, to refit with (JSON lists read back as the default's tuple).
+    assert list(loaded.operators) == list(erf_model.operators)
+
+
+def test_load_without_the_user_operator_says_which_and_how(erf_model, tmp_path):
+    path = tmp_path / "erf.json"
+    erf_model.save(path)
+    with pytest.raises(ModelFileError, match="uses the user operator 'erf' .* pass it to load: "
+                                             "LawRegressor.load\\(path, operators=\\[erf\\]\\)"):
+        LawRegressor.load(path)
+    other = copy.copy(ERF)
+    object.__setattr__(other, "units", "same")
+    with pytest.raises(ModelFileError, match="units 'dimensionless'; the one given to load "
+                                             "has arity 1 and units 'same'"):
+        LawRegressor.load(path, operators=[other])
+    with pytest.raises(LawfinderError, match="operators must be a list of the UserOperator"):
+        LawRegressor.load(path, operators=["erf"])

@@ -18,13 +18,14 @@ import numpy as np
 
 UNARY = ("neg", "abs", "inv", "n2", "n3", "sqrt", "exp", "log", "sin", "cos", "tan", "tanh",
          "asin", "acos", "atan", "log10")
-BINARY = ("add", "sub", "mul", "div")
+BINARY = ("add", "sub", "mul", "div", "pow")
 # Token codes of the kernel: four kinds of terminal, then the operators in the order above.
 # A per-dataset constant (DATASET) reads, at each point, the slot of that point's dataset:
 # its first slot plus the dataset index held in the last input column.
 VARIABLE, FIXED, FREE, DATASET = 0, 1, 2, 3
 FIRST_UNARY = 4
 FIRST_BINARY = FIRST_UNARY + len(UNARY)
+USER = -1  # a user operator: formulas holding one go to `numpy_walk`, never to the kernel
 
 # error_model="numpy": 1/0 is inf and 0/0 is NaN, as in NumPy, instead of an exception.
 _jit = numba.njit(cache=True, error_model="numpy")
@@ -83,8 +84,13 @@ def _binary(op: int, a: float, b: float) -> tuple[float, float, float]:
         return a - b, 1.0, -1.0
     if op == 2:
         return a * b, b, a
-    v = a / b
-    return v, 1.0 / b, -v / b
+    if op == 3:
+        v = a / b
+        return v, 1.0 / b, -v / b
+    if not a > 0:  # a**b of a real b is real for a > 0 alone, as its log(a) in d/db says
+        return math.nan, math.nan, math.nan
+    v = a**b
+    return v, b * a ** (b - 1.0), v * math.log(a)
 
 
 @_jit
@@ -190,27 +196,34 @@ def walk(tokens: np.ndarray, codes: Codes, X: np.ndarray, constants: np.ndarray,
 
 
 @_jit
-def _unary_values(op, a):
-    out = np.empty(a.size)
+def _unary_arrays(op, a):
+    value, slope = np.empty(a.size), np.empty(a.size)
     for i, x in enumerate(a.ravel()):
-        out[i] = _unary(op, x)[0]
-    return out.reshape(a.shape)
+        value[i], slope[i] = _unary(op, x)
+    return value.reshape(a.shape), slope.reshape(a.shape)
 
 
 @_jit
-def _binary_values(op, a, b):
-    out = np.empty(a.size)
+def _binary_arrays(op, a, b):
+    value, by_a, by_b = np.empty(a.size), np.empty(a.size), np.empty(a.size)
     for i, (x, y) in enumerate(zip(a.ravel(), b.ravel())):
-        out[i] = _binary(op, x, y)[0]
-    return out.reshape(a.shape)
+        value[i], by_a[i], by_b[i] = _binary(op, x, y)
+    return value.reshape(a.shape), by_a.reshape(a.shape), by_b.reshape(a.shape)
+
+
+def numerics(name: str) -> Callable[..., tuple[np.ndarray, ...]]:
+    """The operator `name` applied elementwise to arrays of one shape, by the kernel's
+    numerics: (value, derivative by each child)."""
+    if name in BINARY:
+        op = BINARY.index(name)
+        return lambda a, b: _binary_arrays(op, np.ascontiguousarray(a, dtype=float),
+                                           np.ascontiguousarray(b, dtype=float))
+    op = UNARY.index(name)
+    return lambda a: _unary_arrays(op, np.ascontiguousarray(a, dtype=float))
 
 
 def elementwise(name: str) -> Callable[..., np.ndarray]:
-    """The operator `name` applied elementwise to arrays of one shape, by the kernel's
-    numerics (the enumeration tells forms apart with these values)."""
-    if name in BINARY:
-        op = BINARY.index(name)
-        return lambda a, b: _binary_values(op, np.ascontiguousarray(a, dtype=float),
-                                           np.ascontiguousarray(b, dtype=float))
-    op = UNARY.index(name)
-    return lambda a: _unary_values(op, np.ascontiguousarray(a, dtype=float))
+    """The operator `name`'s values alone, elementwise (the enumeration tells forms apart
+    with these)."""
+    both = numerics(name)
+    return lambda *args: both(*args)[0]

@@ -1,17 +1,19 @@
 """Batches of prefix formulas: vectorised evaluation (with constant Jacobians) and SymPy form.
 
 Evaluation walks each formula from its last token to its first with a value stack, in
-the compiled kernel of `compiled` (DESIGN.md, 'Constants').
+the compiled kernel of `compiled` (DESIGN.md, 'Constants'); formulas that hold a user
+operator, whose numerics are Python functions, in the NumPy walk of `numpy_walk`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import partial
 
 import numpy as np
 import sympy
 
-from lawfinder.evaluate import compiled
+from lawfinder.evaluate import compiled, numpy_walk
 from lawfinder.language.library import Kind, Library
 
 _NUMBERS = {"1": sympy.Integer(1), "pi": sympy.pi}  # as `known_constants.NUMBERS`
@@ -27,7 +29,18 @@ def evaluate(tokens: np.ndarray, library: Library, X: np.ndarray, constants: np.
     """
     if library.dataset_names:
         _check_datasets(X, library.n_datasets)
-    return compiled.walk(tokens, _kernel_codes(library), X, constants, jacobian)
+    codes, tokens = _kernel_codes(library), np.asarray(tokens)
+    user = np.isin(tokens, np.flatnonzero(library.is_user)).any(axis=1)           # (B,)
+    if not user.any():
+        return compiled.walk(tokens, codes, X, constants, jacobian)
+    values = np.empty((len(tokens), len(X)))
+    jac = np.empty((len(tokens), library.n_free, len(X))) if jacobian else None
+    for rows, walk in ((~user, compiled.walk), (user, partial(numpy_walk.walk, library))):
+        if rows.any():
+            values[rows], rows_jac = walk(tokens[rows], codes, X, constants[rows], jacobian)
+            if jacobian:
+                jac[rows] = rows_jac
+    return values, jac
 
 
 def _check_datasets(X: np.ndarray, n_datasets: int) -> None:
@@ -43,7 +56,7 @@ def _kernel_codes(library: Library) -> compiled.Codes:
     per constant token (shared ones in slot order, then per-dataset ones): its first slot."""
     terminal = {Kind.VARIABLE: compiled.VARIABLE, Kind.FIXED: compiled.FIXED,
                 Kind.FREE: compiled.FREE, Kind.DATASET: compiled.DATASET}
-    codes = [terminal[t.kind] if not t.arity else
+    codes = [terminal[t.kind] if not t.arity else compiled.USER if t.user_operator else
              compiled.FIRST_UNARY + compiled.UNARY.index(t.name) if t.arity == 1 else
              compiled.FIRST_BINARY + compiled.BINARY.index(t.name) for t in library.tokens]
     constants = list(dict.fromkeys(library.free))          # constant tokens, slot order

@@ -77,6 +77,10 @@ def to_tokens(expr: sympy.Expr, library: Library) -> list[int]:
         return _product(expr, library)
     if isinstance(expr, sympy.Pow):
         return _power(expr.base, expr.exp, library)
+    for op in library.user_operators:  # erf(x) back to the user's erf
+        if op.head is not None and expr.func is op.head and len(expr.args) == op.arity:
+            return [_token(op.name, library),
+                    *(t for arg in expr.args for t in to_tokens(arg, library))]
     for function, name in _FUNCTIONS.items():
         if isinstance(expr, function):
             return [_token(name, library), *to_tokens(expr.args[0], library)]
@@ -122,9 +126,12 @@ def _product(expr: sympy.Mul, library: Library) -> list[int]:
 
 
 def _power(base: sympy.Expr, exponent: sympy.Expr, library: Library) -> list[int]:
-    """base**exponent from inv, n2, n3, sqrt and mul: r**4 is n2(n2(r)), r**(3/2) sqrt(n3(r))."""
+    """base**exponent from inv, n2, n3, sqrt and mul: r**4 is n2(n2(r)), r**(3/2) sqrt(n3(r));
+    any other power (x**c) from pow."""
     if not exponent.is_Rational:
-        raise Untranslatable(f"power {exponent}")
+        if "pow" not in library.index:
+            raise Untranslatable(f"power {exponent}")
+        return [_token("pow", library), *to_tokens(base, library), *to_tokens(exponent, library)]
     if exponent < 0:
         return [_token("inv", library), *_power(base, -exponent, library)]
     if exponent == 1:

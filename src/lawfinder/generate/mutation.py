@@ -44,7 +44,7 @@ def subtree_units(tokens: tuple[int, ...], library: Library) -> np.ndarray:
         elif rule is Rule.POWER:
             u = stack.pop() * library.power_num[t] // library.power_den[t]
         elif rule is Rule.DIMENSIONLESS:
-            stack.pop()
+            del stack[len(stack) - library.arity[t]:]
             u = np.zeros(7, dtype=np.int64)
         else:
             a, b = stack.pop(), stack.pop()

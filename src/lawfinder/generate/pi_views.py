@@ -16,7 +16,7 @@ from fractions import Fraction
 import numpy as np
 
 from lawfinder.generate.enumeration import enumerate_forms
-from lawfinder.evaluate.compiled import elementwise
+from lawfinder.evaluate.numpy_walk import elementwise
 from lawfinder.language.library import Kind, Library, Token
 from lawfinder.units.buckingham import PiBasis, pi_bases
 
@@ -161,8 +161,8 @@ def group_forms(k: int, library: Library, max_length: int) -> Iterator[tuple[str
     numbers = {t.name: np.full(64, t.value)
                for t, number in zip(library.tokens, library.is_number) if number}
     ops = [t for t in library.tokens if t.arity]
-    return enumerate_forms({t.name: elementwise(t.name) for t in ops if t.arity == 1},
-                           {t.name: elementwise(t.name) for t in ops if t.arity == 2},
+    return enumerate_forms({t.name: elementwise(t) for t in ops if t.arity == 1},
+                           {t.name: elementwise(t) for t in ops if t.arity == 2},
                            leaves | numbers, max_length,
                            useless_pairs=_INVERSE_PAIRS, numbers=frozenset(numbers))
 

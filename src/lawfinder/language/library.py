@@ -33,14 +33,15 @@ class Rule(enum.Enum):
     PRODUCT = "product"      # mul: units add up
     QUOTIENT = "quotient"    # div: units subtract
     POWER = "power"          # n2, sqrt, inv, ...: node units = power * child units
-    DIMENSIONLESS = "dimensionless"  # exp, log, sin, ...: child and node dimensionless
+    DIMENSIONLESS = "dimensionless"  # exp, log, sin, pow: every child and the node dimensionless
     TERMINAL = "terminal"    # variables and constants carry their own units
 
 
 @dataclass(frozen=True)
 class Operator:
-    """What the units rules and SymPy know of one operator; its numerics (value and
-    derivative) live in the compiled evaluator (`lawfinder.evaluate.compiled`)."""
+    """What the units rules and SymPy know of one operator; the numerics (value and
+    derivative) of the built-in ones live in the compiled evaluator
+    (`lawfinder.evaluate.compiled`), those of the user's own in `UserOperator`."""
 
     arity: int
     rule: Rule
@@ -70,6 +71,10 @@ OPERATORS: dict[str, Operator] = {
     "acos": Operator(1, Rule.DIMENSIONLESS, sympy.acos, family="inverse trig"),
     "atan": Operator(1, Rule.DIMENSIONLESS, sympy.atan, family="inverse trig"),
     "log10": Operator(1, Rule.DIMENSIONLESS, lambda a: sympy.log(a, 10), family="log"),
+    # pow(a, b) = a**b, b mostly a fitted constant: x**c where n2, sqrt, ... fix the power.
+    # A real power of a quantity has no units, so both children are pure numbers. Defined
+    # for a > 0 (NaN elsewhere, a**b's slope in b being a**b*log(a)); not a default operator.
+    "pow": Operator(2, Rule.DIMENSIONLESS, lambda a, b: a**b),
 }
 
 # Pairs (parent, child) that undo each other or do nothing useful: log(exp(x)) is x.
@@ -96,14 +101,15 @@ class Token:
     index: int = -1                 # column of a variable, slot of a free constant (the
                                     # first of its datasets' slots for a per-dataset one)
     complexity: float = 1.0
+    user_operator: Operator | None = None  # a UserOperator; built-ins are found by name
 
     @property
     def arity(self) -> int:
-        return OPERATORS[self.name].arity if self.kind in (Kind.BINARY, Kind.UNARY) else 0
+        return self.operator.arity if self.kind in (Kind.BINARY, Kind.UNARY) else 0
 
     @property
     def operator(self) -> Operator:
-        return OPERATORS[self.name]
+        return self.user_operator or OPERATORS[self.name]
 
 
 class Library:
@@ -130,6 +136,9 @@ class Library:
         # quantity, and units and priors treat it as they treat an input.
         self.is_number = np.array([k is Kind.FIXED and t.dim.is_dimensionless
                                    for k, t in zip(kinds, self.tokens)])
+        # User operators' numerics are Python functions, which the compiled kernel cannot call.
+        self.is_user = np.array([t.user_operator is not None for t in self.tokens], dtype=bool)
+        self.user_operators = tuple(t.user_operator for t in self.tokens if t.user_operator)
         # Both kinds of fitted constant, shared or per dataset: units and priors treat them alike.
         self.is_free = np.array([k in (Kind.FREE, Kind.DATASET) for k in kinds])
         self.complexity = np.array([t.complexity for t in self.tokens])
@@ -194,12 +203,39 @@ def _names(values: Any, what: str, example: str) -> list[str]:
     return names
 
 
-def build_library(operators: Sequence[str], variables: Sequence[tuple[str, Dimension]],
+def _operator_tokens(operators: Any) -> list[Token]:
+    """Tokens of the operators: built-in ones by name, the user's own as their objects
+    (`lawfinder.UserOperator`, told apart by having a `name`)."""
+    listed = isinstance(operators, Iterable) and not isinstance(operators, str)
+    given = list(operators) if listed else []
+    if not listed or not all(isinstance(op, str) or (isinstance(op, Operator)
+                                                     and hasattr(op, "name")) for op in given):
+        raise LawfinderError(f"operators must be a list of names such as ['add', 'mul'], and "
+                             f"UserOperator objects, got {operators!r}")
+    tokens = []
+    for op in given:
+        if not isinstance(op, str):
+            tokens.append(Token(op.name, Kind.BINARY if op.arity == 2 else Kind.UNARY,
+                                user_operator=op))
+            continue
+        if op not in OPERATORS:
+            close = difflib.get_close_matches(op, OPERATORS, n=3)
+            hint = f" Did you mean {', '.join(close)}?" if close else ""
+            raise LawfinderError(f"unknown operator {op!r}.{hint} Available: "
+                                 f"{', '.join(OPERATORS)}; an operator of your own is passed "
+                                 "as its object, operators=[..., lawfinder.UserOperator(...)]")
+        tokens.append(Token(op, Kind.BINARY if OPERATORS[op].arity == 2 else Kind.UNARY))
+    return tokens
+
+
+def build_library(operators: Sequence[str | Operator],
+                  variables: Sequence[tuple[str, Dimension]],
                   free_constants: Mapping[str, Dimension],
                   fixed_constants: Sequence[str | KnownConstant] = ("1",),
                   dataset_constants: Mapping[str, Dimension] | None = None,
                   n_datasets: int = 0) -> Library:
-    """Assemble operators, input variables, fixed and free constants into a Library.
+    """Assemble operators (names of built-in ones, or UserOperator objects), input
+    variables, fixed and free constants into a Library.
 
     `fixed_constants` are items as `lawfinder.language.known_constants` reads them ("pi",
     "c", "g=9.80665 m/s^2"); their tokens hold SI values until `Library.scaled`.
@@ -211,16 +247,9 @@ def build_library(operators: Sequence[str], variables: Sequence[tuple[str, Dimen
     if dataset_constants and n_datasets < 1:
         raise LawfinderError(f"the per-dataset constants {list(dataset_constants)} need the "
                              "data's datasets: pass groups=, one dataset label per row")
-    operators = _names(operators, "operators", "['add', 'mul']")
     fixed = known_constants(fixed_constants)
-    tokens: list[Token] = []
-    for name in operators:
-        if name not in OPERATORS:
-            close = difflib.get_close_matches(name, OPERATORS, n=3)
-            hint = f" Did you mean {', '.join(close)}?" if close else ""
-            raise LawfinderError(f"unknown operator {name!r}.{hint} Available: {', '.join(OPERATORS)}")
-        kind = Kind.BINARY if OPERATORS[name].arity == 2 else Kind.UNARY
-        tokens.append(Token(name, kind))
+    tokens = _operator_tokens(operators)
+    operators = [t.name for t in tokens]
     for column, (name, dim) in enumerate(variables):
         tokens.append(Token(name, Kind.VARIABLE, dim, index=column))
     for constant in fixed:

@@ -50,9 +50,10 @@ def min_size(state: FormulaState) -> np.ndarray:
     size[:, terms] = np.where(fits, 1, INFEASIBLE)
     for t in np.flatnonzero(~lib.is_terminal):
         rule = lib.rule[t]
-        if rule is Rule.DIMENSIONLESS:  # the child is dimensionless even where any units do
+        if rule is Rule.DIMENSIONLESS:  # the children are dimensionless even where any units do
             dimless = free | ~req.any(axis=1)
-            size[:, t] = np.where(dimless, 1 + state.argument_cost(), INFEASIBLE)
+            size[:, t] = np.where(dimless, 1 + _dimensionless_children(state, lib.arity[t]),
+                                  INFEASIBLE)
             continue
         if rule is Rule.POWER:
             num, den = lib.power_num[t], lib.power_den[t]
@@ -67,10 +68,19 @@ def min_size(state: FormulaState) -> np.ndarray:
     return size
 
 
+def _dimensionless_children(state: FormulaState, arity: int) -> int:
+    """Fewest tokens of a function's dimensionless children: one argument (exp, sin), or
+    two (pow) of which one is grounded (a fixed number first needs a grounded second)."""
+    if arity == 1:
+        return state.argument_cost()
+    zero = np.zeros(7, dtype=np.int64)
+    return int(state.cost(zero)) + int(state.grounded_cost(zero))
+
+
 def _dependent_ok(state: FormulaState, terms: np.ndarray) -> np.ndarray:
     """(B, n_terms): in the first slot of a binary operator, can its second child still be
     written after each terminal? After mul/div's first child with known units the second
-    must complete them; after a fixed number it must be grounded."""
+    must complete them; pow's is dimensionless; after a fixed number it must be grounded."""
     lib = state.library
     top, has = state.top()
     rows = state.rows
@@ -82,9 +92,11 @@ def _dependent_ok(state: FormulaState, terms: np.ndarray) -> np.ndarray:
     d = lib.dims2[terms][None]                                       # (1, n, 7)
     product = rule == list(Rule).index(Rule.PRODUCT)
     quotient = rule == list(Rule).index(Rule.QUOTIENT)
+    dimensionless = rule == list(Rule).index(Rule.DIMENSIONLESS)     # pow: a pure number
     second = np.where(product[..., None], node_req - d,
                       np.where(quotient[..., None], d - node_req,
                                np.where(node_free[..., None], d, node_req)))
+    second = np.where(dimensionless[..., None], 0, second)
     fixed = lib.is_number[terms][None]
     need = np.where(fixed, state.grounded_cost(second), state.cost(second))
     need = np.where((product | quotient) & node_free, 1, need)       # any second child will do

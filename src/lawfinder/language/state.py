@@ -175,13 +175,15 @@ class FormulaState:
 
         add/sub with known units: the cost of those units. mul/div with known units: the
         cheapest second child after a terminal first child (the plan the masks counted on).
-        Otherwise one token.
+        pow, whatever its units: the cost of a dimensionless child. Otherwise one token.
         """
         lib = self.library
         pending = np.where(lib.arity[t] == 2, 1, 0)
         for op in np.unique(t[lib.arity[t] == 2]):
             rows = (t == op) & ~free
-            if lib.rule[op] is Rule.SAME:
+            if lib.rule[op] is Rule.DIMENSIONLESS:
+                pending[t == op] = self.cost(np.zeros(7, dtype=np.int64))
+            elif lib.rule[op] is Rule.SAME:
                 pending[rows] = self.cost(req[rows])
             else:
                 pending[rows] = second_child_cost(self, op, req[rows])

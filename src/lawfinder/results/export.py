@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import sympy
 import torch
+from sympy.core.function import AppliedUndef
 from torch import nn
 
 from lawfinder.data.groups import dataset_codes
@@ -135,7 +136,21 @@ def _lambdify(formula: Formula, module: str) -> Callable[..., Any]:
     expression = formula.sympy().xreplace(dict(zip(map(sympy.Symbol, names), arguments)) | known)
     # Numbers such as pi**2 or sin(1) become floats (17 digits: enough for float64), as
     # torch's functions refuse plain numbers: pow(3.14..., 2) fails.
-    return sympy.lambdify(arguments, expression.evalf(17), modules=module)
+    expression = expression.evalf(17)
+    if module == "numpy":  # a user operator's SymPy function computed by its own NumPy one
+        module = [{op.head.__name__: op.function for op in library.user_operators if op.head},
+                  module]
+    unknown = [f.func.__name__ for f in expression.atoms(AppliedUndef)] if module == "torch" else []
+    try:
+        if unknown:
+            raise NotImplementedError(f"undefined functions {unknown}")
+        return sympy.lambdify(arguments, expression, modules=module)
+    except NotImplementedError as exc:  # only user operators bring functions torch lacks
+        names = [op.name for op in library.user_operators]
+        raise LawfinderError(f"the torch export cannot compute this formula: SymPy has no torch "
+                             f"form for a function in it ({exc}), from the user operators "
+                             f"{names}; use to_numpy(), or give the operator a SymPy form that "
+                             "SymPy can write for torch") from None
 
 
 def _refuse_datasets(formula: Formula) -> None:

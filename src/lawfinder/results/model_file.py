@@ -18,19 +18,21 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import sympy
 
 from lawfinder.search.atomic import write_atomically
 from lawfinder.errors import LawfinderError, ModelFileError
 from lawfinder.results.formula import Formula
 from lawfinder.language.known_constants import NUMBERS, KnownConstant
 from lawfinder.language.library import Kind, Library, build_library
+from lawfinder.language.user_operators import UserOperator
 from lawfinder.data.problem import Problem
 from lawfinder.units.scaling import Frame
 from lawfinder.units.dimension import BASE_SYMBOLS, Dimension
@@ -41,7 +43,8 @@ if TYPE_CHECKING:
 
 FORMAT = "lawfinder-model"
 # Version 2 adds the datasets of a fit with groups and their per-dataset constants; version
-# 3 known constants with values and units (c, G) among the fixed constants. A model is
+# 3 known constants with values and units (c, G) among the fixed constants, and the user
+# operators a model needs (by name and form; `load` is given their code). A model is
 # written in the oldest version that holds it, which older lawfinders read.
 VERSION = 3
 READABLE = (1, 2, 3)
@@ -76,7 +79,8 @@ def _document(model: LawRegressor) -> dict[str, Any]:
     fixed = [_fixed(t.known) for t in library.tokens if t.known]
     return {
         "format": FORMAT,
-        "version": 3 if any(isinstance(f, dict) for f in fixed) else 2 if problem.datasets else 1,
+        "version": (3 if library.user_operators or any(isinstance(f, dict) for f in fixed)
+                    else 2 if problem.datasets else 1),
         "saved_by": f"lawfinder {__version__}",
         "params": {name: _plain(value, name) for name, value in model.get_params().items()},
         "inputs": [_quantity(*q) for q in zip(problem.names, units, problem.dims,
@@ -88,6 +92,8 @@ def _document(model: LawRegressor) -> dict[str, Any]:
         "library": {
             "operators": [t.name for t in library.tokens if t.arity],
             "fixed_constants": fixed,
+            **({"user_operators": [_user_operator(op) for op in library.user_operators]}
+               if library.user_operators else {}),
         },
         "frame": {"log_scale": dict(zip(BASE_SYMBOLS, map(float, frame.log_scale)))},
         "pareto_front": [_formula(f) for f in model.pareto_],
@@ -138,10 +144,19 @@ def _fixed(constant: KnownConstant) -> str | dict[str, Any]:
             "value": constant.value}
 
 
+def _user_operator(op: UserOperator) -> dict[str, Any]:
+    """What a file says of a user operator: what it is, not its code (`load` is given that)."""
+    return {"name": op.name, "arity": op.arity, "units": op.units, "power": str(op.power),
+            "sympy": str(op.sympy(*sympy.symbols(f"a:{op.arity}")))}
+
+
 def _plain(value: Any, name: str) -> Any:
-    """A setting as JSON data (tuples become lists, NumPy scalars Python numbers)."""
+    """A setting as JSON data (tuples become lists, NumPy scalars Python numbers, user
+    operators their names)."""
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
+    if isinstance(value, UserOperator):
+        return value.name
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, (list, tuple)):
@@ -196,8 +211,10 @@ def _covariance(item: dict[str, Any], n_free: int, prefix: str) -> np.ndarray | 
     return np.array(rows, dtype=float).reshape(n_free, n_free)  # [] when no constants
 
 
-def load_model(path: str | os.PathLike[str], cls: type[LawRegressor]) -> LawRegressor:
-    """Read a model file written by `save_model` into a fitted instance of `cls`."""
+def load_model(path: str | os.PathLike[str], cls: type[LawRegressor],
+               operators: Sequence[UserOperator] = ()) -> LawRegressor:
+    """Read a model file written by `save_model` into a fitted instance of `cls`; a model
+    with user operators needs them in `operators`, as a file holds no code."""
     where = str(path)
     try:
         document = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -209,7 +226,7 @@ def load_model(path: str | os.PathLike[str], cls: type[LawRegressor]) -> LawRegr
                              f"({exc}); give a file written by LawRegressor.save") from exc
     _check_format(document, where)
     try:
-        return _model(document, cls)
+        return _model(document, cls, _user_operators(document, operators, where))
     except _Malformed as exc:
         raise ModelFileError(f"the model file {where!r} is damaged: {exc}; save the model "
                              "again, or restore the file") from None
@@ -229,7 +246,39 @@ def _check_format(document: Any, where: str) -> None:
                              f"{version!r}, but this lawfinder reads version {VERSION}; {fix}")
 
 
-def _model(document: dict[str, Any], cls: type[LawRegressor]) -> LawRegressor:
+def _user_operators(document: dict[str, Any], given: Sequence[UserOperator], where: str
+                    ) -> dict[str, UserOperator]:
+    """The user operators the model uses, by name, from those given to load; a clear error
+    when one is missing or is not what the model was fitted with."""
+    if isinstance(given, (str, UserOperator)) or not all(isinstance(op, UserOperator)
+                                                         for op in given):
+        raise LawfinderError(f"operators must be a list of the UserOperator objects the model "
+                             f"was fitted with; got {given!r}")
+    library = document.get("library")
+    used = (_get(library, "user_operators", list, "library.")
+            if isinstance(library, dict) and "user_operators" in library else [])
+    by_name = {op.name: op for op in given}
+    for i, item in enumerate(used):
+        prefix = f"library.user_operators[{i}]."
+        item = _object(item, prefix[:-1])
+        name, arity, units = (_get(item, key, kind, prefix) for key, kind in
+                              (("name", str), ("arity", int), ("units", str)))
+        op = by_name.get(name)
+        if op is None:
+            raise ModelFileError(f"the model {where!r} uses the user operator {name!r} (arity "
+                                 f"{arity}, units {units!r}, SymPy form {item.get('sympy')}), "
+                                 "whose code a model file does not hold; pass it to load: "
+                                 f"LawRegressor.load(path, operators=[{name}]), {name} being "
+                                 "the lawfinder.UserOperator the model was fitted with")
+        if (op.arity, op.units) != (arity, units):
+            raise ModelFileError(f"the model {where!r} was fitted with a user operator {name!r} "
+                                 f"of arity {arity} and units {units!r}; the one given to load "
+                                 f"has arity {op.arity} and units {op.units!r}")
+    return {item["name"]: by_name[item["name"]] for item in used}
+
+
+def _model(document: dict[str, Any], cls: type[LawRegressor],
+           user_operators: Mapping[str, UserOperator]) -> LawRegressor:
     inputs = [_read_quantity(item, f"inputs[{i}]")
               for i, item in enumerate(_get(document, "inputs", list))]
     target = _read_quantity(_get(document, "target", dict), "target")
@@ -241,7 +290,7 @@ def _model(document: dict[str, Any], cls: type[LawRegressor]) -> LawRegressor:
         raise _Malformed("datasets", "are missing beside the dataset_constants they belong to")
     problem = replace(problem, datasets=datasets)
     library = _read_library(_get(document, "library", dict), inputs, constants, own,
-                            len(datasets))
+                            len(datasets), user_operators)
     factors = {q["name"]: q["factor"] for q in constants + own}
     frame = Frame(_read_log_scale(_get(document, "frame", dict)), problem.dims,
                   np.array(problem.factors), problem.target_dim, problem.target_factor,
@@ -255,7 +304,7 @@ def _model(document: dict[str, Any], cls: type[LawRegressor]) -> LawRegressor:
                                  "pareto_front")
     search = _get(document, "search", dict)
 
-    model = cls(**_read_params(_get(document, "params", dict), cls))
+    model = cls(**_read_params(_get(document, "params", dict), cls, user_operators))
     model.problem_ = problem
     model.library_ = library
     model.frame_ = frame
@@ -308,15 +357,20 @@ def _object(value: Any, where: str) -> dict[str, Any]:
     return value
 
 
-def _read_params(params: dict[str, Any], cls: type[LawRegressor]) -> dict[str, Any]:
+def _read_params(params: dict[str, Any], cls: type[LawRegressor],
+                 user_operators: Mapping[str, UserOperator]) -> dict[str, Any]:
     defaults = cls().get_params()
     unknown = sorted(set(params) - set(defaults))
     if unknown:
         raise _Malformed("params", f"holds unknown settings {unknown}; the file may come from "
                                    "a newer lawfinder")
     # JSON has no tuples: give tuple-valued settings (operators, ...) their tuples back.
-    return {name: tuple(value) if isinstance(defaults[name], tuple) and isinstance(value, list)
-            else value for name, value in params.items()}
+    out = {name: tuple(value) if isinstance(defaults[name], tuple) and isinstance(value, list)
+           else value for name, value in params.items()}
+    if isinstance(out.get("operators"), (list, tuple)):  # user operators by name: the objects
+        out["operators"] = type(out["operators"])(
+            user_operators.get(op, op) if isinstance(op, str) else op for op in out["operators"])
+    return out
 
 
 def _read_quantity(item: Any, where: str) -> dict[str, Any]:
@@ -362,8 +416,9 @@ def _read_datasets(document: dict[str, Any]) -> tuple[Any, ...]:
 
 def _read_library(section: dict[str, Any], inputs: list[dict[str, Any]],
                   constants: list[dict[str, Any]], own: list[dict[str, Any]],
-                  n_datasets: int) -> Library:
-    operators = _get(section, "operators", list, "library.")
+                  n_datasets: int, user_operators: Mapping[str, UserOperator]) -> Library:
+    operators = [user_operators.get(name, name) if isinstance(name, str) else name
+                 for name in _get(section, "operators", list, "library.")]
     fixed = [_read_fixed(item, f"library.fixed_constants[{i}]") for i, item
              in enumerate(_get(section, "fixed_constants", list, "library."))]
     try:
