@@ -31,6 +31,7 @@ def walk(library: Library, tokens: np.ndarray, codes: compiled.Codes, X: np.ndar
     depth = max(int(np.cumsum(growth[:, ::-1], axis=1).max(initial=1)), 1)
     val = np.empty((B, depth, N))
     jac = np.zeros((B, depth, J, N)) if jacobian else None
+    held = np.zeros((B, depth, J), dtype=bool)   # the constant tokens each subtree holds
     sp = np.zeros(B, dtype=np.int64)
     with np.errstate(all="ignore"):  # NaN and inf as the kernel gives them, silently
         for pos in range(L - 1, -1, -1):
@@ -38,16 +39,16 @@ def walk(library: Library, tokens: np.ndarray, codes: compiled.Codes, X: np.ndar
             for t in np.unique(column[column >= 0]):
                 rows = np.flatnonzero(column == t)
                 if library.arity[t]:
-                    _operator(library.tokens[t], rows, sp, val, jac)
+                    _operator(library.tokens[t], rows, sp, val, jac, held)
                 else:
-                    _push(library.tokens[t], codes.local[t], rows, sp, val, jac, X,
+                    _push(library.tokens[t], codes.local[t], rows, sp, val, jac, held, X,
                           constants, dataset)
     return val[:, 0], (_spread(jac[:, 0], codes, dataset, constants.shape[1])
                        if jacobian else None)
 
 
 def _push(token: Token, local: int, rows: np.ndarray, sp: np.ndarray, val: np.ndarray,
-          jac: np.ndarray | None, X: np.ndarray, constants: np.ndarray,
+          jac: np.ndarray | None, held: np.ndarray, X: np.ndarray, constants: np.ndarray,
           dataset: np.ndarray | None) -> None:
     """A variable or constant onto the stacks of `rows`; a constant's own derivative is 1."""
     at = sp[rows]
@@ -59,23 +60,34 @@ def _push(token: Token, local: int, rows: np.ndarray, sp: np.ndarray, val: np.nd
         val[rows, at] = constants[rows, token.index][:, None]
     else:
         val[rows, at] = constants[rows][:, token.index + dataset]               # (n, N)
+    held[rows, at] = False
     if jac is not None:
         jac[rows, at] = 0.0
         if local >= 0:
             jac[rows, at, local] = 1.0
+            held[rows, at, local] = True
     sp[rows] += 1
 
 
 def _operator(token: Token, rows: np.ndarray, sp: np.ndarray, val: np.ndarray,
-              jac: np.ndarray | None) -> None:
-    """Apply an operator to the stacks of `rows`: its children on top, the first topmost."""
+              jac: np.ndarray | None, held: np.ndarray) -> None:
+    """Apply an operator to the stacks of `rows`: its children on top, the first topmost.
+    Derivatives by constants a child does not hold stay 0, as in the kernel (not 0 times
+    an infinite slope)."""
     top, arity = sp[rows] - 1, token.arity
     value, *slopes = _numerics(token)(*(val[rows, top - i] for i in range(arity)))
+    first = held[rows, top]                                               # (n, J)
     if jac is not None:  # the kernel's order of operations, for the kernel's roundings
-        grad = slopes[0][:, None] * jac[rows, top]
+        a = np.where(first[..., None], slopes[0][:, None] * jac[rows, top], 0.0)
         if arity == 2:
-            grad = grad + slopes[1][:, None] * jac[rows, top - 1]
-        jac[rows, top - arity + 1] = grad
+            second = held[rows, top - 1]
+            b = np.where(second[..., None], slopes[1][:, None] * jac[rows, top - 1], 0.0)
+            both = (first & second)[..., None]
+            a = np.where(both, slopes[0][:, None] * jac[rows, top]
+                         + slopes[1][:, None] * jac[rows, top - 1], a + b)
+            first = first | second
+        jac[rows, top - arity + 1] = a
+    held[rows, top - arity + 1] = first
     val[rows, top - arity + 1] = value
     sp[rows] -= arity - 1
 
