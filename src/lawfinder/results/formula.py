@@ -25,7 +25,7 @@ from lawfinder.results.readable import readable, significant_digits
 from lawfinder.units.scaling import Frame
 
 if TYPE_CHECKING:
-    from lawfinder.results.export import LawModule
+    from lawfinder.results.export import Law, LawModule
 
 # What SymPy's LaTeX printer leaves as it is in a name: Greek letters typed in Unicode (it
 # writes beta as \beta, but β as β), and characters that are markup to LaTeX.
@@ -224,13 +224,29 @@ class Formula:
         per-dataset constants it is f(X, groups), groups the rows' dataset labels."""
         from lawfinder.results.export import to_numpy  # export imports torch
 
-        return to_numpy(self)
+        return to_numpy(self._law())
 
     def to_torch(self) -> LawModule:
         """A `torch.nn.Module` computing `predict`, its constants trainable parameters."""
         from lawfinder.results.export import to_torch
 
-        return to_torch(self)
+        return to_torch(self._law())
+
+    def _law(self) -> Law:
+        """What the exports compute: the readable form, and its numbers in the scaled frame."""
+        from lawfinder.results.export import Law
+
+        lib, scaled = self.library, self.scaled_constants
+        used = [k for k, t in enumerate(lib.free) if t in self.tokens and lib.shared[k]]
+        to_user = self.frame.constants_to_user(np.ones(lib.n_free))
+        first = {name: lib.tokens[lib.terminal[name]].index for name in self.dataset_names}
+        return Law(self.sympy(), tuple(t.name for t in lib.tokens if t.kind is Kind.VARIABLE),
+                   {lib.free_names[k]: float(scaled[k]) for k in used},
+                   {lib.free_names[k]: float(to_user[k]) for k in used}, self.frame,
+                   {name: scaled[k:k + lib.n_datasets] for name, k in first.items()},
+                   self.datasets,
+                   {name: lib.tokens[lib.terminal[name]].value for name in self.known_constants},
+                   {op.head.__name__: op.function for op in lib.user_operators if op.head})
 
     def __str__(self) -> str:
         """The formula for reading: each fitted number to the digits its standard error
