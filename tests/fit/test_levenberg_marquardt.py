@@ -96,3 +96,15 @@ def test_a_per_dataset_constant_that_enters_linearly_is_solved_exactly_in_a_few_
                             FitConfig(max_iter=6, n_random_starts=0), np.random.default_rng(0))
     np.testing.assert_allclose(c[0], [-4.905, 2.0, 2.0, 2.0, *z0], rtol=1e-10)
     assert loss[0] < 1e-20
+
+
+def test_a_constant_beside_a_subtree_with_an_infinite_slope_is_still_fitted():
+    """a*sqrt(t) on data with t = 0: sqrt's slope there is infinite, but a is not under
+    it; its derivative, sqrt(t), is finite everywhere, and the fit finds a."""
+    library = build_library(["mul", "sqrt"], [("t", dim("1"))], {"a": dim("1")})
+    ix = library.index
+    t = np.linspace(0, 4, 50)[:, None]
+    tokens = np.array([[ix["mul"], ix["a"], ix["sqrt"], ix["t"]]])
+    c, loss = fit_constants(tokens, library, t, 2.5 * np.sqrt(t[:, 0]), np.ones(50),
+                            np.ones((1, 1)), np.ones(1), FitConfig(), np.random.default_rng(0))
+    np.testing.assert_allclose(c, [[2.5]], rtol=1e-9)
