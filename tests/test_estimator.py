@@ -186,7 +186,7 @@ def test_relative_errors_on_a_target_of_173_decades_recover_the_law(seed):
 def test_a_front_of_only_infinite_errors_is_not_blamed_on_the_budget(monkeypatch):
     """When every formula scored has a non-finite error, the message says so, not "raise
     max_time or max_evals"."""
-    monkeypatch.setattr("lawfinder.search.loop.nrmse",
+    monkeypatch.setattr("lawfinder.search.scoring.nrmse",
                         lambda values, *args, **kwargs: np.full(len(values), np.inf))
     X, y = newton_data(50)
     with pytest.raises(LawfinderError, match=r"all \d+ formulas scored have an infinite or "
