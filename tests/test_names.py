@@ -15,7 +15,7 @@ import torch
 
 from lawfinder import DataError, LawfinderError, LawRegressor
 from lawfinder.results.formula import latex
-from lawfinder.results.html_report import write_report
+from lawfinder.report import write_report
 
 NAME_SETS = [["x", "y"], ["beta", "m"], ["gamma", "m"], ["zeta", "m"], ["E", "m"], ["I", "R"],
              ["S", "T"], ["N", "V"], ["Q", "C"], ["lambda", "nu"], ["λ", "T"], ["pi", "O"],

@@ -12,20 +12,15 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import sympy
 
 from lawfinder.data.groups import check_dataset_sizes, encode_groups
 from lawfinder.search.checkpoint import Checkpoint, fingerprint
 from lawfinder.errors import LawfinderError, UnitsError
-from lawfinder.evaluate.prefix import evaluate, padded
-from lawfinder.fit.reward import weighted_squares
-from lawfinder.fit.uncertainty import covariances
 from lawfinder.generate.pi_views import View, enumerated_formulas, pi_views
-from lawfinder.results.formula import Formula
+from lawfinder.results.fitted_law import FittedLaw, from_search
 from lawfinder.language.known_constants import check_fixed_constants, known_constants
 from lawfinder.language.library import DEFAULT_OPERATORS, Library, build_library
 from lawfinder.language.user_operators import UserOperator
-from lawfinder.search.front import predictions, strict_front
 from lawfinder.search.hall_of_fame import HallOfFame
 from lawfinder.search import islands
 from lawfinder.data.problem import Problem, check_features, check_target, make_problem
@@ -35,7 +30,7 @@ from lawfinder.units.scaling import Frame
 from lawfinder.search.loop import EpochStats, Search, SearchConfig
 from lawfinder.search.progress import LiveProgress
 from lawfinder.results.model_file import load_model, save_model
-from lawfinder.results.selection import DEFAULT_RULE, best_scores, bic, check_rule, choose
+from lawfinder.results.selection import DEFAULT_RULE, best_scores, check_rule
 from lawfinder.results.new_dataset import add_dataset
 from lawfinder.units.dimension import Dimension, parse_units
 
@@ -185,34 +180,13 @@ class LawRegressor:
                 settings = {k: v for k, v in self.get_params().items() if k not in _RESUMABLE}
                 Checkpoint(checkpoint, fingerprint(problem, settings), checkpoint_every).run(
                     search, resume, lambda between: pool.run(search, between))
-        self.islands_lost_ = list(pool.lost)
         for lost in pool.lost:
             warnings.warn(f"{lost}; the other islands went on, and what it had sent is in "
                           "the front", stacklevel=2)
-        front = search.polish(search.hall.front())
-        # The refit on all rows rescores the front: filter it again (and drop twins).
-        front = strict_front(front, predictions(front, library, search.X))
-        if not front:
-            raise LawfinderError(_no_front_message(search.scored, problem))
-        self.problem_ = problem
-        self.library_ = library
-        self.frame_ = frame
-        positive = frozenset(search.positive.intersection(problem.names))
-        self.pareto_ = _with_errors([Formula(e.tokens, library, frame, e.constants, e.nrmse,
-                                             e.complexity, e.found_at, e.view,
-                                             positive_inputs=positive,
-                                             datasets=problem.datasets) for e in front],
-                                    problem, search)
-        self.best_ = choose(self.pareto_, self.model_selection)
-        self.history_ = search.history
-        self.bases_ = [view.name for view in search.pi_views]
-        self.n_evals_ = search.sampled          # formulas sampled (the max_evals budget)
-        self.n_scored_ = search.scored          # of which complete and scored (no dead end)
-        self.interrupted_ = search.interrupted
-        self.feature_names_in_ = np.array(problem.names, dtype=object)
-        self.n_features_in_ = problem.n_features
+        self._adopt(from_search(search, problem, library, frame, self.get_params(),
+                                tuple(pool.lost)))
         if report is not None:
-            write_report(self, report)
+            write_report(self.fitted_law_, report)
         return self
 
     @property
@@ -260,10 +234,7 @@ class LawRegressor:
         row's dataset label in `groups`, one of the labels it was fitted on.
         """
         self._check_fitted()
-        p = self.problem_
-        X_user = check_features(X, p.names, np.ones(p.n_features),
-                                units=list(zip(p.dims, p.factors)))
-        return self.best_.predict(X_user, return_std, groups)
+        return self.fitted_law_.predict(X, return_std, groups)
 
     def score(self, X: Any, y: Any, groups: Any = None) -> float:
         """Coefficient of determination R^2 of `predict(X, groups=groups)` against y."""
@@ -294,10 +265,10 @@ class LawRegressor:
         front = add_dataset(self.pareto_, self.frame_.inputs(X_user),
                             self.frame_.target_from_si(y_si), label,
                             np.random.default_rng(self.random_state))
-        self.best_ = front[self.pareto_.index(self.best_)]
-        self.pareto_ = front
-        self.library_, self.frame_ = front[0].library, front[0].frame
-        self.problem_ = replace(p, datasets=front[0].datasets)
+        law = self.fitted_law_
+        self._adopt(replace(law, problem=replace(p, datasets=front[0].datasets),
+                            library=front[0].library, frame=front[0].frame,
+                            pareto=tuple(front), best=front[law.pareto.index(law.best)]))
         return self.best_.dataset_constants.loc[label]
 
     def save(self, path: str | os.PathLike[str]) -> None:
@@ -307,7 +278,7 @@ class LawRegressor:
         not the training data; `LawRegressor.load` gives back a model that predicts the same.
         """
         self._check_fitted()
-        save_model(self, path)
+        save_model(self.fitted_law_, path)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str],
@@ -315,7 +286,10 @@ class LawRegressor:
         """Read a model written by `save`; its `problem_` has the names and units, no data.
         A model fitted with user operators needs them again in `operators`: a file holds
         their names, not their code."""
-        return load_model(path, cls, operators)
+        law = load_model(path, cls().get_params(), operators)
+        model = cls(**law.settings)
+        model._adopt(law)
+        return model
 
     def __sklearn_tags__(self) -> Any:
         """How scikit-learn's tools and checks should treat this estimator.
@@ -350,7 +324,19 @@ class LawRegressor:
     def _repr_html_(self) -> str | None:
         """Jupyter's view of a fitted model: the front as a table of typeset formulas; None
         (Jupyter then shows `repr`, the parameters set) before fit."""
-        return model_html(self)
+        return model_html(self.fitted_law_) if hasattr(self, "fitted_law_") else None
+
+    def _adopt(self, law: FittedLaw) -> None:
+        """Take what a fit found as the fitted attributes: `fit`, `load` and `fit_dataset`
+        all end here, so the attributes always agree with `fitted_law_`."""
+        self.fitted_law_ = law
+        self.problem_, self.library_, self.frame_ = law.problem, law.library, law.frame
+        self.pareto_, self.best_ = list(law.pareto), law.best
+        self.history_, self.bases_ = list(law.history), list(law.bases)
+        self.n_evals_, self.n_scored_ = law.n_evals, law.n_scored
+        self.interrupted_, self.islands_lost_ = law.interrupted, list(law.islands_lost)
+        self.feature_names_in_ = np.array(law.problem.names, dtype=object)
+        self.n_features_in_ = law.problem.n_features
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "best_"):
@@ -481,39 +467,6 @@ def _starts(frame: Frame) -> np.ndarray:
     starts = np.vstack([frame.constants_from_user(np.ones(len(frame.constant_dims))),
                         np.ones(len(frame.constant_dims))])
     return starts[:1] if np.array_equal(starts[0], starts[1]) else starts
-
-
-def _with_errors(front: list[Formula], problem: Problem, search: Search) -> list[Formula]:
-    """The formulas with their constants' covariance on all data (`fit.uncertainty`) and
-    their BIC; a constant set to a closed form is fixed, with no error."""
-    library, frame = search.library, front[0].frame
-    fixed = np.array([[isinstance(f.exact_constants.get(name), sympy.Expr)
-                       for name in library.free_names] for f in front], dtype=bool)
-    fixed = fixed.reshape(len(front), library.n_free)
-    unit_error = (None if problem.unit_error is None
-                  else float(frame.target_from_si(np.array(problem.unit_error))))
-    covariance = covariances([f.tokens for f in front],
-                             np.array([f.scaled_constants for f in front]), library,
-                             search.X, search.y, problem.weights, fixed, unit_error)
-    source = "residuals" if unit_error is None else "y_err"
-    chi2: list[float | None] = [None] * len(front)
-    if unit_error is not None:  # y_err_i = unit_error / sqrt(w_i)
-        values, _ = evaluate(padded([f.tokens for f in front]), library, search.X,
-                             np.array([f.scaled_constants for f in front]))
-        chi2 = list(weighted_squares((values - search.y) / unit_error, problem.weights))
-    return [replace(f, scaled_covariance=c, errors_from=source,
-                    bic=bic(f.nrmse, f.complexity, len(problem.y), x2))
-            for f, c, x2 in zip(front, covariance, chi2)]
-
-
-def _no_front_message(scored: int, problem: Problem) -> str:
-    """Why a search ended with an empty front: no formula scored, or none of finite error."""
-    if not scored:
-        return "the search ended before any formula could be scored; raise max_time or max_evals"
-    weighted = " with these weights" if np.ptp(problem.weights) else ""
-    return (f"all {scored} formulas scored have an infinite or undefined error on these "
-            f"data{weighted}: check that y_err or sample_weight are right and that the "
-            "target is well represented in 64-bit floats")
 
 
 def _infeasible_message(problem: Problem, tokens: Sequence[str], max_length: int) -> str:

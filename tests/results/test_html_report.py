@@ -1,6 +1,5 @@
 """The HTML report: one offline file with the front, the fit on the data and the search."""
 
-import copy
 import dataclasses
 import html
 import re
@@ -16,7 +15,8 @@ from support import newton_data, relativity_data
 from lawfinder import LawRegressor
 from lawfinder.errors import LawfinderError
 from lawfinder.results.formula import Formula
-from lawfinder.results.html_report import write_report
+from lawfinder.report import write_report
+from lawfinder.results import html_report
 
 NEWTON = {"names": ["m1", "m2", "r"], "units": ["kg", "kg", "m"], "target_units": "N",
           "target_name": "F"}
@@ -68,10 +68,10 @@ def test_formulas_mathtext_cannot_parse_are_shown_as_text(model, tmp_path, monke
 
 
 def test_text_is_escaped(model, tmp_path):
-    odd = copy.copy(model)
-    odd.problem_ = dataclasses.replace(model.problem_, target_name="F<b>&")
+    law = model.fitted_law_
+    odd = dataclasses.replace(law, problem=dataclasses.replace(law.problem, target_name="F<b>&"))
     path = tmp_path / "run.html"
-    write_report(odd, path)
+    html_report.write_report(odd, path)
     text = path.read_text(encoding="utf-8")
     assert "F<b>" not in text and "F&lt;b&gt;&amp;" in text
 

@@ -28,7 +28,7 @@ def test_a_fitted_model_shows_its_front_with_latex_errors_and_units(model):
     page = model._repr_html_()
     assert page.count("<tr") == len(model.pareto_) + 1 + 5     # + the header, + 5 facts
     for formula in model.pareto_:
-        assert html.escape(f"${equation_latex(model, formula)}$") in page
+        assert html.escape(f"${equation_latex(model.fitted_law_, formula)}$") in page
         for name, value in formula.constants.items():
             text = f"{name} = {with_error(value, formula.uncertainties[name])} [km^3/(kg*s^2)]"
             assert html.escape(text) in page

@@ -22,10 +22,10 @@ import sympy
 
 from lawfinder.errors import DataError, LawfinderError
 from lawfinder.language.known_constants import NUMBERS
+from lawfinder.results.fitted_law import FittedLaw
 from lawfinder.results.formula import Formula, latex
 from lawfinder.fit.reward import nrmse
 from lawfinder.search.loop import SearchConfig
-from lawfinder.results.model_file import _constant_units
 from lawfinder.results.selection import RULE_TEXT
 from lawfinder.results.html_tables import facts_table, front_table, with_units
 from lawfinder.results.notation import ERRORS_FROM
@@ -33,8 +33,6 @@ from lawfinder.version import __version__
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
-
-    from lawfinder.estimator import LawRegressor
 
 MAX_POINTS = 2000      # points drawn in the data plots: more only make the file bigger
 _NRMSE_FLOOR = 1e-16   # an exact fit can score 0, which a log axis cannot show
@@ -51,19 +49,18 @@ _NO_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
 _NAMESPACES = re.compile(r'\s+xmlns(:xlink)?="[^"]*"')
 
 
-def write_report(model: LawRegressor, path: str | PathLike[str], X: Any = None,
+def write_report(law: FittedLaw, path: str | PathLike[str], X: Any = None,
                  y: Any = None) -> None:
-    """Write an HTML report of a fitted `model` to `path`.
+    """Write an HTML report of a fit (`LawRegressor.fitted_law_`) to `path`.
 
     The data plots use X and y (in the units declared at fit) when given, otherwise the
     data `fit` kept; a model read with `LawRegressor.load` kept none, so give them.
     """
-    model._check_fitted()
     check_report_path(path)
     with _plot_style():
-        sections = [_summary(model), _front_section(model), _data_section(model, X, y),
-                    _history_section(model)]
-    title = f"lawfinder: {model.problem_.target_name} = {model.best_.sympy()}"
+        sections = [_summary(law), _front_section(law), _data_section(law, X, y),
+                    _history_section(law)]
+    title = f"lawfinder: {law.problem.target_name} = {law.best.sympy()}"
     try:
         Path(path).write_text(_page(title, sections), encoding="utf-8")
     except OSError as error:
@@ -123,41 +120,35 @@ def _math(latex: str, size: float) -> str | None:
         return None
 
 
-def _equation(model: LawRegressor, formula: Formula, size: float = 14) -> str:
+def _equation(law: FittedLaw, formula: Formula, size: float = 14) -> str:
     """'target = formula' typeset, with the plain text beneath to copy; only the plain
     text where mathtext cannot typeset it."""
-    text = html.escape(f"{model.problem_.target_name} = {formula.sympy()}")
-    svg = _math(equation_latex(model, formula), size)
+    text = html.escape(f"{law.problem.target_name} = {formula.sympy()}")
+    svg = _math(equation_latex(law, formula), size)
     if svg is None:
         return f'<code class="formula math-fallback">{text}</code>'
     return (f'<span class="math" role="img" aria-label="{text}">{svg}</span><br>'
             f'<code class="formula">{text}</code>')
 
 
-def equation_latex(model: LawRegressor, formula: Formula) -> str:
+def equation_latex(law: FittedLaw, formula: Formula) -> str:
     """'target = formula' in LaTeX, names as in a paper (`lawfinder.results.formula.latex`)."""
-    return f"{latex(sympy.Symbol(model.problem_.target_name))} = {formula.latex()}"
+    return f"{latex(sympy.Symbol(law.problem.target_name))} = {formula.latex()}"
 
 
-def constant_units(model: LawRegressor) -> dict[str, str]:
-    """The unit strings the model's shared constants were declared with, by name."""
-    names = model.library_.shared_names
-    return dict(zip(names, _constant_units(model.free_constants, names)))
-
-
-def summary_facts(model: LawRegressor) -> list[tuple[str, str]]:
+def summary_facts(law: FittedLaw) -> list[tuple[str, str]]:
     """What the model explains, from what, how the search went and what the errors are, as
     (heading, plain text) pairs."""
-    problem, best = model.problem_, model.best_
+    problem, best = law.problem, law.best
     units = problem.units or (None,) * problem.n_features
     inputs = ", ".join(with_units(name, u) for name, u in zip(problem.names, units))
-    search = f"{model.n_evals_} formulas sampled, {model.n_scored_} scored"
-    if model.history_:
-        last = model.history_[-1]
+    search = f"{law.n_evals} formulas sampled, {law.n_scored} scored"
+    if law.history:
+        last = law.history[-1]
         search += f" in {last.epoch} epochs and {last.elapsed:.1f} s"
-    if model.interrupted_:
+    if law.interrupted:
         search += "; interrupted (Ctrl-C): this is what was found so far"
-    known = [t.known for t in model.library_.tokens if t.known and t.name not in NUMBERS]
+    known = [t.known for t in law.library.tokens if t.known and t.name not in NUMBERS]
     facts = [("explains", with_units(problem.target_name, problem.target_units)),
              ("from", inputs), ("search", search), ("best formula NRMSE", f"{best.nrmse:.3g}"),
              ("constants", ERRORS_FROM[best.errors_from])]
@@ -167,22 +158,22 @@ def summary_facts(model: LawRegressor) -> list[tuple[str, str]]:
     return facts
 
 
-def _summary(model: LawRegressor) -> str:
+def _summary(law: FittedLaw) -> str:
     return (f'<section id="summary"><div class="headline">'
-            f'{_equation(model, model.best_, 20)}</div>'
-            f'{facts_table(summary_facts(model))}</section>')
+            f'{_equation(law, law.best, 20)}</div>'
+            f'{facts_table(summary_facts(law))}</section>')
 
 
-def _front_section(model: LawRegressor) -> str:
-    table = front_table(model.pareto_, model.best_, lambda f: _equation(model, f),
-                        constant_units(model))
+def _front_section(law: FittedLaw) -> str:
+    table = front_table(law.pareto, law.best, lambda f: _equation(law, f),
+                        law.constant_units())
     return (f'<section id="front"><h2>Pareto front</h2>'
-            f'{_plot("pareto-plot", _front_plot(model), front_caption(model))}{table}</section>')
+            f'{_plot("pareto-plot", _front_plot(law), front_caption(law))}{table}</section>')
 
 
-def front_caption(model: LawRegressor) -> str:
+def front_caption(law: FittedLaw) -> str:
     """What the front table shows and how its best formula was chosen, as plain text."""
-    rule = model.model_selection
+    rule = law.settings["model_selection"]
     return (f"The most accurate formula of each complexity found; the best (star) is "
             f"{RULE_TEXT.get(rule, rule)} (model_selection={rule!r}).")
 
@@ -192,14 +183,14 @@ def _plot(plot_id: str, svg: str, caption: str) -> str:
             f"<figcaption>{html.escape(caption)}</figcaption></figure>")
 
 
-def _front_plot(model: LawRegressor) -> str:
+def _front_plot(law: FittedLaw) -> str:
     figure = _figure(6, 3.4)
     ax = figure.subplots()
-    complexity = [f.complexity for f in model.pareto_]
-    loss = np.maximum([f.nrmse for f in model.pareto_], _NRMSE_FLOOR)
+    complexity = [f.complexity for f in law.pareto]
+    loss = np.maximum([f.nrmse for f in law.pareto], _NRMSE_FLOOR)
     ax.step(complexity, loss, where="post", color="0.6", zorder=1)
     ax.scatter(complexity, loss, color="tab:blue", zorder=2, label="front")
-    best = model.pareto_.index(model.best_)
+    best = law.pareto.index(law.best)
     ax.scatter(complexity[best], loss[best], marker="*", s=260, color="tab:red", zorder=3,
                label="best")
     ax.set_yscale("log")
@@ -209,15 +200,15 @@ def _front_plot(model: LawRegressor) -> str:
     return _svg(figure)
 
 
-def _data_section(model: LawRegressor, X: Any, y: Any) -> str:
-    measured, predicted = _measured_and_predicted(model, X, y)
+def _data_section(law: FittedLaw, X: Any, y: Any) -> str:
+    measured, predicted = _measured_and_predicted(law, X, y)
     if not len(measured):
         return ('<section id="data"><h2>Best formula on the data</h2><p>No data: this model '
                 "was loaded from a file, which keeps none; pass X and y to write_report."
                 "</p></section>")
     shown = np.sort(np.random.default_rng(0).choice(
         len(measured), min(len(measured), MAX_POINTS), replace=False))
-    problem = model.problem_
+    problem = law.problem
     label = with_units(problem.target_name, problem.target_units)
     caption = (f"{len(shown)} of {len(measured)} points; residual = measured - predicted. "
                f"NRMSE on these data: {_nrmse(measured, predicted):.3g}.")
@@ -226,17 +217,17 @@ def _data_section(model: LawRegressor, X: Any, y: Any) -> str:
             f'{_plot("data-plot", svg, caption)}</section>')
 
 
-def _measured_and_predicted(model: LawRegressor, X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+def _measured_and_predicted(law: FittedLaw, X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
     """The target and the best formula's predictions, in the target's declared units."""
     if (X is None) != (y is None):
         raise LawfinderError("give both X and y to write_report, or neither to use the data "
                              "fit kept")
     if X is None:
-        problem = model.problem_
+        problem = law.problem
         X = problem.X / np.array(problem.factors)
         y = problem.y / problem.target_factor
-        return y, model.best_.predict(X, groups=problem.row_labels)
-    predicted = model.predict(X)
+        return y, law.best.predict(X, groups=problem.row_labels)
+    predicted = law.predict(X)
     measured = np.asarray(y, dtype=float).ravel()
     if measured.shape != predicted.shape:
         raise DataError(f"y has {measured.size} values but X has {predicted.size} rows; give "
@@ -264,8 +255,8 @@ def _data_plot(measured: np.ndarray, predicted: np.ndarray, label: str) -> str:
     return _svg(figure)
 
 
-def _history_section(model: LawRegressor) -> str:
-    if not model.history_:
+def _history_section(law: FittedLaw) -> str:
+    if not law.history:
         return ('<section id="history"><h2>Search</h2><p>No search history: a model loaded '
                 "from a file does not keep it, and a search stopped during its first epoch "
                 "has none.</p></section>")
@@ -274,11 +265,11 @@ def _history_section(model: LawRegressor) -> str:
                "from (reward = 1/(1 + NRMSE), less a small cost per unit of complexity); "
                "formulas sampled and seconds elapsed.")
     return (f'<section id="history"><h2>Search</h2>'
-            f'{_plot("history-plot", _history_plot(model), caption)}</section>')
+            f'{_plot("history-plot", _history_plot(law), caption)}</section>')
 
 
-def _history_plot(model: LawRegressor) -> str:
-    history = model.history_
+def _history_plot(law: FittedLaw) -> str:
+    history = law.history
     epoch = [s.epoch for s in history]
     figure = _figure(9, 5)
     curves = [("best NRMSE", [max(s.best_nrmse, _NRMSE_FLOOR) for s in history]),

@@ -22,13 +22,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import sympy
 
 from lawfinder.search.atomic import write_atomically
 from lawfinder.errors import LawfinderError, ModelFileError
+from lawfinder.results.fitted_law import FittedLaw
 from lawfinder.results.formula import Formula
 from lawfinder.language.known_constants import NUMBERS, KnownConstant
 from lawfinder.language.library import Kind, Library, build_library
@@ -38,8 +39,6 @@ from lawfinder.units.scaling import Frame
 from lawfinder.units.dimension import BASE_SYMBOLS, Dimension
 from lawfinder.version import __version__
 
-if TYPE_CHECKING:
-    from lawfinder.estimator import LawRegressor
 
 FORMAT = "lawfinder-model"
 # Version 2 adds the datasets of a fit with groups and their per-dataset constants; version
@@ -63,9 +62,9 @@ class _Malformed(Exception):
 
 # --- writing ---------------------------------------------------------------------------
 
-def save_model(model: LawRegressor, path: str | os.PathLike[str]) -> None:
-    """Write the fitted `model` to `path` as JSON, atomically (temporary file + rename)."""
-    text = json.dumps(_document(model), indent=2, ensure_ascii=False) + "\n"  # λ, not \u03bb
+def save_model(law: FittedLaw, path: str | os.PathLike[str]) -> None:
+    """Write a fit's record to `path` as JSON, atomically (temporary file + rename)."""
+    text = json.dumps(_document(law), indent=2, ensure_ascii=False) + "\n"  # λ, not \u03bb
     try:
         write_atomically(path, lambda handle: handle.write(text.encode("utf-8")))
     except OSError as exc:
@@ -73,8 +72,8 @@ def save_model(model: LawRegressor, path: str | os.PathLike[str]) -> None:
                              "check that its folder exists and is writable") from exc
 
 
-def _document(model: LawRegressor) -> dict[str, Any]:
-    problem, library, frame = model.problem_, model.library_, model.frame_
+def _document(law: FittedLaw) -> dict[str, Any]:
+    problem, library, frame, settings = law.problem, law.library, law.frame, law.settings
     units = problem.units or (None,) * problem.n_features
     fixed = [_fixed(t.known) for t in library.tokens if t.known]
     return {
@@ -82,13 +81,13 @@ def _document(model: LawRegressor) -> dict[str, Any]:
         "version": (3 if library.user_operators or any(isinstance(f, dict) for f in fixed)
                     else 2 if problem.datasets else 1),
         "saved_by": f"lawfinder {__version__}",
-        "params": {name: _plain(value, name) for name, value in model.get_params().items()},
+        "params": {name: _plain(value, name) for name, value in settings.items()},
         "inputs": [_quantity(*q) for q in zip(problem.names, units, problem.dims,
                                                problem.factors)],
         "target": _quantity(problem.target_name, problem.target_units, problem.target_dim,
                             problem.target_factor),
-        "free_constants": _constants(model.free_constants, library.shared_names, library, frame),
-        **(_datasets(model) if problem.datasets else {}),
+        "free_constants": _constants(law, "free_constants"),
+        **(_datasets(law) if problem.datasets else {}),
         "library": {
             "operators": [t.name for t in library.tokens if t.arity],
             "fixed_constants": fixed,
@@ -96,44 +95,32 @@ def _document(model: LawRegressor) -> dict[str, Any]:
                if library.user_operators else {}),
         },
         "frame": {"log_scale": dict(zip(BASE_SYMBOLS, map(float, frame.log_scale)))},
-        "pareto_front": [_formula(f) for f in model.pareto_],
-        "best": model.pareto_.index(model.best_),
-        "search": {"n_evals": model.n_evals_, "n_scored": model.n_scored_,
-                   "interrupted": model.interrupted_,
-                   "islands_lost": list(model.islands_lost_)},
+        "pareto_front": [_formula(f) for f in law.pareto],
+        "best": law.pareto.index(law.best),
+        "search": {"n_evals": law.n_evals, "n_scored": law.n_scored,
+                   "interrupted": law.interrupted, "islands_lost": list(law.islands_lost)},
     }
 
 
-def _datasets(model: LawRegressor) -> dict[str, Any]:
+def _datasets(law: FittedLaw) -> dict[str, Any]:
     """The dataset labels of a fit with groups, and its per-dataset constants."""
-    labels = list(model.problem_.datasets)
+    labels = list(law.problem.datasets)
     bad = [label for label in labels if not isinstance(label, (str, int, float))]
     if bad:
         raise LawfinderError(f"cannot save the dataset label {bad[0]!r} "
                              f"({type(bad[0]).__name__}): a model file keeps numbers and "
                              "strings; refit with labels of those kinds")
     return {"datasets": labels,
-            "dataset_constants": _constants(model.dataset_constants, model.library_.dataset_names,
-                                            model.library_, model.frame_, "dataset_constants")}
+            "dataset_constants": _constants(law, "dataset_constants")}
 
 
-def _constants(given: Any, names: tuple[str, ...], library: Library, frame: Frame,
-               setting: str = "free_constants") -> list[dict[str, Any]]:
-    """The fitted constants `names` as quantities, with their units from `setting` (`given`)."""
-    tokens = [library.tokens[library.terminal[name]] for name in names]
-    return [_quantity(name, text, token.dim, frame.constant_factors[token.index])
-            for name, text, token in zip(names, _constant_units(given, names, setting), tokens)]
-
-
-def _constant_units(given: Any, fitted: tuple[str, ...], setting: str = "free_constants"
-                    ) -> list[str]:
-    """Unit strings of the fitted constants, from the free_constants (or dataset_constants)
-    setting."""
-    texts = dict(given) if isinstance(given, Mapping) else {name: "1" for name in given or ()}
-    if list(texts) != list(fitted):
-        raise LawfinderError(f"{setting} is now {given!r} but the model was fitted with the "
-                             f"constants {list(fitted)}; set it back or refit before saving")
-    return [str(text) for text in texts.values()]
+def _constants(law: FittedLaw, setting: str) -> list[dict[str, Any]]:
+    """The fitted constants of `setting` (free_constants, dataset_constants) as quantities,
+    in the units they were declared in."""
+    library, units = law.library, law.constant_units(setting)
+    tokens = [library.tokens[library.terminal[name]] for name in units]
+    return [_quantity(name, text, token.dim, law.frame.constant_factors[token.index])
+            for (name, text), token in zip(units.items(), tokens)]
 
 
 def _fixed(constant: KnownConstant) -> str | dict[str, Any]:
@@ -211,9 +198,10 @@ def _covariance(item: dict[str, Any], n_free: int, prefix: str) -> np.ndarray | 
     return np.array(rows, dtype=float).reshape(n_free, n_free)  # [] when no constants
 
 
-def load_model(path: str | os.PathLike[str], cls: type[LawRegressor],
-               operators: Sequence[UserOperator] = ()) -> LawRegressor:
-    """Read a model file written by `save_model` into a fitted instance of `cls`; a model
+def load_model(path: str | os.PathLike[str], defaults: Mapping[str, Any],
+               operators: Sequence[UserOperator] = ()) -> FittedLaw:
+    """Read a model file written by `save_model` back into its fit's record; `defaults` are
+    the estimator's parameters with their defaults (the settings the file may hold). A model
     with user operators needs them in `operators`, as a file holds no code."""
     where = str(path)
     try:
@@ -226,7 +214,7 @@ def load_model(path: str | os.PathLike[str], cls: type[LawRegressor],
                              f"({exc}); give a file written by LawRegressor.save") from exc
     _check_format(document, where)
     try:
-        return _model(document, cls, _user_operators(document, operators, where))
+        return _law(document, defaults, _user_operators(document, operators, where))
     except _Malformed as exc:
         raise ModelFileError(f"the model file {where!r} is damaged: {exc}; save the model "
                              "again, or restore the file") from None
@@ -277,8 +265,8 @@ def _user_operators(document: dict[str, Any], given: Sequence[UserOperator], whe
     return {item["name"]: by_name[item["name"]] for item in used}
 
 
-def _model(document: dict[str, Any], cls: type[LawRegressor],
-           user_operators: Mapping[str, UserOperator]) -> LawRegressor:
+def _law(document: dict[str, Any], defaults: Mapping[str, Any],
+         user_operators: Mapping[str, UserOperator]) -> FittedLaw:
     inputs = [_read_quantity(item, f"inputs[{i}]")
               for i, item in enumerate(_get(document, "inputs", list))]
     target = _read_quantity(_get(document, "target", dict), "target")
@@ -303,24 +291,17 @@ def _model(document: dict[str, Any], cls: type[LawRegressor],
         raise _Malformed("best", f"is {best}, not an index into the {len(front)} formulas of "
                                  "pareto_front")
     search = _get(document, "search", dict)
-
-    model = cls(**_read_params(_get(document, "params", dict), cls, user_operators))
-    model.problem_ = problem
-    model.library_ = library
-    model.frame_ = frame
-    model.pareto_ = front
-    model.best_ = front[best]
-    model.history_ = []  # per-epoch statistics are not stored
-    model.n_evals_ = _get(search, "n_evals", int, "search.")
-    model.n_scored_ = _get(search, "n_scored", int, "search.")
-    model.interrupted_ = _get(search, "interrupted", bool, "search.")
     lost = _get(search, "islands_lost", list, "search.") if "islands_lost" in search else []
     if not all(isinstance(reason, str) for reason in lost):
         raise _Malformed("search.islands_lost", "should be a list of texts")
-    model.islands_lost_ = lost
-    model.feature_names_in_ = np.array(problem.names, dtype=object)
-    model.n_features_in_ = problem.n_features
-    return model
+    settings = {**defaults, **_read_params(_get(document, "params", dict), defaults,
+                                           user_operators)}
+    # Per-epoch statistics and the Π bases are not stored.
+    return FittedLaw(problem, library, frame, tuple(front), front[best], settings,
+                     n_evals=_get(search, "n_evals", int, "search."),
+                     n_scored=_get(search, "n_scored", int, "search."),
+                     interrupted=_get(search, "interrupted", bool, "search."),
+                     islands_lost=tuple(lost))
 
 
 def _get(obj: dict[str, Any], key: str, kind: type | tuple[type, ...], prefix: str = "",
@@ -357,9 +338,8 @@ def _object(value: Any, where: str) -> dict[str, Any]:
     return value
 
 
-def _read_params(params: dict[str, Any], cls: type[LawRegressor],
+def _read_params(params: dict[str, Any], defaults: Mapping[str, Any],
                  user_operators: Mapping[str, UserOperator]) -> dict[str, Any]:
-    defaults = cls().get_params()
     unknown = sorted(set(params) - set(defaults))
     if unknown:
         raise _Malformed("params", f"holds unknown settings {unknown}; the file may come from "
