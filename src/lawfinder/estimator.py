@@ -29,7 +29,8 @@ from lawfinder.results.notebook import model_html
 from lawfinder.units.scaling import Frame
 from lawfinder.search.loop import EpochStats, Search, SearchConfig
 from lawfinder.search.progress import LiveProgress
-from lawfinder.results.model_file import load_model, save_model
+from lawfinder.results.model_file import save_model
+from lawfinder.results.model_loading import load_model
 from lawfinder.results.selection import DEFAULT_RULE, best_scores, check_rule
 from lawfinder.results.new_dataset import add_dataset
 from lawfinder.units.dimension import Dimension, parse_units
