@@ -95,13 +95,13 @@ def test_a_resumed_search_goes_on_enumerating_where_it_was():
 def test_the_front_is_swept_one_move_at_a_time_and_a_resume_goes_on_where_it_was():
     original = _newton_with_views(seed=0)
     original.step()
-    assert original.swept and original.replacements
+    assert original.sweep.swept and original.sweep.replacements
     resumed = _newton_with_views(seed=1)
     resumed.load_state_dict(original.state_dict())
-    assert resumed.swept == original.swept
+    assert resumed.sweep.swept == original.sweep.swept
     original.step()
     resumed.step()
-    assert resumed.swept == original.swept
+    assert resumed.sweep.swept == original.sweep.swept
     assert resumed.cache.keys() == original.cache.keys()
 
 

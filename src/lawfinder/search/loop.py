@@ -6,7 +6,7 @@ import copy
 import itertools
 import math
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -18,7 +18,7 @@ from lawfinder.evaluate.simplify import simpler_tokens
 from lawfinder.fit.levenberg_marquardt import FitConfig
 from lawfinder.fit.reward import squash
 from lawfinder.generate.mutation import mutants
-from lawfinder.generate.neighbourhood import catalogue, neighbours
+from lawfinder.generate.neighbourhood import catalogue
 from lawfinder.generate.pi_views import View
 from lawfinder.generate.policy import Policy
 from lawfinder.generate.sampler import Episode, Sampler, log_probabilities
@@ -28,6 +28,7 @@ from lawfinder.search.front import Entry, improves
 from lawfinder.search.hall_of_fame import HallOfFame
 from lawfinder.search.refinement import polish
 from lawfinder.search.scoring import Scorer
+from lawfinder.search.sweep import Sweep
 from lawfinder.search.writer import Writer
 
 
@@ -99,9 +100,8 @@ class Search:
                         for view in (None, *[v for v in views[:1] if not v.trivial])]
         # Short dimensionless subtrees over the best view's groups, and for each formula of
         # the front whose neighbourhood is being swept, how far the sweep has gone.
-        self.replacements = catalogue(views[0], library) if views and config.neighbours else ()
-        self.swept: dict[tuple[int, ...], int] = {}
-        self._sweeps: dict[tuple[int, ...], Iterator[tuple[int, ...]]] = {}
+        self.sweep = Sweep(catalogue(views[0], library) if views and config.neighbours else (),
+                           library, config.priors.max_length)
         # Constants are fitted on a small subsample and formulas scored on a larger one;
         # the final front is refitted on all data (polish).
         self.scorer = Scorer(library, X, y, weights, starts, user_scale, config.fit,
@@ -204,7 +204,7 @@ class Search:
             "score_rows": torch.from_numpy(self.scorer.score_rows.copy()),
             "epoch": self.epoch, "sampled": self.sampled, "scored": self.scored,
             "enumerated": self.enumerated,
-            "swept": [[list(f), n] for f, n in self.swept.items()],
+            "swept": [[list(f), n] for f, n in self.sweep.swept.items()],
             "simplest_exact": self.simplest_exact,
             "front_record": [list(pair) for pair in self.front_record],
             "improved_at": self.improved_at,
@@ -229,8 +229,7 @@ class Search:
         # The enumeration is deterministic: skip what the saved search had scored already.
         self.enumerated = state.get("enumerated", 0)
         self.forms = itertools.islice(self.forms, self.enumerated, None)
-        self.swept = {tuple(f): n for f, n in state.get("swept", [])}
-        self._sweeps = {}
+        self.sweep.restore({tuple(f): n for f, n in state.get("swept", [])})
         self.simplest_exact = state["simplest_exact"]
         self.front_record = [tuple(pair) for pair in state.get("front_record", [])]
         self.improved_at = state.get("improved_at", self.epoch)
@@ -347,35 +346,14 @@ class Search:
         """Score the next `neighbours` formulas not seen before around the front's formulas
         that gained most over simpler ones, each fitted from its parent's constants;
         returns how many."""
-        budget, made = self.config.neighbours, 0
-        if not self.replacements:
-            return 0
-        for entry in _by_gain(self.hall.front(), self.config.target_nrmse):
-            if made >= budget:
-                break
-            fresh = list(dict.fromkeys(self._next_neighbours(entry.tokens, budget - made)))
-            if fresh:
-                self._consider(fresh, [entry.view] * len(fresh),
-                               np.tile(entry.constants, (len(fresh), 1)))
-                made += len(fresh)
+        made = 0
+        for parent, fresh in self.sweep.batches(self.hall.front(), self.config.target_nrmse,
+                                                self.config.neighbours,
+                                                lambda f: _key(f) in self.cache):
+            self._consider(fresh, [parent.view] * len(fresh),
+                           np.tile(parent.constants, (len(fresh), 1)))
+            made += len(fresh)
         return made
-
-    def _next_neighbours(self, parent: tuple[int, ...], n: int) -> list[tuple[int, ...]]:
-        """Up to n neighbours of `parent` not in the cache, where its sweep left off."""
-        sweep = self._sweeps.get(parent)
-        if sweep is None:
-            sweep = neighbours(parent, self.replacements, self.library,
-                               self.config.priors.max_length)
-            sweep = self._sweeps[parent] = itertools.islice(sweep, self.swept.get(parent, 0),
-                                                            None)
-        out = []
-        for f in sweep:
-            self.swept[parent] = self.swept.get(parent, 0) + 1
-            if _key(f) not in self.cache:
-                out.append(f)
-                if len(out) == n:
-                    break
-        return out
 
     def _score_new(self, formulas: list[tuple[int, ...]], views: list[str],
                    warm: np.ndarray | None = None) -> list[Entry]:
@@ -419,16 +397,6 @@ class Search:
         loss.backward()
         writer.optimizer.step()
         return float(rewards[top].mean())
-
-
-def _by_gain(front: list[Entry], floor: float) -> list[Entry]:
-    """The front's entries (by complexity), those whose error fell most per unit of
-    complexity over the next simpler entry first (PySR's score; errors below `floor`
-    count as `floor`): the law's near misses stand out where the error drops."""
-    logs = np.log(np.maximum([1.0] + [e.nrmse for e in front], floor))
-    steps = np.diff([0.0] + [e.complexity for e in front])
-    gain = -np.diff(logs) / steps
-    return [front[i] for i in np.argsort(-gain, kind="stable")]
 
 
 def _key(formula: tuple[int, ...]) -> bytes:
