@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import inspect
 import numbers
 import os
 import warnings
@@ -27,6 +28,7 @@ from lawfinder.data.problem import Problem, check_features, check_target, make_p
 from lawfinder.results.html_report import check_report_path, write_report
 from lawfinder.results.notebook import model_html
 from lawfinder.units.scaling import Frame
+from lawfinder.language.priors import PriorConfig
 from lawfinder.search.loop import EpochStats, Search, SearchConfig
 from lawfinder.search.progress import LiveProgress
 from lawfinder.results.model_file import save_model
@@ -65,10 +67,13 @@ class LawRegressor:
     def __init__(self, *, operators: Sequence[str | UserOperator] = DEFAULT_OPERATORS,
                  free_constants: Mapping[str, str] | Sequence[str] | None = None,
                  dataset_constants: Mapping[str, str] | Sequence[str] | None = None,
-                 fixed_constants: Sequence[str] = ("1",), max_length: int = 20,
-                 max_time: float = 60.0, max_evals: int | None = None,
-                 target_nrmse: float = 1e-9, patience: int = 20,
-                 stall_patience: int | None = 25, batch_size: int = 500,
+                 fixed_constants: Sequence[str] = ("1",),
+                 max_length: int = PriorConfig.max_length,
+                 max_time: float = SearchConfig.max_time, max_evals: int | None = None,
+                 target_nrmse: float = SearchConfig.target_nrmse,
+                 patience: int = SearchConfig.patience,
+                 stall_patience: int | None = SearchConfig.stall_patience,
+                 batch_size: int = SearchConfig.batch_size,
                  random_state: int | None = None, verbose: bool = False,
                  dimensional_analysis: bool = True, enumeration: bool = True,
                  n_jobs: int | None = -1, model_selection: str = DEFAULT_RULE):
@@ -344,20 +349,10 @@ class LawRegressor:
             raise LawfinderError("this LawRegressor is not fitted yet; call fit(X, y) first")
 
     def _config(self) -> SearchConfig:
-        if not (isinstance(self.max_length, int) and self.max_length >= 1):
-            raise LawfinderError(f"max_length must be a positive integer, got {self.max_length!r}")
-        if not (_is_real(self.max_time) and self.max_time > 0):
-            raise LawfinderError(f"max_time must be > 0 seconds, got {self.max_time!r}")
-        if self.max_evals is not None and not (_is_real(self.max_evals) and self.max_evals >= 1):
-            raise LawfinderError(f"max_evals must be >= 1 or None, got {self.max_evals!r}")
-        if not (_is_real(self.target_nrmse) and self.target_nrmse >= 0):
-            raise LawfinderError(f"target_nrmse must be a number >= 0, got {self.target_nrmse!r}")
-        if not (_is_real(self.patience) and self.patience >= 0):
-            raise LawfinderError(f"patience must be a number of epochs >= 0, got {self.patience!r}")
-        if self.stall_patience is not None and not (isinstance(self.stall_patience, int)
-                                                    and self.stall_patience >= 1):
-            raise LawfinderError(f"stall_patience must be a number of epochs >= 1 or None, "
-                                 f"got {self.stall_patience!r}")
+        for name, (allowed, expected) in _CHECKS.items():
+            value = getattr(self, name)
+            if not allowed(value):
+                raise LawfinderError(f"{name} must be {expected}, got {value!r}")
         try:
             np.random.default_rng(self.random_state)
         except (TypeError, ValueError) as exc:
@@ -365,8 +360,6 @@ class LawRegressor:
                                  f"Generator, got {self.random_state!r}") from exc
         self._n_islands()
         check_rule(self.model_selection)
-        if not (isinstance(self.batch_size, int) and self.batch_size >= 20):
-            raise LawfinderError(f"batch_size must be an integer >= 20, got {self.batch_size!r}")
         base = SearchConfig()
         return replace(base, batch_size=self.batch_size, max_time=float(self.max_time),
                        max_evals=self.max_evals, target_nrmse=float(self.target_nrmse),
@@ -436,10 +429,26 @@ class LawRegressor:
         return out
 
 
-_PARAMS = ("operators", "free_constants", "dataset_constants", "fixed_constants", "max_length",
-           "max_time", "max_evals", "target_nrmse", "patience", "stall_patience",
-           "batch_size", "random_state", "verbose", "dimensional_analysis", "enumeration",
-           "n_jobs", "model_selection")
+_PARAMS = tuple(inspect.signature(LawRegressor.__init__).parameters)[1:]
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+# What each number setting may be, checked by fit: (test, what the error says it must be).
+# The others are checked where they are read (operators by the library, n_jobs by
+# `_n_islands`, model_selection by `check_rule`, the constants with their units).
+_CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "max_length": (lambda v: _is_int(v) and v >= 1, "a positive integer"),
+    "max_time": (lambda v: _is_real(v) and v > 0, "> 0 seconds"),
+    "max_evals": (lambda v: v is None or (_is_real(v) and v >= 1), ">= 1 or None"),
+    "target_nrmse": (lambda v: _is_real(v) and v >= 0, "a number >= 0"),
+    "patience": (lambda v: _is_real(v) and v >= 0, "a number of epochs >= 0"),
+    "stall_patience": (lambda v: v is None or (_is_int(v) and v >= 1),
+                       "a number of epochs >= 1 or None"),
+    "batch_size": (lambda v: _is_int(v) and v >= 20, "an integer >= 20"),
+}
 
 # Settings a resumed search may change: the stop rules (to extend the budget), verbose,
 # and what does not steer the search.

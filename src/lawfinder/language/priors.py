@@ -18,7 +18,7 @@ from lawfinder.language.state import NONE, FormulaState, second_child_cost
 
 @dataclass(frozen=True)
 class PriorConfig:
-    max_length: int = 25        # hard cap on tokens per formula
+    max_length: int = 20        # hard cap on tokens per formula
     min_length: int = 1         # hard floor on tokens per formula
     soft_length: float = 10.0   # preferred length: terminals discouraged before it, operators after
     soft_length_scale: float = 5.0

@@ -44,10 +44,10 @@ class SearchConfig:
     score_points: int = 2000       # ... and formulas scored on a larger one
     max_time: float = 60.0         # seconds
     max_evals: int | None = None   # formulas sampled, as PhySO counts them
-    target_nrmse: float = 1e-6     # formulas this accurate count as exact ...
+    target_nrmse: float = 1e-9     # formulas this accurate count as exact ...
     patience: int = 20             # ... and once one is found, stop after this many epochs
                                    # without a simpler exact one
-    stall_patience: int | None = None  # with no exact formula: stop after this many epochs
+    stall_patience: int | None = 25  # with no exact formula: stop after this many epochs
     stall_rtol: float = 0.01       # in which no formula beat the front by this fraction of
                                    # its loss (None: never; see `front.improves`)
     parsimony: float = 1e-4        # reward cost per unit of complexity: among equally exact
