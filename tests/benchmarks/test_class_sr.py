@@ -187,3 +187,11 @@ def test_every_law_makes_a_feasible_search_with_and_without_units(problem, with_
                           np.random.default_rng(1))
     # Raises UnitsError if no formula of the law's units can be built.
     lawfinder_model(law).prepare(data.X, data.y, groups=data.groups, **fit_options(law))
+
+
+def test_constants_off_by_the_noise_pass_with_two_digits_not_three():
+    noisy = DECAY * (1 + np.array([[0, 6e-3], [0, 0]]))   # 1/T = 0.828: 0.83 or 0.828
+    assert judge_datasets(FOUND, _fitted(noisy), get("Radioactive Decay"), DECAY) \
+        is Verdict.NOT_SOLVED
+    assert judge_datasets(FOUND, _fitted(noisy), get("Radioactive Decay"), DECAY, digits=2) \
+        is Verdict.SOLVED

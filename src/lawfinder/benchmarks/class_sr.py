@@ -109,17 +109,19 @@ def of_dataset(formula: sympy.Expr, fitted: pd.DataFrame | None, g: int) -> symp
 
 
 def judge_datasets(formula: sympy.Expr, fitted: pd.DataFrame | None, problem: ClassProblem,
-                   constants: np.ndarray) -> Verdict:
+                   constants: np.ndarray, digits: int = 3) -> Verdict:
     """Exact recovery over every dataset: for each, the formula with that dataset's fitted
     per-dataset constants (row g of `fitted`) against the law with its true ones, by the
     SRBench rule, applied to the formula as found and, if that fails, expanded: SRBench
     rounds constants to 3 digits before simplifying, which refuses a law whose constants
     are rewritten (-4.905*(k0 + t)**2 - k1 is the free fall with v0 = -9.81*k0). The
     worst verdict wins: not solved if any dataset is, else not judged if the judge could
-    not decide one, else solved."""
+    not decide one, else solved. `digits`: the significant digits both sides are rounded to
+    (SRBench's 3; fewer for a looser rule on noisy data, whose fitted constants carry the
+    noise)."""
     verdict = Verdict.SOLVED
     for g, values in enumerate(constants):
-        found = _judged(of_dataset(formula, fitted, g), problem.truth(values), problem)
+        found = _judged(of_dataset(formula, fitted, g), problem.truth(values), problem, digits)
         if found is Verdict.NOT_SOLVED:
             return found
         if found is Verdict.NOT_JUDGED:
@@ -127,9 +129,10 @@ def judge_datasets(formula: sympy.Expr, fitted: pd.DataFrame | None, problem: Cl
     return verdict
 
 
-def _judged(formula: sympy.Expr, truth: sympy.Expr, problem: ClassProblem) -> Verdict:
+def _judged(formula: sympy.Expr, truth: sympy.Expr, problem: ClassProblem, digits: int
+            ) -> Verdict:
     """The SRBench verdict on the formula as written, or on its expanded form if not solved."""
-    options = dict(positive=problem.positive(), ranges=problem.ranges())
+    options = dict(positive=problem.positive(), ranges=problem.ranges(), digits=digits)
     verdict = judge(formula, truth, **options)
     if verdict is not Verdict.NOT_SOLVED:
         return verdict
