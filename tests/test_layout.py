@@ -20,3 +20,40 @@ def test_the_tests_mirror_the_subpackages():
     folders = {p.name for p in package.iterdir() if (p / "__init__.py").exists()}
     tests = {p.name for p in (ROOT / "tests").iterdir() if p.is_dir() and p.name != "__pycache__"}
     assert folders == tests
+
+
+def _imports() -> dict[str, set[str]]:
+    """Each module of the package and the package modules it imports anywhere: at the top,
+    inside functions, and under TYPE_CHECKING alike."""
+    import ast
+
+    package = ROOT / "src"
+    modules = {".".join(p.relative_to(package).with_suffix("").parts).removesuffix(".__init__"): p
+               for p in (package / "lawfinder").rglob("*.py")}
+    graph = {}
+    for name, path in modules.items():
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                found |= {node.module, *(f"{node.module}.{a.name}" for a in node.names)}
+            elif isinstance(node, ast.Import):
+                found |= {a.name for a in node.names}
+        graph[name] = {m for m in found if m in modules and m != name}
+    return graph
+
+
+def test_no_module_imports_itself_through_others():
+    graph = _imports()
+
+    def reaches(start: str, goal: str) -> bool:
+        seen, todo = set(), list(graph[start])
+        while todo:
+            module = todo.pop()
+            if module == goal:
+                return True
+            if module not in seen:
+                seen.add(module)
+                todo += graph[module]
+        return False
+
+    assert [m for m in graph if reaches(m, m)] == []
