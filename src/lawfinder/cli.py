@@ -309,7 +309,7 @@ def _demo(args: argparse.Namespace) -> int:
              target_units=law.target_units, target_name=law.target)
         verdict = law.recovered(model.best_.sympy(), model.best_.constants)
         # With units: two constants in 1/s read apart only by what the formula does with them.
-        constants = "\n".join(f"{k} = {v:.6g} {law.free_constants[k]}"
+        constants = "\n".join(f"{k} = {v:.6g} {law.free_constants[k]}".removesuffix(" 1")
                                for k, v in model.best_.constants.items())
         results.add_row(law.title, f"{law.target} = {law.sympy(numeric=False)}",
                         f"{law.target} = {model.best_.sympy()}", constants, verdict.value,
