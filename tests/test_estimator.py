@@ -124,7 +124,9 @@ def test_dimensional_constant_without_data_units_is_refused():
 
 
 @pytest.mark.parametrize("bad", [dict(max_time=0), dict(max_length=0), dict(batch_size=5),
-                                 dict(max_evals=0), dict(free_constants="G")])
+                                 dict(max_evals=0), dict(free_constants="G"),
+                                 # valid-looking but past memory: refused before any array
+                                 dict(max_length=100_000), dict(batch_size=10**6)])
 def test_bad_settings_are_refused_by_fit(bad):
     X, y = newton_data(200)
     with pytest.raises(LawfinderError):

@@ -440,14 +440,17 @@ def _is_int(value: Any) -> bool:
 # The others are checked where they are read (operators by the library, n_jobs by
 # `_n_islands`, model_selection by `check_rule`, the constants with their units).
 _CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
-    "max_length": (lambda v: _is_int(v) and v >= 1, "a positive integer"),
+    # Upper bounds keep a search's arrays (formulas x tokens x rows) within memory: a
+    # formula of 200 tokens is far past any law, and the policy's batch grows as the batch.
+    "max_length": (lambda v: _is_int(v) and 1 <= v <= 200, "an integer from 1 to 200"),
     "max_time": (lambda v: _is_real(v) and v > 0, "> 0 seconds"),
     "max_evals": (lambda v: v is None or (_is_real(v) and v >= 1), ">= 1 or None"),
     "target_nrmse": (lambda v: _is_real(v) and v >= 0, "a number >= 0"),
     "patience": (lambda v: _is_real(v) and v >= 0, "a number of epochs >= 0"),
     "stall_patience": (lambda v: v is None or (_is_int(v) and v >= 1),
                        "a number of epochs >= 1 or None"),
-    "batch_size": (lambda v: _is_int(v) and v >= 20, "an integer >= 20"),
+    "batch_size": (lambda v: _is_int(v) and 20 <= v <= 100_000,
+                   "an integer from 20 to 100,000"),
 }
 
 # Settings a resumed search may change: the stop rules (to extend the budget), verbose,
