@@ -14,9 +14,11 @@ import numpy as np
 import sympy
 
 from lawfinder.evaluate import compiled, numpy_walk
+from lawfinder.language.known_constants import NUMBERS
 from lawfinder.language.library import Kind, Library
 
-_NUMBERS = {"1": sympy.Integer(1), "pi": sympy.pi}  # as `known_constants.NUMBERS`
+# The pure numbers of `known_constants` as SymPy writes them: 1, pi.
+_NUMBERS = {name: sympy.sympify(name) for name in NUMBERS}
 
 
 def evaluate(tokens: np.ndarray, library: Library, X: np.ndarray, constants: np.ndarray,

@@ -195,14 +195,6 @@ def _keys(tokens: Sequence[Token]) -> tuple[str, ...]:
     return tuple(keys)
 
 
-def _names(values: Any, what: str, example: str) -> list[str]:
-    """Token names given as a list (or any iterable) of strings; a LawfinderError otherwise."""
-    names = list(values) if isinstance(values, Iterable) and not isinstance(values, str) else None
-    if names is None or not all(isinstance(name, str) for name in names):
-        raise LawfinderError(f"{what} must be a list of names such as {example}, got {values!r}")
-    return names
-
-
 def _operator_tokens(operators: Any) -> list[Token]:
     """Tokens of the operators: built-in ones by name, the user's own as their objects
     (`lawfinder.UserOperator`, told apart by having a `name`)."""
