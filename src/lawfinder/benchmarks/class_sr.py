@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 import sympy
 
-from lawfinder.benchmarks.feynman import add_noise, check_noise
+from lawfinder.benchmarks.feynman import (UnknownProblemError, add_noise, check_noise,
+                                         range_symbols)
 from lawfinder.benchmarks.judge import Verdict, judge
 from lawfinder.errors import LawfinderError
 
@@ -150,12 +151,6 @@ def published_rate(name: str, noise: float, n_datasets: int) -> float | None:
     return float(rates[levels.index(float(noise))])
 
 
-class UnknownClassProblemError(LawfinderError, KeyError):
-    """No Class SR problem has this name; also a KeyError, as for a failed dict lookup."""
-
-    __str__ = Exception.__str__
-
-
 def get(name: str) -> ClassProblem:
     """The problem called `name`, e.g. "Radioactive Decay"."""
     by_name = {p.name: p for p in CLASS}
@@ -163,7 +158,7 @@ def get(name: str) -> ClassProblem:
         return by_name[name]
     close = difflib.get_close_matches(name, list(by_name), n=3, cutoff=0.5)
     hint = f"did you mean {', '.join(close)}?" if close else f"choose from {', '.join(by_name)}"
-    raise UnknownClassProblemError(f"no Class SR problem named {name!r}; {hint}")
+    raise UnknownProblemError(f"no Class SR problem named {name!r}; {hint}")
 
 
 def _bounds(quantities: Iterable[Quantity]) -> tuple[np.ndarray, np.ndarray]:
@@ -171,22 +166,18 @@ def _bounds(quantities: Iterable[Quantity]) -> tuple[np.ndarray, np.ndarray]:
     return np.array([q.low for q in quantities]), np.array([q.high for q in quantities])
 
 
-def _symbols(problem: ClassProblem) -> dict[str, sympy.Symbol]:
-    return {q.name: sympy.Symbol(q.name, positive=True) if q.low > 0 else sympy.Symbol(q.name)
-            for q in problem.variables}
-
-
 @functools.cache
 def _expression(problem: ClassProblem) -> sympy.Expr:
     # Explicit symbols, or names such as T, n and A could parse as SymPy's own objects.
-    local = _symbols(problem) | {c.name: sympy.Symbol(c.name) for c in problem.dataset_constants}
+    local = range_symbols(problem.variables) | {c.name: sympy.Symbol(c.name)
+                                                for c in problem.dataset_constants}
     return sympy.parse_expr(problem.formula, local_dict=local)
 
 
 @functools.cache
 def _numpy_function(problem: ClassProblem) -> Callable[..., np.ndarray]:
-    symbols = [*_symbols(problem).values(), *(sympy.Symbol(c.name)
-                                               for c in problem.dataset_constants)]
+    symbols = [*range_symbols(problem.variables).values(),
+               *(sympy.Symbol(c.name) for c in problem.dataset_constants)]
     return sympy.lambdify(symbols, _expression(problem), modules="numpy")
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 import difflib
 import functools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 import numpy as np
 import sympy
@@ -76,7 +77,8 @@ def add_noise(y: np.ndarray, noise: float, rng: np.random.Generator) -> np.ndarr
 
 
 class UnknownProblemError(LawfinderError, KeyError):
-    """No Feynman problem has this name; also a KeyError, as for a failed dict lookup."""
+    """No problem of a benchmark suite has this name; also a KeyError, as for a failed dict
+    lookup."""
 
     __str__ = Exception.__str__  # KeyError's would print the message in quotes
 
@@ -92,21 +94,24 @@ def get(name: str) -> FeynmanProblem:
     raise UnknownProblemError(f"no Feynman problem named {name!r}{hint}")
 
 
-def _symbols(problem: FeynmanProblem) -> dict[str, sympy.Symbol]:
+def range_symbols(variables: Iterable[Any]) -> dict[str, sympy.Symbol]:
+    """A symbol per input (anything with a `name` and a sampling range's `low`), positive
+    where the range is: what a benchmark formula is parsed and judged over."""
     return {v.name: sympy.Symbol(v.name, positive=True) if v.low > 0 else sympy.Symbol(v.name)
-            for v in problem.variables}
+            for v in variables}
 
 
 # Module-level caches rather than attributes, so problems stay small and picklable.
 @functools.cache
 def _expression(problem: FeynmanProblem) -> sympy.Expr:
     # Explicit symbols, or names such as I, gamma and beta would parse as SymPy's own objects.
-    return sympy.parse_expr(problem.formula, local_dict=_symbols(problem))
+    return sympy.parse_expr(problem.formula, local_dict=range_symbols(problem.variables))
 
 
 @functools.cache
 def _numpy_function(problem: FeynmanProblem) -> Callable[..., np.ndarray]:
-    return sympy.lambdify(list(_symbols(problem).values()), _expression(problem), modules="numpy")
+    return sympy.lambdify(list(range_symbols(problem.variables).values()),
+                          _expression(problem), modules="numpy")
 
 
 @functools.cache
