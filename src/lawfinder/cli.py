@@ -184,6 +184,11 @@ def _fit(args: argparse.Namespace) -> int:
     return 0
 
 
+def _valued(name: str, value: str, units: str) -> str:
+    """"name = value units", the units left out of a pure number ("1")."""
+    return f"{name} = {value}" + ("" if units == "1" else f" {units}")
+
+
 def _listed(text: str, option: str, example: str, empty_ok: bool = False) -> list[str]:
     """The comma-separated items of an option; at least one unless `empty_ok` ("" is none)."""
     items = [item.strip() for item in text.split(",") if item.strip()]
@@ -285,8 +290,8 @@ def _print_front(model) -> None:
     known = [t.known for t in model.library_.tokens if t.name in model.best_.known_constants]
     if known:
         console.print("known constants: " + ", ".join(
-            f"{k.name} = {k.value:.10g}" + ("" if k.units == "1" else f" {k.units}")
-            for k in known), markup=False, highlight=False)
+            _valued(k.name, f"{k.value:.10g}", k.units) for k in known),
+            markup=False, highlight=False)
     if model.best_.datasets and not model.best_.dataset_constants.empty:
         console.print(model.best_.dataset_constants.to_string(), markup=False, highlight=False)
     console.print(ERRORS_FROM[model.best_.errors_from])
@@ -309,7 +314,7 @@ def _demo(args: argparse.Namespace) -> int:
              target_units=law.target_units, target_name=law.target)
         verdict = law.recovered(model.best_.sympy(), model.best_.constants)
         # With units: two constants in 1/s read apart only by what the formula does with them.
-        constants = "\n".join(f"{k} = {v:.6g} {law.free_constants[k]}".removesuffix(" 1")
+        constants = "\n".join(_valued(k, f"{v:.6g}", law.free_constants[k])
                                for k, v in model.best_.constants.items())
         results.add_row(law.title, f"{law.target} = {law.sympy(numeric=False)}",
                         f"{law.target} = {model.best_.sympy()}", constants, verdict.value,
