@@ -33,24 +33,29 @@ def _parser() -> argparse.ArgumentParser:
         "Find dimensionally consistent physical laws in data."))
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
+    _fit_parser(commands)
+
+    predict = commands.add_parser("predict", help="apply a saved model to a CSV file")
+    predict.add_argument("model", help="model file written by fit --save (or model.save)")
+    predict.add_argument("csv", help="CSV file with the model's input columns, by name")
+    predict.add_argument("--out", metavar="CSV", help="write here (default: standard output)")
+    predict.add_argument("--groups", metavar="COLUMN", help="column of dataset labels, for a "
+                                                            "model fitted with --groups")
+    predict.set_defaults(run=_predict)
+
+    demo = commands.add_parser("demo", help="recover three known laws from data made here")
+    demo.add_argument("--law", choices=["oscillator", "einstein", "newton", "all"], default="all")
+    _budget_options(demo, max_time=120.0)
+    demo.set_defaults(run=_demo)
+
+    _bench_parser(commands)
+    return parser
+
+
+def _fit_parser(commands: argparse._SubParsersAction) -> None:
+    """`lawfinder fit CSV --target y [options]`: the columns, then the search and outputs."""
     fit = commands.add_parser("fit", help="search a law in a CSV file")
-    fit.add_argument("csv", help="CSV file with a header row")
-    fit.add_argument("--target", required=True, help="name of the column to explain")
-    fit.add_argument("--units", help='units of the columns, e.g. "m1=kg, m2=kg, r=m, F=N"; '
-                                     'not needed for those whose header carries them '
-                                     '("m1 [kg]"); leave out for a search without units')
-    fit.add_argument("--y-err", metavar="COLUMN", help="column of the target's standard errors "
-                                                       "(in its units; not an input)")
-    fit.add_argument("--weights", metavar="COLUMN", help="column of sample weights (not an "
-                                                         "input)")
-    fit.add_argument("--constants", default="", help='free constants and their units, '
-                                                      'e.g. "G=m^3/(kg*s^2)" ("c=1": dimensionless)')
-    fit.add_argument("--groups", metavar="COLUMN", help="column of dataset labels (numbers or "
-                                                        "text): one law, several datasets; "
-                                                        "not an input, no units")
-    fit.add_argument("--dataset-constants", default="", help='constants with one value per '
-                                                              'dataset (with --groups), e.g. '
-                                                              '"v0=m/s, z0=m"')
+    _column_options(fit)
     fit.add_argument("--operators", help="comma-separated operators (default: "
                                          "add,sub,mul,div,neg,inv,n2,sqrt,exp,log,sin,cos)")
     fit.add_argument("--fixed-constants", default="1", help='comma-separated constants of '
@@ -78,21 +83,26 @@ def _parser() -> argparse.ArgumentParser:
                                                       "(plots, formulas) to this file")
     fit.set_defaults(run=_fit)
 
-    predict = commands.add_parser("predict", help="apply a saved model to a CSV file")
-    predict.add_argument("model", help="model file written by fit --save (or model.save)")
-    predict.add_argument("csv", help="CSV file with the model's input columns, by name")
-    predict.add_argument("--out", metavar="CSV", help="write here (default: standard output)")
-    predict.add_argument("--groups", metavar="COLUMN", help="column of dataset labels, for a "
-                                                            "model fitted with --groups")
-    predict.set_defaults(run=_predict)
 
-    demo = commands.add_parser("demo", help="recover three known laws from data made here")
-    demo.add_argument("--law", choices=["oscillator", "einstein", "newton", "all"], default="all")
-    _budget_options(demo, max_time=120.0)
-    demo.set_defaults(run=_demo)
-
-    _bench_parser(commands)
-    return parser
+def _column_options(fit: argparse.ArgumentParser) -> None:
+    """What the CSV's columns are: the target, units, errors, weights, datasets, constants."""
+    fit.add_argument("csv", help="CSV file with a header row")
+    fit.add_argument("--target", required=True, help="name of the column to explain")
+    fit.add_argument("--units", help='units of the columns, e.g. "m1=kg, m2=kg, r=m, F=N"; '
+                                     'not needed for those whose header carries them '
+                                     '("m1 [kg]"); leave out for a search without units')
+    fit.add_argument("--y-err", metavar="COLUMN", help="column of the target's standard errors "
+                                                       "(in its units; not an input)")
+    fit.add_argument("--weights", metavar="COLUMN", help="column of sample weights (not an "
+                                                         "input)")
+    fit.add_argument("--constants", default="", help='free constants and their units, '
+                                                      'e.g. "G=m^3/(kg*s^2)" ("c=1": dimensionless)')
+    fit.add_argument("--groups", metavar="COLUMN", help="column of dataset labels (numbers or "
+                                                        "text): one law, several datasets; "
+                                                        "not an input, no units")
+    fit.add_argument("--dataset-constants", default="", help='constants with one value per '
+                                                              'dataset (with --groups), e.g. '
+                                                              '"v0=m/s, z0=m"')
 
 
 def _bench_parser(commands: argparse._SubParsersAction) -> None:

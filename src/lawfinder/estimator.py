@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import inspect
-import numbers
 import os
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from lawfinder.data.constants import declared_constants
 from lawfinder.data.groups import check_dataset_sizes, encode_groups
 from lawfinder.search.checkpoint import Checkpoint, fingerprint
-from lawfinder.errors import LawfinderError, UnitsError
+from lawfinder.errors import LawfinderError
 from lawfinder.generate.pi_views import View, enumerated_formulas, pi_views
 from lawfinder.results.fitted_law import FittedLaw, from_search
 from lawfinder.language.known_constants import check_fixed_constants, known_constants
@@ -30,12 +30,13 @@ from lawfinder.results.notebook import model_html
 from lawfinder.units.scaling import Frame
 from lawfinder.language.priors import PriorConfig
 from lawfinder.search.loop import EpochStats, Search, SearchConfig
+from lawfinder.search.settings import n_islands, search_config
+from lawfinder.search.setup import make_search
 from lawfinder.search.progress import LiveProgress
 from lawfinder.results.model_file import save_model
 from lawfinder.results.model_loading import load_model
 from lawfinder.results.selection import DEFAULT_RULE, best_scores, check_rule
 from lawfinder.results.new_dataset import add_dataset
-from lawfinder.units.dimension import Dimension, parse_units
 
 
 class LawRegressor:
@@ -119,8 +120,8 @@ class LawRegressor:
         config = self._config()
         fixed = known_constants(self.fixed_constants)
         check_fixed_constants(fixed, problem)
-        shared = self._constants(problem, self.free_constants, "free_constants")
-        own = self._constants(problem, self.dataset_constants, "dataset_constants")
+        shared = declared_constants(problem, self.free_constants, "free_constants")
+        own = declared_constants(problem, self.dataset_constants, "dataset_constants")
         if problem.groups is not None:
             check_dataset_sizes(problem.groups, problem.datasets, problem.y, problem.weights,
                                 len(own))
@@ -133,14 +134,8 @@ class LawRegressor:
                           [factors[name] for name in library.free_names])
         library = library.scaled(frame.scale_of)  # known constants, as the scaled inputs
         views = self._views(problem, library)
-        search = Search(library, np.array(problem.target_dim.doubled()),
-                        _search_inputs(frame, problem), frame.target_from_si(problem.y),
-                        problem.weights, _starts(frame),
-                        frame.scale_of(frame.constant_dims) / frame.constant_factors,
-                        config, self.random_state, callback,
-                        self._forms(views, library, config.priors.max_length), views)
-        if not search.sampler.feasible():
-            raise UnitsError(_infeasible_message(problem, library.names, config.priors.max_length))
+        search = make_search(problem, library, frame, config, self.random_state, callback,
+                             views, self._forms(views, library, config.priors.max_length))
         return problem, library, frame, search
 
     def fit(self, X: Any, y: Any, *, names: Sequence[str] | None = None,
@@ -178,22 +173,29 @@ class LawRegressor:
                 X, y, names=names, units=units, target_units=target_units,
                 target_name=target_name, sample_weight=sample_weight, y_err=y_err,
                 groups=groups, callback=progress if live else callback)
-            pool = islands.Islands(islands.IslandSpec.of(search, self.enumeration),
-                                   self._n_islands(library), self.random_state)
-            if checkpoint is None:
-                pool.run(search)
-            else:
-                settings = {k: v for k, v in self.get_params().items() if k not in _RESUMABLE}
-                Checkpoint(checkpoint, fingerprint(problem, settings), checkpoint_every).run(
-                    search, resume, lambda between: pool.run(search, between))
-        for lost in pool.lost:
-            warnings.warn(f"{lost}; the other islands went on, and what it had sent is in "
+            lost = self._run(search, problem, checkpoint, resume, checkpoint_every)
+        for island in lost:
+            warnings.warn(f"{island}; the other islands went on, and what it had sent is in "
                           "the front", stacklevel=2)
-        self._adopt(from_search(search, problem, library, frame, self.get_params(),
-                                tuple(pool.lost)))
+        self._adopt(from_search(search, problem, library, frame, self.get_params(), tuple(lost)))
         if report is not None:
             write_report(self.fitted_law_, report)
         return self
+
+    def _run(self, search: Search, problem: Problem, checkpoint: str | os.PathLike[str] | None,
+             resume: bool, checkpoint_every: float) -> list[str]:
+        """Run the search on its islands, through the checkpoint file if there is one;
+        returns what was said of each island lost."""
+        pool = islands.Islands(islands.IslandSpec.of(search, self.enumeration),
+                               n_islands(self.n_jobs, search.library.user_operators),
+                               self.random_state)
+        if checkpoint is None:
+            pool.run(search)
+        else:
+            settings = {k: v for k, v in self.get_params().items() if k not in _RESUMABLE}
+            Checkpoint(checkpoint, fingerprint(problem, settings), checkpoint_every).run(
+                search, resume, lambda between: pool.run(search, between))
+        return pool.lost
 
     @property
     def equations_(self) -> pd.DataFrame:
@@ -349,24 +351,11 @@ class LawRegressor:
             raise LawfinderError("this LawRegressor is not fitted yet; call fit(X, y) first")
 
     def _config(self) -> SearchConfig:
-        for name, (allowed, expected) in _CHECKS.items():
-            value = getattr(self, name)
-            if not allowed(value):
-                raise LawfinderError(f"{name} must be {expected}, got {value!r}")
-        try:
-            np.random.default_rng(self.random_state)
-        except (TypeError, ValueError) as exc:
-            raise LawfinderError(f"random_state must be None, an integer >= 0 or a NumPy "
-                                 f"Generator, got {self.random_state!r}") from exc
-        self._n_islands()
+        """The search's configuration, every setting checked (the constants with the data)."""
+        config = search_config(self.get_params())
+        n_islands(self.n_jobs)
         check_rule(self.model_selection)
-        base = SearchConfig()
-        return replace(base, batch_size=self.batch_size, max_time=float(self.max_time),
-                       max_evals=self.max_evals, target_nrmse=float(self.target_nrmse),
-                       patience=int(self.patience), stall_patience=self.stall_patience,
-                       priors=replace(base.priors, max_length=self.max_length,
-                                      soft_length=min(base.priors.soft_length,
-                                                      self.max_length / 2)))
+        return config
 
     def _views(self, problem: Problem, library: Library) -> list[View]:
         """The dimensionless views searched beside the raw one: the Π bases with units;
@@ -382,76 +371,10 @@ class LawRegressor:
             return iter(())
         return enumerated_formulas(views, library, max_length)
 
-    def _n_islands(self, library: Library | None = None) -> int:
-        """Islands to run, from n_jobs as scikit-learn reads it: None is 1, -1 every core,
-        -2 all but one, ...; one when a user operator of `library` cannot reach other
-        processes (a lambda, or a function of the script)."""
-        n = 1 if self.n_jobs is None else self.n_jobs
-        if not isinstance(n, numbers.Integral) or isinstance(n, bool) or n == 0:
-            raise LawfinderError(f"n_jobs must be a nonzero integer or None (-1: every core), "
-                                 f"got {self.n_jobs!r}")
-        n = max(int(n) if n > 0 else islands.available_cores() + 1 + int(n), 1)
-        stay = [op.name for op in (library.user_operators if library else ()) if not op.portable]
-        if n > 1 and stay:
-            warnings.warn(f"the user operators {stay} hold lambdas or functions of the script, "
-                          "which the islands' processes cannot import: the search runs in "
-                          "this process alone; define their functions in a module to run "
-                          f"{n} islands", stacklevel=3)
-            return 1
-        return n
-
-    def _constants(self, problem: Problem, given: Any, setting: str
-                   ) -> dict[str, tuple[Dimension, float]]:
-        """The constants of `setting` (free_constants or dataset_constants, whose value is
-        `given`) as name -> (dimension, SI factor of their declared units); names any
-        non-blank text. Also refuses per-dataset constants without datasets."""
-        kind = "free constant" if setting == "free_constants" else "per-dataset constant"
-        given = given or {}
-        if isinstance(given, str) or not isinstance(given, Iterable):
-            raise LawfinderError(f"{setting} must be a dict of name -> units or a list of "
-                                 f"names, not {given!r}")
-        pairs = given.items() if isinstance(given, Mapping) else [(name, "1") for name in given]
-        out = {}
-        for name, text in pairs:
-            if not (isinstance(name, str) and name.strip()):
-                raise LawfinderError(f"{kind} name {name!r} must be a non-blank string, "
-                                     "e.g. 'G', 'k_B' or 'λ'")
-            dim, factor = parse_units(text, what=f"{kind} {name!r}")
-            if not problem.has_units and not dim.is_dimensionless:
-                raise UnitsError(f"{kind} {name!r} has units {text!r} but the data has none; "
-                                 "give units for the columns (units=..., target_units=...) or "
-                                 "declare the constant dimensionless ('1')")
-            out[name] = (dim, factor)
-        if out and setting == "dataset_constants" and problem.groups is None:
-            raise LawfinderError(f"dataset_constants {list(out)} take one value per dataset, "
-                                 "but fit was given no datasets; pass groups=, the dataset "
-                                 "label of each row, or make them free_constants")
-        return out
 
 
 _PARAMS = tuple(inspect.signature(LawRegressor.__init__).parameters)[1:]
 
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
-
-
-# What each number setting may be, checked by fit: (test, what the error says it must be).
-# The others are checked where they are read (operators by the library, n_jobs by
-# `_n_islands`, model_selection by `check_rule`, the constants with their units).
-_CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
-    # Upper bounds keep a search's arrays (formulas x tokens x rows) within memory: a
-    # formula of 200 tokens is far past any law, and the policy's batch grows as the batch.
-    "max_length": (lambda v: _is_int(v) and 1 <= v <= 200, "an integer from 1 to 200"),
-    "max_time": (lambda v: _is_real(v) and v > 0, "> 0 seconds"),
-    "max_evals": (lambda v: v is None or (_is_real(v) and v >= 1), ">= 1 or None"),
-    "target_nrmse": (lambda v: _is_real(v) and v >= 0, "a number >= 0"),
-    "patience": (lambda v: _is_real(v) and v >= 0, "a number of epochs >= 0"),
-    "stall_patience": (lambda v: v is None or (_is_int(v) and v >= 1),
-                       "a number of epochs >= 1 or None"),
-    "batch_size": (lambda v: _is_int(v) and 20 <= v <= 100_000,
-                   "an integer from 20 to 100,000"),
-}
 
 # Settings a resumed search may change: the stop rules (to extend the budget), verbose,
 # and what does not steer the search.
@@ -461,30 +384,3 @@ _RESUMABLE = ("max_time", "max_evals", "target_nrmse", "patience", "stall_patien
 # Keywords of fit that only lawfinder uses, so scikit-learn may always route them here.
 # sample_weight is left out: scikit-learn wants users to opt in to routing it.
 _ROUTED_FIT_PARAMS = ("names", "units", "target_units", "target_name", "y_err")
-
-
-def _is_real(value: Any) -> bool:
-    return isinstance(value, numbers.Real)
-
-
-def _search_inputs(frame: Frame, problem: Problem) -> np.ndarray:
-    """The scaled inputs the search evaluates; with datasets, each row's dataset index as a
-    last column that no variable reads (`lawfinder.language.library.Library`)."""
-    X = frame.inputs_from_si(problem.X)
-    return X if problem.groups is None else np.column_stack([X, problem.groups])
-
-
-def _starts(frame: Frame) -> np.ndarray:
-    """Starting points for constant fits: 1 in the user's units, and 1 in the scaled units
-    (one point when they coincide, as for dimensionless constants: each start costs a fit)."""
-    starts = np.vstack([frame.constants_from_user(np.ones(len(frame.constant_dims))),
-                        np.ones(len(frame.constant_dims))])
-    return starts[:1] if np.array_equal(starts[0], starts[1]) else starts
-
-
-def _infeasible_message(problem: Problem, tokens: Sequence[str], max_length: int) -> str:
-    given = ", ".join(f"{n} [{d}]" for n, d in zip(problem.names, problem.dims))
-    return (f"target {problem.target_name!r} has units {problem.target_dim}, which no formula of "
-            f"at most {max_length} tokens can build from {given} with the tokens "
-            f"{', '.join(tokens)}; add a free constant with the missing units (free_constants="
-            f"{{'k': '...'}}), more operators, or check the units")

@@ -9,7 +9,8 @@ from support import dim, newton_search
 import lawfinder.search.loop as search_module
 from lawfinder.generate.pi_views import enumerated_formulas, pi_views
 from lawfinder.language.library import DEFAULT_OPERATORS, build_library
-from lawfinder.search.loop import Search, SearchConfig, _key
+from lawfinder.search.cache import key
+from lawfinder.search.loop import Search, SearchConfig
 
 
 def test_ctrl_c_while_simplifying_loses_no_scored_formula(monkeypatch):
@@ -17,7 +18,7 @@ def test_ctrl_c_while_simplifying_loses_no_scored_formula(monkeypatch):
     offered, hall_offer = set(), search.hall.offer
 
     def record(entry):
-        offered.add(_key(entry.tokens))
+        offered.add(key(entry.tokens))
         return hall_offer(entry)
 
     def interrupt(*args):

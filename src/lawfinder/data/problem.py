@@ -95,16 +95,11 @@ def make_problem(X: Any, y: Any, *, names: Sequence[str] | None = None,
     dims, factors, target_dim, target_factor = _resolve_units(
         units, target_units, names, target_name)
 
-    features = []
-    for values, name, factor in zip(columns, names, factors):
-        raw = finite(as_float(values, f"column {name!r}"), f"column {name!r}")
-        check_varies(raw, f"column {name!r}",
-                      "it carries no information; drop it or declare it as a constant")
-        features.append(to_si(raw, factor, name))
-    raw_y = finite(as_float(target, f"column {target_name!r}"), f"column {target_name!r}")
-    check_varies(raw_y, f"target column {target_name!r}",
-                  "there is no law to find; check that you chose the right target column")
-
+    features = [to_si(_checked(values, name, "column",
+                               "it carries no information; drop it or declare it as a constant"),
+                      factor, name) for values, name, factor in zip(columns, names, factors)]
+    raw_y = _checked(target, target_name, "target column",
+                     "there is no law to find; check that you chose the right target column")
     weights, unit_error = row_weights(sample_weight, y_err, len(raw_y))
     check_varies(raw_y[weights > 0], f"target column {target_name!r}, on the rows of nonzero "
                   "sample_weight,", "every formula's error is undefined; give weight to rows "
@@ -119,6 +114,13 @@ def make_problem(X: Any, y: Any, *, names: Sequence[str] | None = None,
         target_units=None if target_units is None else str(target_units),
         unit_error=None if unit_error is None else unit_error * target_factor,
         groups=None if codes is None else frozen(codes), datasets=datasets)
+
+
+def _checked(values: Any, name: str, what: str, if_constant: str) -> np.ndarray:
+    """A column as finite float64 numbers that vary; errors say `if_constant` when not."""
+    raw = finite(as_float(values, f"column {name!r}"), f"column {name!r}")
+    check_varies(raw, f"{what} {name!r}", if_constant)
+    return raw
 
 
 def check_features(X: Any, names: Sequence[str], factors: Sequence[float], *,

@@ -21,9 +21,10 @@ from lawfinder.generate.mutation import mutants
 from lawfinder.generate.neighbourhood import catalogue
 from lawfinder.generate.pi_views import View
 from lawfinder.generate.policy import Policy
-from lawfinder.generate.sampler import Episode, Sampler, log_probabilities
+from lawfinder.generate.sampler import Episode, Sampler
 from lawfinder.language.library import Kind, Library
 from lawfinder.language.priors import PriorConfig, has_constant_subtree, repeats_a_child
+from lawfinder.search.cache import FormulaCache, key
 from lawfinder.search.front import Entry, improves
 from lawfinder.search.hall_of_fame import HallOfFame
 from lawfinder.search.refinement import polish
@@ -112,7 +113,7 @@ class Search:
         self.positive = {t.name for t in library.tokens if t.kind is Kind.VARIABLE
                          and (X[:, t.index] > 0).all() or t.known and t.value > 0
                          } | set(library.free_names)
-        self.cache: dict[bytes, tuple[np.ndarray, float]] = {}
+        self.cache = FormulaCache()
         self.hall = HallOfFame()
         self.epoch = self.sampled = self.scored = 0
         self.simplest_exact: tuple[float, int] | None = None  # (complexity, epoch found)
@@ -171,7 +172,7 @@ class Search:
         """Take formulas scored elsewhere (another island's) into the hall of fame and the
         cache, where the neighbourhood sweep and the stop rules see them."""
         for entry in entries:
-            self.cache.setdefault(_key(entry.tokens), (entry.constants, entry.nrmse))
+            self.cache.setdefault(key(entry.tokens), (entry.constants, entry.nrmse))
             self.hall.offer(entry)
         self._track_exact()
         self._track_front()
@@ -199,7 +200,7 @@ class Search:
                               "optimizer": copy.deepcopy(w.optimizer.state_dict())}
                              for w in self.writers[1:]],
             "hall": self.hall.state_dict(),
-            "cache": _cache_state(self.cache, self.library.n_free),
+            "cache": self.cache.state_dict(self.library.n_free),
             "fit_rows": torch.from_numpy(self.scorer.fit_rows.copy()),
             "score_rows": torch.from_numpy(self.scorer.score_rows.copy()),
             "epoch": self.epoch, "sampled": self.sampled, "scored": self.scored,
@@ -222,7 +223,7 @@ class Search:
             writer.policy.load_state_dict(part["policy"])
             writer.optimizer.load_state_dict(part["optimizer"])
         self.hall = HallOfFame.from_state(state["hall"])
-        self.cache = _cache_from_state(state["cache"])
+        self.cache = FormulaCache.from_state(state["cache"])
         self.scorer.fit_rows = state["fit_rows"].numpy()
         self.scorer.score_rows = state["score_rows"].numpy()
         self.epoch, self.sampled, self.scored = state["epoch"], state["sampled"], state["scored"]
@@ -258,8 +259,9 @@ class Search:
         self.scored += made
         complexity = writer.library.complexity[np.maximum(episode.tokens, 0)]
         complexity = (complexity * (episode.tokens >= 0)).sum(axis=1)
-        top_reward = self._reinforce(episode, squash(errors) - self.config.parsimony * complexity,
-                                     writer)
+        cfg = self.config
+        top_reward = writer.reinforce(episode, squash(errors) - cfg.parsimony * complexity,
+                                      cfg.risk_eps, cfg.entropy_weight, cfg.entropy_gamma)
         self._track_exact()
         self._track_front()
         best = self.hall.most_accurate()
@@ -303,7 +305,7 @@ class Search:
         writer = writer or self.writers[0]
         formulas = [writer.to_search(f, self.library) for f in episode.formulas()]
         self._consider(formulas, [writer.name] * len(formulas))
-        return np.array([self.cache[_key(f)][1] for f in formulas])
+        return np.array([self.cache.error(f) for f in formulas])
 
     def _consider(self, formulas: list[tuple[int, ...]], views: list[str],
                   warm: np.ndarray | None = None) -> None:
@@ -316,7 +318,7 @@ class Search:
         """
         fresh: dict[tuple[int, ...], int] = {}
         for i, f in enumerate(formulas):
-            if _key(f) not in self.cache:
+            if not self.cache.knows(f):
                 fresh.setdefault(f, i)
         if not fresh:
             return
@@ -349,7 +351,7 @@ class Search:
         made = 0
         for parent, fresh in self.sweep.batches(self.hall.front(), self.config.target_nrmse,
                                                 self.config.neighbours,
-                                                lambda f: _key(f) in self.cache):
+                                                self.cache.knows):
             self._consider(fresh, [parent.view] * len(fresh),
                            np.tile(parent.constants, (len(fresh), 1)))
             made += len(fresh)
@@ -364,7 +366,7 @@ class Search:
                 or has_constant_subtree(np.array(f), self.library) for f in formulas]] = np.inf
         entries = []
         for f, c, e, view in zip(formulas, constants, errors, views):
-            self.cache[_key(f)] = (c, e)
+            self.cache.put(f, c, float(e))
             complexity = float(self.library.complexity[list(f)].sum())
             entries.append(Entry(f, c, float(e), complexity, self._elapsed(), view))
         return entries
@@ -372,55 +374,13 @@ class Search:
     def _offer_simpler(self, entry: Entry) -> None:
         """Give the hall of fame the SymPy-simplified twin of an exact formula, if shorter."""
         shorter = simpler_tokens(entry.tokens, self.library, self.positive)
-        if shorter is not None and _key(shorter) not in self.cache:
+        if shorter is not None and not self.cache.knows(shorter):
             self.hall.offer(self._score_new([shorter], [entry.view])[0])
 
     def polish(self, entries: list[Entry]) -> list[Entry]:
         """The entries refitted on all rows, their constants at closed forms where the data
         allow (`search.refinement`)."""
         return polish(entries, self.scorer)
-
-    def _reinforce(self, episode: Episode, rewards: np.ndarray, writer: Writer) -> float:
-        """Risk-seeking policy gradient on the top `risk_eps` of the batch (never punishes);
-        returns their mean reward (NaN for a batch without a complete formula)."""
-        cfg = self.config
-        if len(rewards) == 0:
-            return float("nan")
-        threshold = np.quantile(rewards, 1 - cfg.risk_eps)
-        top = np.flatnonzero(rewards >= threshold)
-        logp, entropy = log_probabilities(writer.policy, episode.subset(top))   # (n, L)
-        advantage = torch.as_tensor(rewards[top] - threshold, dtype=torch.float32)
-        decay = cfg.entropy_gamma ** torch.arange(logp.shape[1], dtype=torch.float32)
-        loss = (-(advantage * logp.sum(1)).mean()
-                - cfg.entropy_weight * (entropy * decay).sum(1).mean())
-        writer.optimizer.zero_grad()
-        loss.backward()
-        writer.optimizer.step()
-        return float(rewards[top].mean())
-
-
-def _key(formula: tuple[int, ...]) -> bytes:
-    return np.array(formula, dtype=np.int64).tobytes()
-
-
-def _cache_state(cache: dict[bytes, tuple[np.ndarray, float]], n_free: int
-                 ) -> dict[str, torch.Tensor]:
-    """The formula cache as tensors: keys' tokens end to end with their lengths, constants
-    (N, K) and errors (N,); far smaller and faster to save than N small objects."""
-    return {
-        "tokens": torch.from_numpy(np.frombuffer(b"".join(cache), dtype=np.int64).copy()),
-        "lengths": torch.tensor([len(key) // 8 for key in cache], dtype=torch.int64),
-        "constants": torch.from_numpy(
-            np.array([c for c, _ in cache.values()], dtype=float).reshape(len(cache), n_free)),
-        "errors": torch.from_numpy(np.array([e for _, e in cache.values()], dtype=float)),
-    }
-
-
-def _cache_from_state(state: dict[str, torch.Tensor]) -> dict[bytes, tuple[np.ndarray, float]]:
-    tokens, lengths = state["tokens"].numpy(), state["lengths"].numpy()
-    ends = np.cumsum(lengths)
-    return {tokens[end - n:end].tobytes(): (c, e) for n, end, c, e
-            in zip(lengths, ends, state["constants"].numpy(), state["errors"].numpy())}
 
 
 def _plain(value: Any) -> Any:

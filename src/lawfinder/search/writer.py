@@ -1,4 +1,5 @@
-"""A writer of formulas: a policy with its optimizer and samplers over one view's tokens.
+"""A writer of formulas, and its learner: a policy with its optimizer and samplers over
+one view's tokens, and the risk-seeking update that trains it.
 
 The raw view writes formulas in the search library's tokens. A dimensionless view writes
 forms f over its Π groups and hands the search P * f in the library's tokens, so that
@@ -14,7 +15,7 @@ import torch
 
 from lawfinder.generate.pi_views import View, view_library
 from lawfinder.generate.policy import Policy
-from lawfinder.generate.sampler import Sampler
+from lawfinder.generate.sampler import Episode, Sampler, log_probabilities
 from lawfinder.language.library import Library
 from lawfinder.language.priors import PriorConfig
 
@@ -51,3 +52,21 @@ class Writer:
         if self.view is None:
             return formula
         return self.view.formula(tuple(self.library.names[t] for t in formula), library)
+
+    def reinforce(self, episode: Episode, rewards: np.ndarray, risk_eps: float,
+                  entropy_weight: float, entropy_gamma: float) -> float:
+        """Risk-seeking policy gradient on the top `risk_eps` of the batch (never punishes);
+        returns their mean reward (NaN for a batch without a complete formula)."""
+        if len(rewards) == 0:
+            return float("nan")
+        threshold = np.quantile(rewards, 1 - risk_eps)
+        top = np.flatnonzero(rewards >= threshold)
+        logp, entropy = log_probabilities(self.policy, episode.subset(top))   # (n, L)
+        advantage = torch.as_tensor(rewards[top] - threshold, dtype=torch.float32)
+        decay = entropy_gamma ** torch.arange(logp.shape[1], dtype=torch.float32)
+        loss = (-(advantage * logp.sum(1)).mean()
+                - entropy_weight * (entropy * decay).sum(1).mean())
+        self.optimizer.zero_grad()
+        loss.backward()
+        self.optimizer.step()
+        return float(rewards[top].mean())
