@@ -9,7 +9,7 @@ import sympy
 from support import dim
 from symbolic_units import dimension_of
 
-from lawfinder.evaluate.prefix import to_sympy
+from lawfinder.evaluate.prefix import evaluate, padded, to_sympy
 from lawfinder.generate.pi_views import (enumerated_formulas, monomial_tokens,
                                          natural_constants, pi_views, view_library)
 from lawfinder.language.library import DEFAULT_OPERATORS, build_library
@@ -119,3 +119,23 @@ def test_a_group_with_a_known_constant_sizes_its_free_constant():
     X = np.full((10, 1), 3.0)
     start = natural_constants(view, library, X, np.ones(10), np.ones(1))
     assert start == pytest.approx([6.0])
+
+
+def test_lone_constant_groups_do_not_push_the_law_out_of_the_enumeration():
+    """Einstein's energy with c a column and two dimensionless constants, as a Feynman
+    problem has them: the groups c0 and c1 hold no variable, and forms over v/c alone
+    come first, so 1/sqrt(1 - (v/c)**2) (six symbols) is met within the first 40,000 (at 26,688: the six-symbol forms go through
+    the first view, P = m*v**2, before this one)."""
+    library = build_library(DEFAULT_OPERATORS, [("m", dim("kg")), ("v", dim("m/s")),
+                                                ("c", dim("m/s"))],
+                            {"c0": dim("1"), "c1": dim("1")}, ["1"])
+    views = pi_views(library, dim("J").doubled())
+    assert [len(v.groups) for v in views] == [3, 3]
+    formulas = list(islice(enumerated_formulas(views, library, 20), 40_000))
+    X = np.random.default_rng(0).uniform([1, 1, 3], [5, 2, 10], (50, 3))
+    law = X[:, 0] * X[:, 2] ** 2 / np.sqrt(1 - (X[:, 1] / X[:, 2]) ** 2)
+    plain = [tokens for tokens, _ in formulas if not library.is_free[list(tokens)].any()]
+    values, _ = evaluate(padded(plain), library, X, np.ones((len(plain), library.n_free)))
+    assert np.isclose(values, law, rtol=1e-12).all(axis=1).any()
+    # The first formulas, over v/c alone, hold no constant: they go first at each length.
+    assert not library.is_free[list(formulas[0][0])].any()

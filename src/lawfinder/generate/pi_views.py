@@ -8,6 +8,7 @@ and are fitted and scored like any other.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -124,29 +125,50 @@ def _product(factors: list[tuple[int, ...]], library: Library) -> tuple[int, ...
                  + [t for factor in factors for t in factor])
 
 
-def view_formulas(views: list[View], forms: Iterator[tuple[str, ...]], library: Library,
-                  max_length: int) -> Iterator[tuple[tuple[int, ...], str]]:
-    """Each form written in every view, as (tokens, view name); longer than max_length: skipped.
+def variable_groups(view: View, library: Library) -> tuple[int, ...]:
+    """Indices of the view's groups that hold a variable: not a lone fitted constant
+    (Π = c0), which only gives a form a number to fit."""
+    return tuple(i for i, group in enumerate(view.basis.groups)
+                 if any(library.tokens[library.terminal[name]].kind is Kind.VARIABLE
+                        for name in group))
 
-    Forms of one length go through the best view before the next: a law of that length
-    then costs one view's sweep, not all of them.
+
+def enumerated_formulas(views: list[View], library: Library, max_length: int
+                        ) -> Iterator[tuple[tuple[int, ...], str]]:
+    """Every distinct form over the views' groups, written in each view, shortest first.
+
+    Forms over the groups that hold a variable alone go first, by one symbol: without
+    the groups of lone constants (c0, c1 of a Feynman problem) the forms of f(v/c) run
+    two symbols longer within the same count, and 1/sqrt(1 - x1**2) takes six. Forms of
+    one length go through the best view before the next, so that a law of that length
+    costs one view's sweep, not all of them.
     """
-    for _, same_length in itertools.groupby(forms, key=len):
-        batch = list(same_length)
-        for view in views:
-            for form in batch:
+    if not views:
+        return iter(())
+    k, picks = len(views[0].groups), [variable_groups(v, library) for v in views]
+    streams = []
+    if 0 < len(picks[0]) < k and len(picks[0]) in FORM_LENGTH:
+        forms = group_forms(len(picks[0]), library, FORM_LENGTH[len(picks[0])])
+        streams.append(((len(f), 0, f) for f in forms))
+    if k in FORM_LENGTH:
+        streams.append(((len(f) + 1, 1, f) for f in group_forms(k, library, FORM_LENGTH[k])))
+    for _, batch in itertools.groupby(heapq.merge(*streams, key=lambda item: item[:2]),
+                                      key=lambda item: item[:2]):
+        batch = list(batch)
+        for view, pick in zip(views, picks):
+            if batch[0][1] == 0 and len(pick) != len(picks[0]):
+                continue
+            for _, _, form in batch:
+                form = _relabelled(form, pick) if batch[0][1] == 0 else form
                 tokens = view.formula(form, library)
                 if len(tokens) <= max_length:
                     yield tokens, view.name
 
 
-def enumerated_formulas(views: list[View], library: Library, max_length: int
-                        ) -> Iterator[tuple[tuple[int, ...], str]]:
-    """Every distinct form over the views' groups, shortest first, written in each view."""
-    if not views or len(views[0].groups) not in FORM_LENGTH:
-        return iter(())
-    k = len(views[0].groups)
-    return view_formulas(views, group_forms(k, library, FORM_LENGTH[k]), library, max_length)
+def _relabelled(form: tuple[str, ...], groups: tuple[int, ...]) -> tuple[str, ...]:
+    """A form over x1..xj written over the groups `groups` (indices from 0) of a view."""
+    return tuple(f"x{groups[int(s[1:]) - 1] + 1}" if s.startswith("x") and s[1:].isdigit()
+                 else s for s in form)
 
 
 def group_forms(k: int, library: Library, max_length: int) -> Iterator[tuple[str, ...]]:

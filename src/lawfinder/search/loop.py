@@ -33,6 +33,11 @@ from lawfinder.search.sweep import Sweep
 from lawfinder.search.writer import Writer
 
 
+# Formulas without constants cost one evaluation, those with constants a fit of dozens:
+# an epoch enumerates up to this many times more of the former.
+_FREE_PER_FITTED = 8
+
+
 @dataclass(frozen=True)
 class SearchConfig:
     batch_size: int = 500          # formulas sampled per epoch
@@ -274,8 +279,15 @@ class Search:
         return stats
 
     def _enumerate(self) -> None:
-        """Score the next batch_size enumerated formulas; they count as sampled and scored."""
-        chunk = list(itertools.islice(self.forms, self.config.batch_size))
+        """Score the next enumerated formulas, batch_size of them with constants to fit and
+        up to `_FREE_PER_FITTED` times as many without; they count as sampled and scored."""
+        chunk, fitted = [], 0
+        for form in self.forms:
+            chunk.append(form)
+            fitted += bool(self.library.is_free[list(form[0])].any())
+            if (fitted >= self.config.batch_size
+                    or len(chunk) >= _FREE_PER_FITTED * self.config.batch_size):
+                break
         if not chunk:
             return
         self.enumerated += len(chunk)
