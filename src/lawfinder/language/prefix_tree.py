@@ -43,6 +43,8 @@ def children(tokens: Sequence[int], arity: np.ndarray) -> np.ndarray:
     fewer: the first follows its parent, the second follows the first's subtree."""
     ends = subtree_ends(tokens, arity)
     n = arity[np.asarray(tokens, dtype=np.int64)]                    # (L,)
-    first = np.where(n >= 1, np.arange(len(ends)) + 1, NO_CHILD)
-    second = np.where(n >= 2, ends[np.minimum(first, len(ends) - 1)], NO_CHILD)
-    return np.stack([first, second], axis=1)
+    at = np.arange(len(n))
+    kids = np.full((len(n), 2), NO_CHILD, dtype=np.int64)
+    kids[n >= 1, 0] = at[n >= 1] + 1
+    kids[n >= 2, 1] = ends[at[n >= 2] + 1]
+    return kids
