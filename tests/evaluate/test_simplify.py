@@ -92,3 +92,18 @@ def test_fitted_powers_and_user_functions_translate_back():
     twice = tuple(library.index[n] for n in "mul pow x a pow x b".split())
     shorter = simpler_tokens(twice, library, {"x", "a", "b"})
     assert to_sympy(shorter, library) == x ** (a + b)
+
+
+# Every built-in operator whose SymPy form is one function call or one power of its child.
+_WRITTEN_BACK = ["abs", "acos", "asin", "atan", "cos", "exp", "log", "n2", "n3", "sin", "sqrt",
+                 "tan", "tanh"]
+
+
+@pytest.mark.parametrize("name", _WRITTEN_BACK)
+def test_each_built_in_function_and_power_is_written_back_as_its_operator(name):
+    """The maps from SymPy back to names come from the table: a form made by an operator's
+    own SymPy form translates back to that operator."""
+    library = build_library(_WRITTEN_BACK, [("x", dim("1"))], {})
+    x = sympy.Symbol("x")
+    form = library.tokens[library.index[name]].operator.sympy(x)
+    assert to_tokens(form, library) == [library.index[name], library.index["x"]]

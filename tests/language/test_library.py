@@ -1,8 +1,11 @@
 import numpy as np
 import pytest
+import sympy
 
 from lawfinder.errors import LawfinderError
-from lawfinder.language.library import DEFAULT_OPERATORS, Kind, build_library
+from lawfinder.evaluate import compiled
+from lawfinder.language.library import (DEFAULT_OPERATORS, INVERSE_PAIRS, OPERATORS,
+                                        USELESS_PAIRS, Kind, build_library)
 
 from support import dim
 
@@ -90,3 +93,60 @@ def test_pow_is_built_in_but_not_a_default_operator():
 
     assert "pow" not in DEFAULT_OPERATORS
     assert (OPERATORS["pow"].arity, OPERATORS["pow"].rule) == (2, Rule.DIMENSIONLESS)
+
+
+# The table and the compiled kernel each hold part of a built-in operator (numba cannot read
+# the table); these tests hold the two together.
+
+@pytest.mark.parametrize("name", sorted(OPERATORS))
+def test_every_built_in_operator_has_a_kernel_branch_of_its_arity(name):
+    assert name in {1: compiled.UNARY, 2: compiled.BINARY}[OPERATORS[name].arity]
+
+
+def test_the_kernel_has_no_operator_the_table_lacks():
+    assert set(compiled.UNARY) | set(compiled.BINARY) <= set(OPERATORS)
+
+
+def _real(form, children, point):
+    """The SymPy form at a point, evaluated by SymPy itself; NaN where it is not real."""
+    z = complex(sympy.N(form.subs(dict(zip(children, map(sympy.Float, point)))), 17))
+    return z.real if z.imag == 0 else np.nan
+
+
+@pytest.mark.parametrize("name", sorted(OPERATORS))
+def test_the_kernel_computes_the_sympy_form_and_its_derivative(name):
+    """At random points the kernel's value and derivative by each child are the SymPy
+    form's and SymPy's derivative of it; where the form is not real, the kernel gives NaN."""
+    op = OPERATORS[name]
+    children = sympy.symbols(f"a:{op.arity}", real=True)
+    forms = [op.sympy(*children)] + [sympy.diff(op.sympy(*children), c) for c in children]
+    points = np.random.default_rng(0).uniform(-3, 3, (op.arity, 40))       # (arity, 40)
+    expected = np.array([[_real(f, children, p) for p in points.T] for f in forms])
+    kernel = np.array(compiled.numerics(name)(*points))                   # (1 + arity, 40)
+    real = np.isfinite(expected[0])
+    assert real.sum() >= 8, "too few points in the operator's domain to check it"
+    np.testing.assert_allclose(kernel[:, real], expected[:, real], rtol=1e-9, atol=1e-12)
+    assert np.isnan(kernel[0, ~real]).all()
+
+
+def test_the_table_names_only_its_own_operators():
+    for name, op in OPERATORS.items():
+        assert op.useless_over <= set(OPERATORS) and op.inverse in {"", *OPERATORS}, name
+    assert {p for pair in USELESS_PAIRS for p in pair} <= set(OPERATORS)
+    assert INVERSE_PAIRS <= USELESS_PAIRS
+
+
+@pytest.mark.parametrize("parent, child", sorted(INVERSE_PAIRS))
+def test_inverses_undo_each_other_both_ways(parent, child):
+    a = sympy.Symbol("a", positive=True)
+    assert OPERATORS[child].inverse == parent
+    assert sympy.simplify(OPERATORS[parent].sympy(OPERATORS[child].sympy(a))) == a
+
+
+@pytest.mark.parametrize("name", sorted(n for n, op in OPERATORS.items() if op.arity == 2))
+def test_equal_children_says_what_the_form_of_a_a_is(name):
+    a = sympy.Symbol("a", positive=True)
+    form = OPERATORS[name].sympy(a, a)
+    said = OPERATORS[name].equal_children
+    assert (said == "a number") == form.is_number
+    assert (said == "a multiple") == (not form.is_number and (form / a).is_number)

@@ -20,7 +20,8 @@ from lawfinder.generate.policy import Policy
 from lawfinder.generate.sampler import Sampler
 from lawfinder.language.build_cost import BuildCost
 from lawfinder.language.library import Kind, Rule, build_library
-from lawfinder.language.priors import PriorConfig, allowed, has_constant_subtree
+from lawfinder.language.priors import (PriorConfig, allowed, has_constant_subtree,
+                                       repeats_a_child)
 from lawfinder.language.state import FormulaState
 
 # Target, variables, free constants; the rule bites where only numbers are dimensionless.
@@ -191,6 +192,20 @@ def test_a_finished_formula_with_a_constant_subtree_is_told(formula, expected):
     tokens = np.array([library.index[name] for name in formula.split()])
     assert has_constant_subtree(tokens, library) is expected
     assert any(" " in part or part in ("1", "pi") for part in junk(tokens, library)) is expected
+
+
+@pytest.mark.parametrize("problem, formula, expected", [
+    ("newton", "sub mul G m1 mul G m1", True),         # A - A is 0
+    ("newton", "mul G div n2 r n2 r", True),           # A / A is 1, anywhere in the formula
+    ("newton", "add m1 m1", True),                     # 2A: G absorbs the factor 2
+    ("ratio", "add x x", False),                       # ... unless no free constant can
+    ("ratio", "sub x L", False),
+    ("newton", "mul m1 m1", False),                    # m1**2 is no twin of a shorter form
+])
+def test_a_finished_formula_that_repeats_a_child_is_told(problem, formula, expected):
+    library, _ = _library(problem)
+    tokens = np.array([library.index[name] for name in formula.split()])
+    assert repeats_a_child(tokens, library) is expected
 
 
 def test_the_search_gives_a_constant_subtree_from_elsewhere_no_score(monkeypatch):

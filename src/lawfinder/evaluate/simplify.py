@@ -10,12 +10,19 @@ from __future__ import annotations
 
 import sympy
 
-from lawfinder.language.library import Library
+from lawfinder.language.library import OPERATORS, Library, sympy_head
 
-_FUNCTIONS = {sympy.exp: "exp", sympy.log: "log", sympy.sin: "sin", sympy.cos: "cos",
-              sympy.tan: "tan", sympy.tanh: "tanh", sympy.Abs: "abs", sympy.asin: "asin",
-              sympy.acos: "acos", sympy.atan: "atan"}
-_POWERS = {sympy.Integer(2): "n2", sympy.Integer(3): "n3", sympy.Rational(1, 2): "sqrt"}
+
+def _powers() -> dict[sympy.Rational, str]:
+    """Built-in operators that are one fixed positive power of their child: x**2 is n2."""
+    a = sympy.Symbol("a")
+    forms = {name: op.sympy(a) for name, op in OPERATORS.items() if op.arity == 1}
+    return {f.exp: name for name, f in forms.items() if f.is_Pow and f.base == a and f.exp > 0}
+
+
+# Built-in operators by their SymPy forms, read from the table: exp(x) is exp, x**2 n2.
+_FUNCTIONS = {head: name for name, op in OPERATORS.items() if (head := sympy_head(op))}
+_POWERS = _powers()
 
 
 class Untranslatable(Exception):
@@ -83,7 +90,8 @@ def to_tokens(expr: sympy.Expr, library: Library) -> list[int]:
                     *(t for arg in expr.args for t in to_tokens(arg, library))]
     for function, name in _FUNCTIONS.items():
         if isinstance(expr, function):
-            return [_token(name, library), *to_tokens(expr.args[0], library)]
+            return [_token(name, library),
+                    *(t for arg in expr.args for t in to_tokens(arg, library))]
     raise Untranslatable(str(expr))
 
 

@@ -13,6 +13,7 @@ import torch
 from torch import nn
 
 from lawfinder.language.library import Library, Rule
+from lawfinder.language.prefix_tree import NO_CHILD, children, subtree_ends
 from lawfinder.language.state import NONE
 from lawfinder.generate.policy import Observation
 from lawfinder.generate.sampler import Sampler
@@ -54,28 +55,16 @@ def subtree_units(tokens: tuple[int, ...], library: Library) -> np.ndarray:
     return units
 
 
-def subtree_end(tokens: tuple[int, ...], start: int, library: Library) -> int:
-    """Position just past the subtree that starts at `start`."""
-    open_slots, i = 1, start
-    while open_slots:
-        open_slots += library.arity[tokens[i]] - 1
-        i += 1
-    return i
-
-
 def surroundings(tokens: tuple[int, ...], library: Library) -> tuple[np.ndarray, np.ndarray]:
     """Parent and other child (tokens (L,), NONE if none) of the subtree at each position:
     what the priors must know to regrow it (no sin(1), no add(1, 1) once it is replaced)."""
+    tokens = np.asarray(tokens, dtype=np.int64)
+    first, second = children(tokens, library.arity).T                # (L,), (L,)
+    one, two = first != NO_CHILD, second != NO_CHILD
     parent = np.full(len(tokens), NONE, dtype=np.int64)
     other = np.full(len(tokens), NONE, dtype=np.int64)
-    for i, t in enumerate(tokens):
-        if library.arity[t] == 0:
-            continue
-        parent[i + 1] = t
-        if library.arity[t] == 2:
-            second = subtree_end(tokens, i + 1, library)
-            parent[second] = t
-            other[i + 1], other[second] = tokens[second], tokens[i + 1]
+    parent[first[one]], parent[second[two]] = tokens[one], tokens[two]
+    other[first[two]], other[second[two]] = tokens[second[two]], tokens[first[two]]
     return parent, other
 
 
@@ -87,8 +76,9 @@ def mutants(formulas: list[tuple[int, ...]], per_formula: int, sampler: Sampler,
     for f in formulas:
         units = subtree_units(f, library)
         parent, other = surroundings(f, library)
+        f_ends = subtree_ends(f, library.arity)
         for start in rng.integers(0, len(f), per_formula):
-            end = subtree_end(f, int(start), library)
+            end = int(f_ends[start])
             parents.append(f)
             starts.append(int(start))
             ends.append(end)

@@ -19,9 +19,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lawfinder.generate.mutation import subtree_end, subtree_units
+from lawfinder.generate.mutation import subtree_units
 from lawfinder.generate.pi_views import View, group_forms
 from lawfinder.language.library import Kind, Library
+from lawfinder.language.prefix_tree import subtree_ends
 
 CATALOGUE_SYMBOLS = 3   # longest replacement form, in symbols (a group counts as one)
 
@@ -47,7 +48,7 @@ def neighbours(formula: tuple[int, ...], replacements: tuple[tuple[int, ...], ..
     tokens: the hoists by position, then the others by length of the replacement and by
     position; the formula itself is skipped."""
     units = subtree_units(formula, library)
-    ends = [subtree_end(formula, i, library) for i in range(len(formula))]
+    ends = subtree_ends(formula, library.arity).tolist()
     for start, end in enumerate(ends):
         for inner in range(start + 1, end):
             if (units[inner] == units[start]).all():

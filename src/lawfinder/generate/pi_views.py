@@ -18,13 +18,11 @@ import numpy as np
 
 from lawfinder.generate.enumeration import enumerate_forms
 from lawfinder.evaluate.numpy_walk import elementwise
-from lawfinder.language.library import Kind, Library, Token
+from lawfinder.language.library import INVERSE_PAIRS, Kind, Library, Token
 from lawfinder.units.buckingham import PiBasis, pi_bases
 
 # Longest form f enumerated, by number of groups: about 10^5 distinct forms or fewer.
 FORM_LENGTH = {1: 7, 2: 6, 3: 5, 4: 4}
-# Pairs that undo each other on positive data; sqrt(x**2) = |x| is not among them.
-_INVERSE_PAIRS = frozenset({("log", "exp"), ("exp", "log"), ("inv", "inv"), ("neg", "neg")})
 
 
 @dataclass(frozen=True)
@@ -186,7 +184,8 @@ def group_forms(k: int, library: Library, max_length: int) -> Iterator[tuple[str
     return enumerate_forms({t.name: elementwise(t) for t in ops if t.arity == 1},
                            {t.name: elementwise(t) for t in ops if t.arity == 2},
                            leaves | numbers, max_length,
-                           useless_pairs=_INVERSE_PAIRS, numbers=frozenset(numbers))
+                           # exact inverses only: sqrt(x**2) = |x| is a function of its own
+                           useless_pairs=INVERSE_PAIRS, numbers=frozenset(numbers))
 
 
 def view_library(view: View, library: Library) -> Library:

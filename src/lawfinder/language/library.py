@@ -1,4 +1,11 @@
-"""The token set: operators, variables and constants, each with its arity and unit rule."""
+"""The token set: operators, variables and constants, each with its arity and unit rule.
+
+`OPERATORS` is the one table of the built-in operators: what the units rules, the priors,
+SymPy and simplification know of each is its entry, and other modules derive their maps
+from it. The numerics stay in the compiled kernel (`lawfinder.evaluate.compiled`), as
+numba cannot read a Python table: a new operator is one entry here plus one kernel branch,
+and tests/language/test_library.py fails until both are there and agree.
+"""
 
 from __future__ import annotations
 
@@ -39,7 +46,8 @@ class Rule(enum.Enum):
 
 @dataclass(frozen=True)
 class Operator:
-    """What the units rules and SymPy know of one operator; the numerics (value and
+    """Everything lawfinder knows of one operator but its numerics: arity, units rule,
+    SymPy form, and what the priors and simplification read. The numerics (value and
     derivative) of the built-in ones live in the compiled evaluator
     (`lawfinder.evaluate.compiled`), those of the user's own in `UserOperator`."""
 
@@ -47,29 +55,42 @@ class Operator:
     rule: Rule
     sympy: Callable[..., sympy.Expr]
     power: Fraction = Fraction(1)
-    family: str = ""  # nesting prior: no exp in exp, no trig in trig, ...
+    family: str = ""   # nesting prior: no exp in exp, no trig in trig, ...
+    inverse: str = ""  # the operator it undoes both ways, f(g(x)) = g(f(x)) = x: log, exp
+    # Other children it is no use over: it undoes them on part of their domain
+    # (sqrt(x**2) is |x|, asin(sin x) is x near 0) or leaves them as they are (abs of exp).
+    useless_over: frozenset[str] = frozenset()
+    equal_children: str = ""  # what op(A, A) is: "a number" (A - A, A / A) or "a multiple"
+                              # (A + A, whose factor 2 a free constant absorbs)
 
 
 OPERATORS: dict[str, Operator] = {
-    "add": Operator(2, Rule.SAME, lambda a, b: a + b),
-    "sub": Operator(2, Rule.SAME, lambda a, b: a - b),
+    "add": Operator(2, Rule.SAME, lambda a, b: a + b, equal_children="a multiple"),
+    "sub": Operator(2, Rule.SAME, lambda a, b: a - b, equal_children="a number"),
     "mul": Operator(2, Rule.PRODUCT, lambda a, b: a * b),
-    "div": Operator(2, Rule.QUOTIENT, lambda a, b: a / b),
-    "neg": Operator(1, Rule.POWER, lambda a: -a),
-    "abs": Operator(1, Rule.POWER, sympy.Abs),
-    "inv": Operator(1, Rule.POWER, lambda a: 1 / a, Fraction(-1)),
-    "n2": Operator(1, Rule.POWER, lambda a: a**2, Fraction(2)),
+    "div": Operator(2, Rule.QUOTIENT, lambda a, b: a / b, equal_children="a number"),
+    "neg": Operator(1, Rule.POWER, lambda a: -a, inverse="neg"),
+    "abs": Operator(1, Rule.POWER, sympy.Abs,
+                    useless_over=frozenset({"abs", "n2", "exp", "sqrt"})),
+    "inv": Operator(1, Rule.POWER, lambda a: 1 / a, Fraction(-1), inverse="inv"),
+    "n2": Operator(1, Rule.POWER, lambda a: a**2, Fraction(2), useless_over=frozenset({"sqrt"})),
     "n3": Operator(1, Rule.POWER, lambda a: a**3, Fraction(3)),
-    "sqrt": Operator(1, Rule.POWER, sympy.sqrt, Fraction(1, 2)),
-    "exp": Operator(1, Rule.DIMENSIONLESS, sympy.exp, family="exp"),
-    "log": Operator(1, Rule.DIMENSIONLESS, sympy.log, family="log"),
-    "sin": Operator(1, Rule.DIMENSIONLESS, sympy.sin, family="trig"),
-    "cos": Operator(1, Rule.DIMENSIONLESS, sympy.cos, family="trig"),
-    "tan": Operator(1, Rule.DIMENSIONLESS, sympy.tan, family="trig"),
+    "sqrt": Operator(1, Rule.POWER, sympy.sqrt, Fraction(1, 2), useless_over=frozenset({"n2"})),
+    "exp": Operator(1, Rule.DIMENSIONLESS, sympy.exp, family="exp", inverse="log"),
+    "log": Operator(1, Rule.DIMENSIONLESS, sympy.log, family="log", inverse="exp"),
+    "sin": Operator(1, Rule.DIMENSIONLESS, sympy.sin, family="trig",
+                    useless_over=frozenset({"asin"})),
+    "cos": Operator(1, Rule.DIMENSIONLESS, sympy.cos, family="trig",
+                    useless_over=frozenset({"acos"})),
+    "tan": Operator(1, Rule.DIMENSIONLESS, sympy.tan, family="trig",
+                    useless_over=frozenset({"atan"})),
     "tanh": Operator(1, Rule.DIMENSIONLESS, sympy.tanh, family="tanh"),
-    "asin": Operator(1, Rule.DIMENSIONLESS, sympy.asin, family="inverse trig"),
-    "acos": Operator(1, Rule.DIMENSIONLESS, sympy.acos, family="inverse trig"),
-    "atan": Operator(1, Rule.DIMENSIONLESS, sympy.atan, family="inverse trig"),
+    "asin": Operator(1, Rule.DIMENSIONLESS, sympy.asin, family="inverse trig",
+                     useless_over=frozenset({"sin"})),
+    "acos": Operator(1, Rule.DIMENSIONLESS, sympy.acos, family="inverse trig",
+                     useless_over=frozenset({"cos"})),
+    "atan": Operator(1, Rule.DIMENSIONLESS, sympy.atan, family="inverse trig",
+                     useless_over=frozenset({"tan"})),
     "log10": Operator(1, Rule.DIMENSIONLESS, lambda a: sympy.log(a, 10), family="log"),
     # pow(a, b) = a**b, b mostly a fitted constant: x**c where n2, sqrt, ... fix the power.
     # A real power of a quantity has no units, so both children are pure numbers. Defined
@@ -77,12 +98,20 @@ OPERATORS: dict[str, Operator] = {
     "pow": Operator(2, Rule.DIMENSIONLESS, lambda a, b: a**b),
 }
 
-# Pairs (parent, child) that undo each other or do nothing useful: log(exp(x)) is x.
-USELESS_PAIRS = frozenset({("log", "exp"), ("exp", "log"), ("inv", "inv"), ("neg", "neg"),
-                           ("sqrt", "n2"), ("n2", "sqrt"), ("abs", "abs"), ("abs", "n2"),
-                           ("abs", "exp"), ("abs", "sqrt"), ("sin", "asin"),
-                           ("cos", "acos"), ("tan", "atan"), ("asin", "sin"),
-                           ("acos", "cos"), ("atan", "tan")})
+# (parent, child) pairs of built-in operators, from the table: exact inverses (log(exp x)
+# is x), and every pair whose parent is no use over its child, which the priors forbid.
+INVERSE_PAIRS = frozenset((name, op.inverse) for name, op in OPERATORS.items() if op.inverse)
+USELESS_PAIRS = INVERSE_PAIRS | {(name, child) for name, op in OPERATORS.items()
+                                 for child in op.useless_over}
+
+
+def sympy_head(operator: Operator) -> type | None:
+    """The SymPy function class when the operator's form is one call of it on the children
+    (exp(a), erf(a)), which simplification and exports map back to the operator; else None."""
+    children = sympy.symbols(f"a:{operator.arity}", real=True)
+    form = operator.sympy(*children)
+    return form.func if isinstance(form, sympy.Function) and form.args == children else None
+
 
 DEFAULT_OPERATORS = ("add", "sub", "mul", "div", "neg", "inv", "n2", "sqrt", "exp", "log",
                      "sin", "cos")

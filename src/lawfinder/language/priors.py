@@ -13,6 +13,7 @@ import numpy as np
 
 from lawfinder.language.build_cost import INFEASIBLE
 from lawfinder.language.library import Rule
+from lawfinder.language.prefix_tree import subtree_ends
 from lawfinder.language.state import NONE, FormulaState, second_child_cost
 
 
@@ -151,14 +152,12 @@ def repeats_a_child(tokens: np.ndarray, library) -> bool:
 
     Identical children are only known once written, so this judges finished formulas.
     """
-    twins = {"sub", "div"} | ({"add"} if library.n_free else set())
-    names = library.names
-    ends = _subtree_ends(tokens, library.arity)
+    twins = ("a number", "a multiple") if library.n_free else ("a number",)
+    ends = subtree_ends(tokens, library.arity)
     for i, t in enumerate(tokens):
-        if names[t] in twins:
-            first_end = ends[i + 1]
-            second_end = ends[first_end]
-            if np.array_equal(tokens[i + 1:first_end], tokens[first_end:second_end]):
+        if library.arity[t] == 2 and library.tokens[t].operator.equal_children in twins:
+            second = ends[i + 1]  # the first child starts at i + 1, the second after it
+            if np.array_equal(tokens[i + 1:second], tokens[second:ends[i]]):
                 return True
     return False
 
@@ -168,20 +167,8 @@ def has_constant_subtree(tokens: np.ndarray, library) -> bool:
     free constant (sin(1), sqrt(pi)): the masks never write one, but a formula that comes
     from elsewhere (SymPy's shorter twin of an exact formula) may."""
     grounded = ~library.is_number[tokens] & library.is_terminal[tokens]
-    ends = _subtree_ends(tokens, library.arity)
+    ends = subtree_ends(tokens, library.arity)
     return any(library.arity[t] and not grounded[i:ends[i]].any() for i, t in enumerate(tokens))
-
-
-def _subtree_ends(tokens: np.ndarray, arity: np.ndarray) -> list[int]:
-    """For each position, the position just past the subtree that starts there."""
-    ends = [0] * (len(tokens) + 1)
-    ends[len(tokens)] = len(tokens)
-    for i in range(len(tokens) - 1, -1, -1):
-        end = i + 1
-        for _ in range(arity[tokens[i]]):
-            end = ends[end]
-        ends[i] = end
-    return ends
 
 
 def allowed(state: FormulaState, config: PriorConfig) -> np.ndarray:

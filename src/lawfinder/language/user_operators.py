@@ -17,7 +17,7 @@ import numpy as np
 import sympy
 
 from lawfinder.errors import LawfinderError
-from lawfinder.language.library import OPERATORS, Operator, Rule
+from lawfinder.language.library import OPERATORS, Operator, Rule, sympy_head
 
 UNITS = ("dimensionless", "power", "same")
 # Where the checks look: of order one and positive, like the inputs the search sees.
@@ -57,7 +57,7 @@ class UserOperator(Operator):
         _check_sympy(self)
         # The SymPy function class when the form is one call of it on the children (erf(a)),
         # which exports and simplification map back to this operator; else None.
-        object.__setattr__(self, "head", _head(self))
+        object.__setattr__(self, "head", sympy_head(self))
 
     def numerics(self, *args: np.ndarray) -> tuple[np.ndarray, ...]:
         """(value, derivative by each child) at arrays `args` of one shape, NaN-silent."""
@@ -92,12 +92,6 @@ class UserOperator(Operator):
     def __repr__(self) -> str:  # no addresses: checkpoints compare settings by their repr
         power = f", power={str(self.power)!r}" if self.units == "power" else ""
         return f"UserOperator({self.name!r}, arity={self.arity}, units={self.units!r}{power})"
-
-
-def _head(op: UserOperator) -> type | None:
-    children = sympy.symbols(f"a:{op.arity}", real=True)
-    form = op.sympy(*children)
-    return form.func if isinstance(form, sympy.Function) and form.args == children else None
 
 
 def _check_signature(name: Any, arity: Any, function: Any, derivative: Any, form: Any,

@@ -21,6 +21,7 @@ from lawfinder.results.formula import Formula
 from lawfinder.results.model_file import FORMAT, READABLE, VERSION
 from lawfinder.language.known_constants import KnownConstant
 from lawfinder.language.library import Kind, Library, build_library
+from lawfinder.language.prefix_tree import open_slots
 from lawfinder.language.user_operators import UserOperator
 from lawfinder.data.problem import Problem
 from lawfinder.units.scaling import Frame
@@ -330,12 +331,10 @@ def _bic(item: dict[str, Any], prefix: str) -> float:
 
 def _check_prefix(tokens: tuple[int, ...], library: Library, where: str) -> None:
     """The tokens must spell exactly one complete formula in prefix order."""
-    open_slots = 1
-    for token in tokens:
-        if open_slots == 0:
-            raise _Malformed(where, "go on after a complete formula")
-        open_slots += int(library.arity[token]) - 1
-    if open_slots:
+    slots = open_slots(tokens, library.arity)
+    if (slots[:-1] == 0).any():
+        raise _Malformed(where, "go on after a complete formula")
+    if not len(slots) or slots[-1]:
         raise _Malformed(where, "end before the formula is complete (each operator needs "
                                 "its arguments after it)")
 
