@@ -227,7 +227,8 @@ class Formula:
         return to_numpy(self._law())
 
     def to_torch(self) -> LawModule:
-        """A `torch.nn.Module` computing `predict`, its constants trainable parameters."""
+        """A `torch.nn.Module` computing `predict`, its constants trainable parameters; with
+        per-dataset constants it is module(X, groups), groups the rows' dataset labels."""
         from lawfinder.results.export import to_torch
 
         return to_torch(self._law())
@@ -240,9 +241,9 @@ class Formula:
         used = [k for k, t in enumerate(lib.free) if t in self.tokens and lib.shared[k]]
         to_user = self.frame.constants_to_user(np.ones(lib.n_free))
         first = {name: lib.tokens[lib.terminal[name]].index for name in self.dataset_names}
+        factors = {lib.free_names[k]: float(to_user[k]) for k in [*used, *first.values()]}
         return Law(self.sympy(), tuple(t.name for t in lib.tokens if t.kind is Kind.VARIABLE),
-                   {lib.free_names[k]: float(scaled[k]) for k in used},
-                   {lib.free_names[k]: float(to_user[k]) for k in used}, self.frame,
+                   {lib.free_names[k]: float(scaled[k]) for k in used}, factors, self.frame,
                    {name: scaled[k:k + lib.n_datasets] for name, k in first.items()},
                    self.datasets,
                    {name: lib.tokens[lib.terminal[name]].value for name in self.known_constants},
