@@ -213,30 +213,15 @@ def test_a_user_operator_without_a_torch_form_is_a_clear_error(erf_model):
         formula.to_torch()
 
 
-# Class SR: z = z0 + v0 t - g t^2, g shared, v0 and z0 one value per dataset, in units that
-# are not SI (t in ms, z in cm, v0 in km/h) so that the per-dataset constants convert too.
+# Class SR (the `grouped` fit of conftest.py): z = z0 + v0 t - g t^2, g shared, v0 and z0
+# one value per dataset, in units that are not SI, so that the per-dataset constants convert.
 FREE_FALL = ["add", "z0", "sub", "mul", "v0", "t", "mul", "g", "n2", "t"]
 SCALED = [0.9, 0.3, -0.5, 0.8, 0.1, 0.2, -0.15]   # g, then v0 and z0 in datasets 0, 1, 2
 LABELS = {"numbers": (10, 20, 30), "strings": ("run a", "run b", "run c")}
 
 
-@pytest.fixture(scope="module")
-def grouped():
-    """A short fit over three datasets: its library and frame, for formulas written by hand."""
-    rng = np.random.default_rng(0)
-    labels = np.repeat([10, 20, 30], [20, 25, 30])
-    t = rng.uniform(100, 2000, len(labels))
-    z = 100 * (np.select([labels == 10, labels == 20], [1.0, 2.0], -1.5)
-               + np.select([labels == 10, labels == 20], [3.0, -5.0], 8.0) / 3.6 * t / 1000
-               - 9.81 * (t / 1000) ** 2 / 2)
-    return LawRegressor(operators=["add", "sub", "mul", "n2"], free_constants={"g": "m/s^2"},
-                        dataset_constants={"v0": "km/h", "z0": "m"}, max_evals=100,
-                        batch_size=100, random_state=0, n_jobs=1).fit(
-        t[:, None], z, groups=labels, names=["t"], units=["ms"], target_units="cm")
-
-
-def _free_fall(model, datasets):
-    return dataclasses.replace(_formula(model, FREE_FALL, SCALED), datasets=datasets)
+def _free_fall(grouped, datasets):
+    return dataclasses.replace(_formula(grouped.model, FREE_FALL, SCALED), datasets=datasets)
 
 
 @pytest.fixture
@@ -265,6 +250,12 @@ def test_torch_export_of_a_grouped_law_agrees_with_numpy_and_predict(grouped, ro
                                   rtol=1e-15)
 
 
+def test_the_fitted_grouped_front_exports_to_torch(grouped):
+    for formula in grouped.model.pareto_:
+        out = formula.to_torch()(torch.tensor(grouped.X), grouped.groups)
+        _agree(out.detach().numpy(), formula.predict(grouped.X, groups=grouped.groups))
+
+
 def test_a_gradient_step_moves_only_the_rows_of_the_datasets_it_reaches(grouped, rows):
     module = _free_fall(grouped, LABELS["strings"]).to_torch()
     X, codes = torch.tensor(rows[0]), torch.tensor(rows[1])
@@ -281,9 +272,12 @@ def test_a_gradient_step_moves_only_the_rows_of_the_datasets_it_reaches(grouped,
 
 
 def test_a_grouped_fit_formula_without_per_dataset_constants_needs_no_groups(grouped, rows):
-    formula = _formula(grouped, ["mul", "g", "n2", "t"], SCALED)
-    X, _ = rows
-    _agree(formula.to_torch()(torch.tensor(X)).detach().numpy(), formula.to_numpy()(X))
+    formula = dataclasses.replace(_formula(grouped.model, ["mul", "g", "n2", "t"], SCALED),
+                                  datasets=LABELS["strings"])
+    X, codes = rows
+    predicted = formula.predict(X, groups=[LABELS["strings"][code] for code in codes])
+    _agree(formula.to_torch()(torch.tensor(X)).detach().numpy(), predicted)
+    _agree(formula.to_numpy()(X), predicted)
 
 
 @pytest.mark.parametrize("groups, message", [
