@@ -19,7 +19,7 @@ from lawfinder.fit.closed_form import closed_form
 from lawfinder.fit.uncertainty import prediction_std
 from lawfinder.evaluate.prefix import evaluate, to_sympy, to_text
 from lawfinder.language.known_constants import NUMBERS
-from lawfinder.results.html_tables import front_table, mathjax
+from lawfinder.results.html_tables import dataset_table, front_table, mathjax
 from lawfinder.language.library import Kind, Library
 from lawfinder.results.readable import readable, significant_digits
 from lawfinder.units.scaling import Frame
@@ -262,13 +262,15 @@ class Formula:
         return f"Formula({self.sympy()}, constants={self.constants}, nrmse={self.nrmse:.3g})"
 
     def _repr_html_(self) -> str:
-        """Jupyter's view: a one-row table with the typeset formula and its constants, in SI
-        units times the declared unit's factor where that is not 1 (a formula does not
-        know the unit strings its constants were declared in)."""
+        """Jupyter's view: a one-row table with the typeset formula and its constants, then
+        the table of its per-dataset constants if any, in SI units times the declared
+        unit's factor where that is not 1 (a formula does not know the unit strings its
+        constants were declared in)."""
         lib, factors = self.library, self.frame.constant_factors
         units = {name: str(dim) if factor == 1 else f"{factor:g} {dim}".removesuffix(" 1")
                  for name, dim, factor in zip(lib.free_names, lib.free_dims, factors)}
-        return front_table([self], None, lambda f: mathjax(f.latex(), str(f.sympy())), units)
+        table = front_table([self], None, lambda f: mathjax(f.latex(), str(f.sympy())), units)
+        return table + (dataset_table(self, units) if self.dataset_names else "")
 
 
 def _reads_as_a_name(form: sympy.Expr, library: Library) -> bool:
