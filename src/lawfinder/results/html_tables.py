@@ -1,7 +1,8 @@
 """The HTML tables of fitted formulas that the report and Jupyter share.
 
-They read only what a formula shows (complexity, NRMSE, constants and their errors), so
-`Formula` can show itself with them without this module knowing the class.
+They read only what a formula shows (complexity, NRMSE, constants and their errors, shared
+and per dataset), so `Formula` can show itself with them without this module knowing the
+class.
 """
 
 from __future__ import annotations
