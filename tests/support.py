@@ -56,3 +56,15 @@ def erf_data(n: int = 200, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """y = erf(x / 0.7) on x uniform in [-2, 2]."""
     X = np.random.default_rng(seed).uniform(-2, 2, (n, 1))
     return X, scipy.special.erf(X[:, 0] / 0.7)
+
+
+def free_fall(labels: tuple, sizes: tuple[int, ...], seed: int = 0
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """z = z0 + v0 t - g t^2 / 2 with g shared and v0, z0 one value per dataset, in units
+    that are not SI (t in ms, z in cm), with 0.1% noise so that the errors are finite."""
+    rng = np.random.default_rng(seed)
+    codes = np.repeat(np.arange(len(labels)), sizes)
+    v0, z0 = rng.uniform(-5, 5, len(labels)), rng.uniform(5, 20, len(labels))   # m/s, m
+    t = rng.uniform(100, 2000, len(codes))
+    z = 100 * (z0[codes] + v0[codes] * t / 1000 - 9.81 / 2 * (t / 1000) ** 2)
+    return t[:, None], z * (1 + 1e-3 * rng.standard_normal(len(z))), np.array(labels)[codes]

@@ -159,6 +159,4 @@ def test_the_numpy_export_takes_each_rows_dataset(fitted):
     np.testing.assert_allclose(law(X, labels), model.predict(X, groups=labels), rtol=1e-12)
     with pytest.raises(DataError, match="call it as f\\(X, groups\\)"):
         law(X)
-    with pytest.raises(LawfinderError, match="torch module does not take"):
-        model.best_.to_torch()
     assert all(np.isfinite(f.to_numpy()(X, labels)).all() for f in model.pareto_)

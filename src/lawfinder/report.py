@@ -1,4 +1,4 @@
-"""Compatibility: `lawfinder.report.write_report(model, path, X, y)`, as documented; the
+"""Compatibility: `lawfinder.report.write_report(model, path, X, y, groups)`, as documented; the
 report itself lives in `lawfinder.results.html_report` and reads the fit's record."""
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ __all__ = ["write_report"]
 
 
 def write_report(model: LawRegressor, path: str | PathLike[str], X: Any = None,
-                 y: Any = None) -> None:
+                 y: Any = None, groups: Any = None) -> None:
     """Write an HTML report of a fitted (or loaded) `model` to `path`; see
     `lawfinder.results.html_report.write_report`."""
     model._check_fitted()
-    html_report.write_report(model.fitted_law_, path, X, y)
+    html_report.write_report(model.fitted_law_, path, X, y, groups)

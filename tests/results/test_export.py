@@ -1,9 +1,11 @@
 """Exports of a formula (NumPy function, PyTorch module) agree with Formula.predict."""
 
 import copy
+import dataclasses
 import io
 
 import numpy as np
+import pandas as pd
 import pytest
 import sympy
 import torch
@@ -209,3 +211,85 @@ def test_a_user_operator_without_a_torch_form_is_a_clear_error(erf_model):
     with pytest.raises(LawfinderError, match="torch export cannot compute .* user operators "
                                              "\\['my_erf'\\]; use to_numpy"):
         formula.to_torch()
+
+
+# Class SR (the `grouped` fit of conftest.py): z = z0 + v0 t - g t^2, g shared, v0 and z0
+# one value per dataset, in units that are not SI, so that the per-dataset constants convert.
+FREE_FALL = ["add", "z0", "sub", "mul", "v0", "t", "mul", "g", "n2", "t"]
+SCALED = [0.9, 0.3, -0.5, 0.8, 0.1, 0.2, -0.15]   # g, then v0 and z0 in datasets 0, 1, 2
+LABELS = {"numbers": (10, 20, 30), "strings": ("run a", "run b", "run c")}
+
+
+def _free_fall(grouped, datasets):
+    return dataclasses.replace(_formula(grouped.model, FREE_FALL, SCALED), datasets=datasets)
+
+
+@pytest.fixture
+def rows():
+    """Inputs in ms and each row's dataset index, the datasets shuffled among the rows."""
+    rng = np.random.default_rng(3)
+    return rng.uniform(100, 2000, (40, 1)), rng.permutation(np.arange(40) % 3)
+
+
+@pytest.mark.parametrize("kind", LABELS)
+def test_torch_export_of_a_grouped_law_agrees_with_numpy_and_predict(grouped, rows, kind):
+    formula = _free_fall(grouped, LABELS[kind])
+    X, codes = rows
+    groups = [LABELS[kind][code] for code in codes]
+    module = formula.to_torch()
+    assert [name for name, _ in module.named_parameters()] == [
+        "scaled_constants", "scaled_dataset_constants.0", "scaled_dataset_constants.1"]
+    assert module.dataset_names == ("v0", "z0") and module.datasets == LABELS[kind]
+    predicted = formula.predict(X, groups=groups)
+    _agree(formula.to_numpy()(X, groups), predicted)
+    for given in (groups, np.array(groups), torch.tensor(codes), module.dataset_indices(groups)):
+        _agree(module(torch.tensor(X), given).detach().numpy(), predicted)
+    _agree(copy.deepcopy(module)(torch.tensor(X), groups).detach().numpy(), predicted)
+    assert module.constants == pytest.approx(formula.constants, rel=1e-15)
+    pd.testing.assert_frame_equal(module.dataset_constants, formula.dataset_constants,
+                                  rtol=1e-15)
+
+
+def test_the_fitted_grouped_front_exports_to_torch(grouped):
+    for formula in grouped.model.pareto_:
+        out = formula.to_torch()(torch.tensor(grouped.X), grouped.groups)
+        _agree(out.detach().numpy(), formula.predict(grouped.X, groups=grouped.groups))
+
+
+def test_a_gradient_step_moves_only_the_rows_of_the_datasets_it_reaches(grouped, rows):
+    module = _free_fall(grouped, LABELS["strings"]).to_torch()
+    X, codes = torch.tensor(rows[0]), torch.tensor(rows[1])
+    before = module(X, codes).detach()
+    module(X[codes == 1], codes[codes == 1]).sum().backward()   # a loss on dataset 1 only
+    for values in module.scaled_dataset_constants:
+        assert values.grad[1] != 0 and (values.grad[[0, 2]] == 0).all()
+    with torch.no_grad():
+        for values in module.scaled_dataset_constants:
+            values -= 0.1 * values.grad
+    after = module(X, codes).detach()
+    assert torch.equal(after[codes != 1], before[codes != 1])
+    assert (after[codes == 1] != before[codes == 1]).all()
+
+
+def test_a_grouped_fit_formula_without_per_dataset_constants_needs_no_groups(grouped, rows):
+    formula = dataclasses.replace(_formula(grouped.model, ["mul", "g", "n2", "t"], SCALED),
+                                  datasets=LABELS["strings"])
+    X, codes = rows
+    predicted = formula.predict(X, groups=[LABELS["strings"][code] for code in codes])
+    _agree(formula.to_torch()(torch.tensor(X)).detach().numpy(), predicted)
+    _agree(formula.to_numpy()(X), predicted)
+
+
+@pytest.mark.parametrize("groups, message", [
+    (None, r"constants of each dataset \['v0', 'z0'\]; call the module as module\(X, groups\)"),
+    (["run a", "run z", "run b"], "label 'run z', which was not among the datasets"),
+    (["run a", "run b"], "groups has 2 labels but X has 3 rows"),
+    (torch.tensor([0, 3, 1]), r"dataset index 3, but the law has 3 datasets \(indices 0 to 2"),
+    (torch.tensor([0.0, 1.0, 2.0]), "tensor of torch.float32; a tensor gives each row's dataset "
+                                    "index as integers"),
+    (torch.tensor([[0, 1, 2]]), r"1-D, one dataset index per row, got shape \(1, 3\)"),
+])
+def test_a_grouped_module_names_missing_or_unknown_datasets(grouped, groups, message):
+    module = _free_fall(grouped, LABELS["strings"]).to_torch()
+    with pytest.raises(DataError, match=message):
+        module(torch.ones(3, 1, dtype=torch.float64), groups)

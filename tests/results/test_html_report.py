@@ -10,13 +10,14 @@ import numpy as np
 import pytest
 from PIL import Image  # installed with matplotlib, which the report needs
 
-from support import newton_data, relativity_data
+from support import free_fall, newton_data, relativity_data
 
 from lawfinder import LawRegressor
-from lawfinder.errors import LawfinderError
+from lawfinder.errors import DataError, LawfinderError
 from lawfinder.results.formula import Formula
 from lawfinder.report import write_report
 from lawfinder.results import html_report
+from lawfinder.results.notation import with_error
 
 NEWTON = {"names": ["m1", "m2", "r"], "units": ["kg", "kg", "m"], "target_units": "N",
           "target_name": "F"}
@@ -140,3 +141,77 @@ def test_the_report_says_the_known_constants(tmp_path):
     path = tmp_path / "run.html"
     write_report(model, path)
     assert "<th>known constants</th><td>c = 19.8 [m/s]</td>" in path.read_text(encoding="utf-8")
+
+
+def data_plot(text: str) -> str:
+    """The data section's figure, where the rows are drawn."""
+    return text[text.index('id="data-plot"'):text.index("</figure>", text.index('id="data-plot"'))]
+
+
+@pytest.fixture(scope="module")
+def grouped_report(grouped, tmp_path_factory) -> str:
+    path = tmp_path_factory.mktemp("grouped") / "runs.html"
+    write_report(grouped.model, path)
+    return path.read_text(encoding="utf-8")
+
+
+def test_a_grouped_report_tables_each_datasets_constants_with_errors_and_units(grouped,
+                                                                              grouped_report):
+    best = grouped.model.best_
+    assert best.dataset_names == ["v0", "z0"]
+    table = grouped_report[grouped_report.index('<table class="datasets">'):]
+    table = table[:table.index("</table>")]
+    assert "<th>dataset</th><th>v0 [km/h]</th><th>z0 [m]</th>" in table
+    values, errors = best.dataset_constants, best.dataset_uncertainties
+    for label in ("run a", "run b", "run c"):
+        cells = [with_error(values.loc[label, n], errors.loc[label, n]) for n in ("v0", "z0")]
+        row = "".join(f"<td>{html.escape(cell)}</td>" for cell in cells)
+        assert f"<tr><th>{label}</th>{row}</tr>" in table
+    assert all("(" in with_error(values.loc["run a", n], errors.loc["run a", n]) for n in values)
+    facts = "<th>datasets</th><td>3 (run a, run b, run c); constants of each: v0, z0</td>"
+    assert facts in grouped_report
+    assert html.escape("v0 [km/h], z0 [m]: one value per dataset") in grouped_report
+    assert not EXTERNAL.search(grouped_report)
+
+
+def test_a_grouped_report_colours_the_rows_by_dataset_with_a_legend(grouped, grouped_report,
+                                                                   report):
+    plot = data_plot(grouped_report)
+    assert plot.count('id="legend_') == 2                     # + the datasets' legend
+    assert data_plot(report.read_text(encoding="utf-8")).count('id="legend_') == 1
+    assert all(colour in plot for colour in ("#1f77b4", "#ff7f0e", "#2ca02c"))   # tab10
+    # The caption's NRMSE is the fit's: the root mean square of the datasets' own.
+    assert f"NRMSE on these data: {grouped.model.best_.nrmse:.3g} (root mean square" in plot
+
+
+def test_more_than_ten_datasets_are_shaded_in_order_without_a_legend(tmp_path):
+    labels = tuple(range(11))
+    X, y, groups = free_fall(labels, (8,) * 11)
+    model = LawRegressor(operators=["add", "mul"], dataset_constants=["z0"], max_evals=100,
+                         batch_size=100, random_state=0, n_jobs=1).fit(X, y, groups=groups)
+    write_report(model, tmp_path / "runs.html")
+    plot = data_plot((tmp_path / "runs.html").read_text(encoding="utf-8"))
+    assert plot.count('id="legend_') == 1 and "#440154" in plot   # viridis, dark first
+    assert "11 datasets are too many to tell apart in a legend" in plot
+
+
+def test_a_report_of_new_data_of_a_grouped_model_needs_their_groups(grouped, tmp_path):
+    grouped.model.save(tmp_path / "model.json")
+    loaded = LawRegressor.load(tmp_path / "model.json")
+    X, y, groups = grouped.X[::2], grouped.y[::2], grouped.groups[::2]
+    with pytest.raises(DataError, match="fitted on datasets .* pass groups="):
+        write_report(loaded, tmp_path / "runs.html", X, y)
+    with pytest.raises(DataError, match="label 'run z', which was not among the datasets"):
+        write_report(loaded, tmp_path / "runs.html", X, y, ["run z", *groups[1:]])
+    with pytest.raises(LawfinderError, match="groups was given to write_report without X and y"):
+        write_report(loaded, tmp_path / "runs.html", groups=groups)
+    write_report(loaded, tmp_path / "runs.html", X, y, groups)
+    text = (tmp_path / "runs.html").read_text(encoding="utf-8")
+    assert data_plot(text).count('id="legend_') == 2 and '<table class="datasets">' in text
+
+
+
+def test_groups_for_a_model_fitted_on_one_dataset_are_refused(model, tmp_path):
+    X, y = newton_data(20)
+    with pytest.raises(DataError, match="fitted on one dataset"):
+        write_report(model, tmp_path / "run.html", X, y, np.zeros(20))

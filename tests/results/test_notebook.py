@@ -67,3 +67,16 @@ def test_a_loaded_model_shows_the_same_front(model, tmp_path):
         return page[page.index('<table class="front">'):]
 
     assert front(loaded._repr_html_()) == front(model._repr_html_())
+
+
+def test_a_grouped_model_shows_the_constants_of_each_dataset(grouped):
+    best = grouped.model.best_
+    value, error = best.dataset_constants.loc["run b", "v0"], best.dataset_uncertainties.loc[
+        "run b", "v0"]
+    cell = f"<td>{html.escape(with_error(value, error))}</td>"
+    page = grouped.model._repr_html_()
+    assert "<th>dataset</th><th>v0 [km/h]</th><th>z0 [m]</th>" in page and cell in page
+    assert "<th>datasets</th><td>3 (run a, run b, run c)" in page
+    alone = best._repr_html_()             # a formula knows SI units and their factors only
+    assert "<th>dataset</th><th>v0 [0.277778 m/s]</th><th>z0 [m]</th>" in alone
+    assert cell in alone and "<th>run c</th>" in alone

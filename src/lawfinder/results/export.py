@@ -36,7 +36,8 @@ class Law:
     expression: sympy.Expr
     inputs: tuple[str, ...]              # input names, in the order of fit's columns
     constants: dict[str, float]          # shared constants it uses: scaled values
-    to_user: dict[str, float]            # per shared constant: scaled value -> declared units
+    to_user: dict[str, float]            # per constant used, shared or per dataset: scaled
+                                         # value -> declared units
     frame: Frame
     dataset_constants: dict[str, np.ndarray] = field(default_factory=dict)  # scaled, (G,) each
     datasets: tuple[Any, ...] = ()       # dataset labels, in the order of those values
@@ -83,18 +84,24 @@ def to_torch(law: Law) -> LawModule:
 class LawModule(nn.Module):
     """A formula as a layer: inputs (n, n_features) in their units -> (n,) in the target's.
 
-    The free constants the formula uses form one parameter, `scaled_constants`, in the
-    well-scaled frame of the search (values of order one, so that optimisers treat them
-    evenly); `constants` gives their current values in the units they were declared in.
+    The shared free constants the formula uses form one parameter, `scaled_constants`;
+    each per-dataset constant is one parameter (G,) of `scaled_dataset_constants`, one
+    entry per dataset of `datasets`, in the order of `dataset_names` (a list, not a dict:
+    a constant's name may hold a dot, which torch refuses in a parameter's name). All are
+    in the well-scaled frame of the search (values of order one, so that optimisers treat
+    them evenly); `constants` and `dataset_constants` give them in their declared units.
     Tensors are float64, like `predict`; `.float()` makes the module float32.
     """
 
     def __init__(self, law: Law):
         super().__init__()
-        _refuse_datasets(law)
         frame = law.frame
         self.law = law
+        self.datasets = law.datasets
+        self.dataset_names = tuple(law.dataset_constants)
         self.scaled_constants = nn.Parameter(_float64(list(law.constants.values())))
+        self.scaled_dataset_constants = nn.ParameterList(
+            [nn.Parameter(_float64(values)) for values in law.dataset_constants.values()])
         # Unit conversions, in the same steps as Frame.inputs and Frame.output.
         conversions = {"input_factors": frame.input_factors,
                        "input_scales": frame.scale_of(frame.input_dims),
@@ -104,19 +111,52 @@ class LawModule(nn.Module):
             self.register_buffer(name, _float64(value), persistent=False)
         self._function = _lambdify(law, "torch")
 
-    def forward(self, X: torch.Tensor) -> torch.Tensor:
+    def forward(self, X: torch.Tensor, groups: Any = None) -> torch.Tensor:
+        """The law on X (n, n_features); with per-dataset constants, `groups` gives each
+        row's dataset (see `dataset_indices`), and is ignored without them."""
         _check_shape(X.shape, len(self.input_factors))
         scaled = X.to(self.input_scales.dtype) * self.input_factors / self.input_scales
-        values = self._function(*scaled.unbind(dim=1), *self.scaled_constants.unbind())
+        per_dataset = []
+        if self.dataset_names:
+            codes = self.dataset_indices(groups).to(scaled.device)   # (n,)
+            if len(codes) != len(X):
+                raise DataError(f"groups has {len(codes)} labels but X has {len(X)} rows; "
+                                "give one dataset label per row")
+            per_dataset = [values[codes] for values in self.scaled_dataset_constants]
+        values = self._function(*scaled.unbind(dim=1), *self.scaled_constants.unbind(),
+                                *per_dataset)
         values = torch.as_tensor(values, dtype=scaled.dtype, device=scaled.device)
         return values.expand(len(X)) * self.output_scale / self.target_factor
 
+    def dataset_indices(self, groups: Any) -> torch.Tensor:
+        """Each row's dataset as an index into `datasets`, (n,) int64. `groups` holds the
+        labels as given to fit (numbers or strings; a list, array or Series) or, as a
+        torch tensor of integers, the indices themselves: convert labels once with this
+        method and pass its tensor to every training step."""
+        if groups is None:
+            raise DataError(f"this law has constants of each dataset {list(self.dataset_names)}; "
+                            "call the module as module(X, groups), with the dataset label of "
+                            "each row")
+        if isinstance(groups, torch.Tensor):
+            return _checked_indices(groups, len(self.datasets))
+        n_labels = np.shape(groups)[0] if np.ndim(groups) else 0  # a scalar: refused as not 1-D
+        return torch.from_numpy(dataset_codes(groups, self.datasets, n_labels))
+
     @property
     def constants(self) -> dict[str, float]:
-        """Current values of the constants, in the units they were declared in."""
+        """Current values of the shared constants, in the units they were declared in."""
         scaled = self.scaled_constants.detach().cpu().double().numpy()
         return {name: float(value * self.law.to_user[name])
                 for name, value in zip(self.law.constants, scaled)}
+
+    @property
+    def dataset_constants(self) -> pd.DataFrame:
+        """Current values of the per-dataset constants in their declared units, laid out as
+        `Formula.dataset_constants`: one row per dataset label, one column per constant."""
+        columns = {name: values.detach().cpu().double().numpy() * self.law.to_user[name]
+                   for name, values in zip(self.dataset_names, self.scaled_dataset_constants)}
+        return pd.DataFrame(columns, index=pd.Index(list(self.datasets), name="dataset"),
+                            columns=list(self.dataset_names), dtype=float)
 
     def extra_repr(self) -> str:
         return str(self.law.expression)
@@ -130,6 +170,23 @@ class LawModule(nn.Module):
     def __setstate__(self, state: dict[str, Any]) -> None:
         super().__setstate__(state)
         self._function = _lambdify(self.law, "torch")
+
+
+def _checked_indices(groups: torch.Tensor, n_datasets: int) -> torch.Tensor:
+    """A tensor of dataset indices, checked: 1-D integers, each in [0, n_datasets)."""
+    if groups.dtype.is_floating_point or groups.dtype.is_complex or groups.dtype == torch.bool:
+        raise DataError(f"groups is a tensor of {groups.dtype}; a tensor gives each row's "
+                        "dataset index as integers (module.dataset_indices(labels) makes "
+                        "one), or pass the labels as a list or array")
+    if groups.ndim != 1:
+        raise DataError(f"groups must be 1-D, one dataset index per row, got shape "
+                        f"{tuple(groups.shape)}")
+    outside = (groups < 0) | (groups >= n_datasets)
+    if outside.any():
+        raise DataError(f"groups holds the dataset index {int(groups[outside][0])}, but the law "
+                        f"has {n_datasets} datasets (indices 0 to {n_datasets - 1}, in the "
+                        "order of module.datasets); pass labels, or indices in that range")
+    return groups.long()
 
 
 def _lambdify(law: Law, module: str) -> Callable[..., Any]:
@@ -157,14 +214,6 @@ def _lambdify(law: Law, module: str) -> Callable[..., Any]:
                              f"form for a function in it ({exc}), from the user operators "
                              f"{list(law.functions)}; use to_numpy(), or give the operator a "
                              "SymPy form that SymPy can write for torch") from None
-
-
-def _refuse_datasets(law: Law) -> None:
-    """The torch module's parameters are the shared constants: none per dataset yet."""
-    if law.dataset_constants:
-        raise LawfinderError("this law has constants of each dataset, which the torch module "
-                             "does not take yet; use to_numpy(), whose function takes the "
-                             "rows' datasets, or predict(X, groups=...)")
 
 
 def _table(X: Any, names: Sequence[str]) -> np.ndarray:

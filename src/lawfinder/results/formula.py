@@ -19,7 +19,7 @@ from lawfinder.fit.closed_form import closed_form
 from lawfinder.fit.uncertainty import prediction_std
 from lawfinder.evaluate.prefix import evaluate, to_sympy, to_text
 from lawfinder.language.known_constants import NUMBERS
-from lawfinder.results.html_tables import front_table, mathjax
+from lawfinder.results.html_tables import dataset_table, front_table, mathjax
 from lawfinder.language.library import Kind, Library
 from lawfinder.results.readable import readable, significant_digits
 from lawfinder.units.scaling import Frame
@@ -227,7 +227,8 @@ class Formula:
         return to_numpy(self._law())
 
     def to_torch(self) -> LawModule:
-        """A `torch.nn.Module` computing `predict`, its constants trainable parameters."""
+        """A `torch.nn.Module` computing `predict`, its constants trainable parameters; with
+        per-dataset constants it is module(X, groups), groups the rows' dataset labels."""
         from lawfinder.results.export import to_torch
 
         return to_torch(self._law())
@@ -240,9 +241,9 @@ class Formula:
         used = [k for k, t in enumerate(lib.free) if t in self.tokens and lib.shared[k]]
         to_user = self.frame.constants_to_user(np.ones(lib.n_free))
         first = {name: lib.tokens[lib.terminal[name]].index for name in self.dataset_names}
+        factors = {lib.free_names[k]: float(to_user[k]) for k in [*used, *first.values()]}
         return Law(self.sympy(), tuple(t.name for t in lib.tokens if t.kind is Kind.VARIABLE),
-                   {lib.free_names[k]: float(scaled[k]) for k in used},
-                   {lib.free_names[k]: float(to_user[k]) for k in used}, self.frame,
+                   {lib.free_names[k]: float(scaled[k]) for k in used}, factors, self.frame,
                    {name: scaled[k:k + lib.n_datasets] for name, k in first.items()},
                    self.datasets,
                    {name: lib.tokens[lib.terminal[name]].value for name in self.known_constants},
@@ -261,13 +262,15 @@ class Formula:
         return f"Formula({self.sympy()}, constants={self.constants}, nrmse={self.nrmse:.3g})"
 
     def _repr_html_(self) -> str:
-        """Jupyter's view: a one-row table with the typeset formula and its constants, in SI
-        units times the declared unit's factor where that is not 1 (a formula does not
-        know the unit strings its constants were declared in)."""
+        """Jupyter's view: a one-row table with the typeset formula and its constants, then
+        the table of its per-dataset constants if any, in SI units times the declared
+        unit's factor where that is not 1 (a formula does not know the unit strings its
+        constants were declared in)."""
         lib, factors = self.library, self.frame.constant_factors
         units = {name: str(dim) if factor == 1 else f"{factor:g} {dim}".removesuffix(" 1")
                  for name, dim, factor in zip(lib.free_names, lib.free_dims, factors)}
-        return front_table([self], None, lambda f: mathjax(f.latex(), str(f.sympy())), units)
+        table = front_table([self], None, lambda f: mathjax(f.latex(), str(f.sympy())), units)
+        return table + (dataset_table(self, units) if self.dataset_names else "")
 
 
 def _reads_as_a_name(form: sympy.Expr, library: Library) -> bool:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import sympy
 
+from lawfinder.data.groups import dataset_codes
 from lawfinder.errors import DataError, LawfinderError
 from lawfinder.language.known_constants import NUMBERS
 from lawfinder.results.fitted_law import FittedLaw
@@ -27,7 +28,7 @@ from lawfinder.results.formula import Formula, latex
 from lawfinder.fit.reward import nrmse
 from lawfinder.search.loop import SearchConfig
 from lawfinder.results.selection import RULE_TEXT
-from lawfinder.results.html_tables import facts_table, front_table, with_units
+from lawfinder.results.html_tables import dataset_table, facts_table, front_table, with_units
 from lawfinder.results.notation import ERRORS_FROM
 from lawfinder.version import __version__
 
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 MAX_POINTS = 2000      # points drawn in the data plots: more only make the file bigger
+MAX_LEGEND = 10        # datasets told apart by colour and named in a legend (tab10's colours)
 _NRMSE_FLOOR = 1e-16   # an exact fit can score 0, which a log axis cannot show
 _STYLE = {
     "mathtext.fontset": "cm",      # formulas in Computer Modern, as in a paper
@@ -50,16 +52,17 @@ _NAMESPACES = re.compile(r'\s+xmlns(:xlink)?="[^"]*"')
 
 
 def write_report(law: FittedLaw, path: str | PathLike[str], X: Any = None,
-                 y: Any = None) -> None:
+                 y: Any = None, groups: Any = None) -> None:
     """Write an HTML report of a fit (`LawRegressor.fitted_law_`) to `path`.
 
-    The data plots use X and y (in the units declared at fit) when given, otherwise the
-    data `fit` kept; a model read with `LawRegressor.load` kept none, so give them.
+    The data plots use X and y (in the units declared at fit) when given, with the rows'
+    dataset labels in `groups` for a law fitted on several datasets, otherwise the data
+    `fit` kept; a model read with `LawRegressor.load` kept none, so give them.
     """
     check_report_path(path)
     with _plot_style():
-        sections = [_summary(law), _front_section(law), _data_section(law, X, y),
-                    _history_section(law)]
+        sections = [_summary(law), _front_section(law), _datasets_section(law),
+                    _data_section(law, X, y, groups), _history_section(law)]
     title = f"lawfinder: {law.problem.target_name} = {law.best.sympy()}"
     try:
         Path(path).write_text(_page(title, sections), encoding="utf-8")
@@ -155,7 +158,25 @@ def summary_facts(law: FittedLaw) -> list[tuple[str, str]]:
     if known:
         facts.insert(2, ("known constants", ", ".join(
             with_units(f"{k.name} = {k.value:.10g}", k.units) for k in known)))
+    if best.datasets:
+        facts.insert(2, ("datasets", _datasets_fact(law)))
     return facts
+
+
+def _datasets_fact(law: FittedLaw) -> str:
+    """How many datasets, their first labels, and which constants each has of its own."""
+    labels, own = law.best.datasets, law.library.dataset_names
+    shown = ", ".join(map(str, labels[:10])) + (", ..." if len(labels) > 10 else "")
+    return (f"{len(labels)} ({shown}); "
+            + (f"constants of each: {', '.join(own)}" if own else "every constant shared"))
+
+
+def constant_units(law: FittedLaw) -> dict[str, str]:
+    """The declared units of every fitted constant, shared or per dataset, by name."""
+    units = law.constant_units()
+    if law.library.dataset_names:
+        units |= law.constant_units("dataset_constants")
+    return units
 
 
 def _summary(law: FittedLaw) -> str:
@@ -165,10 +186,27 @@ def _summary(law: FittedLaw) -> str:
 
 
 def _front_section(law: FittedLaw) -> str:
-    table = front_table(law.pareto, law.best, lambda f: _equation(law, f),
-                        law.constant_units())
+    table = front_table(law.pareto, law.best, lambda f: _equation(law, f), constant_units(law))
     return (f'<section id="front"><h2>Pareto front</h2>'
             f'{_plot("pareto-plot", _front_plot(law), front_caption(law))}{table}</section>')
+
+
+def _datasets_section(law: FittedLaw) -> str:
+    table = datasets_html(law)
+    return (f'<section id="datasets"><h2>Constants of each dataset</h2>{table}</section>'
+            if table else "")
+
+
+def datasets_html(law: FittedLaw) -> str:
+    """The best formula's constants of each dataset: a caption, then the table; "" for a
+    formula without any."""
+    best = law.best
+    if not best.dataset_names:
+        return ""
+    caption = (f"The best formula's constants of each of its {len(best.datasets)} datasets, "
+               f"the shared ones ({', '.join(best.constants) or 'none'}) being in the front's "
+               f"table. {ERRORS_FROM[best.errors_from]}")
+    return f"<p>{html.escape(caption)}</p>{dataset_table(best, constant_units(law))}"
 
 
 def front_caption(law: FittedLaw) -> str:
@@ -200,59 +238,102 @@ def _front_plot(law: FittedLaw) -> str:
     return _svg(figure)
 
 
-def _data_section(law: FittedLaw, X: Any, y: Any) -> str:
-    measured, predicted = _measured_and_predicted(law, X, y)
+def _data_section(law: FittedLaw, X: Any, y: Any, groups: Any) -> str:
+    measured, predicted, codes = _measured_and_predicted(law, X, y, groups)
     if not len(measured):
         return ('<section id="data"><h2>Best formula on the data</h2><p>No data: this model '
                 "was loaded from a file, which keeps none; pass X and y to write_report."
                 "</p></section>")
-    shown = np.sort(np.random.default_rng(0).choice(
-        len(measured), min(len(measured), MAX_POINTS), replace=False))
+    # In random order, not the rows' order: rows sorted by dataset would draw the last
+    # dataset over all the others.
+    shown = np.random.default_rng(0).choice(len(measured), min(len(measured), MAX_POINTS),
+                                            replace=False)
     problem = law.problem
     label = with_units(problem.target_name, problem.target_units)
     caption = (f"{len(shown)} of {len(measured)} points; residual = measured - predicted. "
-               f"NRMSE on these data: {_nrmse(measured, predicted):.3g}.")
-    svg = _data_plot(measured[shown], predicted[shown], label)
+               f"NRMSE on these data: {_nrmse(measured, predicted, codes):.3g}"
+               + ("." if codes is None else _datasets_legend_caption(len(law.best.datasets))))
+    svg = _data_plot(measured[shown], predicted[shown], label,
+                     None if codes is None else codes[shown], law.best.datasets)
     return (f'<section id="data"><h2>Best formula on the data</h2>'
             f'{_plot("data-plot", svg, caption)}</section>')
 
 
-def _measured_and_predicted(law: FittedLaw, X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
-    """The target and the best formula's predictions, in the target's declared units."""
+def _measured_and_predicted(law: FittedLaw, X: Any, y: Any, groups: Any
+                            ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """The target, the best formula's predictions, in the target's declared units, and each
+    row's dataset index for a law fitted on several datasets (else None)."""
     if (X is None) != (y is None):
         raise LawfinderError("give both X and y to write_report, or neither to use the data "
                              "fit kept")
+    if X is None and groups is not None:
+        raise LawfinderError("groups was given to write_report without X and y; give the "
+                             "rows' labels with the data they label, or none of the three")
     if X is None:
         problem = law.problem
         X = problem.X / np.array(problem.factors)
         y = problem.y / problem.target_factor
-        return y, law.best.predict(X, groups=problem.row_labels)
-    predicted = law.predict(X)
+        groups = problem.row_labels
+        predicted = law.best.predict(X, groups=groups)
+    else:
+        predicted = law.predict(X, groups=groups)   # checks groups: needed, known, one per row
     measured = np.asarray(y, dtype=float).ravel()
     if measured.shape != predicted.shape:
         raise DataError(f"y has {measured.size} values but X has {predicted.size} rows; give "
                         "one target value per row of X")
-    return measured, predicted
+    codes = None if groups is None else dataset_codes(groups, law.best.datasets, len(measured))
+    return measured, predicted, codes
 
 
-def _nrmse(measured: np.ndarray, predicted: np.ndarray) -> float:
-    return float(nrmse(predicted[None], measured, np.ones(len(measured)))[0])
+def _nrmse(measured: np.ndarray, predicted: np.ndarray, codes: np.ndarray | None) -> float:
+    """The NRMSE the fit reports: with datasets, the root mean square of their own."""
+    return float(nrmse(predicted[None], measured, np.ones(len(measured)), codes)[0])
 
 
-def _data_plot(measured: np.ndarray, predicted: np.ndarray, label: str) -> str:
+def _datasets_legend_caption(n_datasets: int) -> str:
+    aggregate = " (root mean square of the datasets' own NRMSE); "
+    if n_datasets <= MAX_LEGEND:
+        return aggregate + "one colour per dataset."
+    return (aggregate + f"coloured by dataset, from dark (first in the table of constants) "
+            f"to light (last): {n_datasets} datasets are too many to tell apart in a legend.")
+
+
+# All datasets overlaid in the two panels, one colour each, rather than small multiples:
+# the panels then share one scale, so a dataset the formula fits worse stands out as its
+# colour off the diagonal or spread wider in the residuals, while ten pairs of small panels
+# would each be scaled to their own data, hiding that, and be too small to read.
+def _data_plot(measured: np.ndarray, predicted: np.ndarray, label: str,
+               codes: np.ndarray | None, datasets: tuple[Any, ...]) -> str:
     figure = _figure(9, 3.6)
     fit, residual = figure.subplots(1, 2)
-    fit.scatter(measured, predicted, s=6, alpha=0.6)
+    colours = "C0" if codes is None else _dataset_colours(len(datasets))[codes]
+    fit.scatter(measured, predicted, s=6, alpha=0.6, c=colours)
     ends = [min(measured.min(), predicted.min()), max(measured.max(), predicted.max())]
     fit.plot(ends, ends, color="tab:red", linewidth=1, label="predicted = measured")
     fit.set_xlabel(f"measured {label}")
     fit.set_ylabel(f"predicted {label}")
     fit.legend()
-    residual.scatter(predicted, measured - predicted, s=6, alpha=0.6)
+    residual.scatter(predicted, measured - predicted, s=6, alpha=0.6, c=colours)
     residual.axhline(0, color="tab:red", linewidth=1)
     residual.set_xlabel(f"predicted {label}")
     residual.set_ylabel(f"residual {label}")
+    if codes is not None and len(datasets) <= MAX_LEGEND:
+        from matplotlib.lines import Line2D
+
+        handles = [Line2D([], [], marker="o", linestyle="", color=colour, label=str(name))
+                   for name, colour in zip(datasets, _dataset_colours(len(datasets)))]
+        figure.legend(handles=handles, title="dataset", loc="outside right upper")
     return _svg(figure)
+
+
+def _dataset_colours(n_datasets: int) -> np.ndarray:
+    """One RGBA colour per dataset (n_datasets, 4): tab10's ten distinct ones up to ten,
+    viridis's steps in dataset order beyond."""
+    from matplotlib import colormaps
+
+    if n_datasets <= MAX_LEGEND:
+        return colormaps["tab10"](np.arange(n_datasets))
+    return colormaps["viridis"](np.linspace(0, 1, n_datasets))
 
 
 def _history_section(law: FittedLaw) -> str:

@@ -1,16 +1,20 @@
 """The HTML tables of fitted formulas that the report and Jupyter share.
 
-They read only what a formula shows (complexity, NRMSE, constants and their errors), so
-`Formula` can show itself with them without this module knowing the class.
+They read only what a formula shows (complexity, NRMSE, constants and their errors, shared
+and per dataset), so `Formula` can show itself with them without this module knowing the
+class.
 """
 
 from __future__ import annotations
 
 import html
 from collections.abc import Callable, Mapping, Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from lawfinder.results.notation import with_error
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class Row(Protocol):
@@ -25,6 +29,15 @@ class Row(Protocol):
     @property
     def uncertainties(self) -> dict[str, float]: ...
 
+    @property
+    def dataset_names(self) -> list[str]: ...
+
+    @property
+    def dataset_constants(self) -> pd.DataFrame: ...
+
+    @property
+    def dataset_uncertainties(self) -> pd.DataFrame: ...
+
 
 def with_units(text: str, units: str | None) -> str:
     """`text [units]`; plain `text` without units or when dimensionless."""
@@ -38,12 +51,15 @@ def mathjax(latex: str, text: str) -> str:
 
 
 def constants_html(formula: Row, units: Mapping[str, str | None]) -> str:
-    """The formula's constants, one a line, each with its standard error and in `units`
-    (by name), escaped for HTML."""
+    """The formula's shared constants, one a line, each with its standard error and in
+    `units` (by name), then the names of its per-dataset ones; escaped for HTML."""
     errors = formula.uncertainties
-    return "<br>".join(html.escape(with_units(f"{name} = {with_error(value, errors[name])}",
-                                              units.get(name)))
-                       for name, value in formula.constants.items())
+    lines = [with_units(f"{name} = {with_error(value, errors[name])}", units.get(name))
+             for name, value in formula.constants.items()]
+    if formula.dataset_names:
+        lines.append(", ".join(with_units(name, units.get(name)) for name in formula.dataset_names)
+                     + ": one value per dataset")
+    return "<br>".join(map(html.escape, lines))
 
 
 def front_table(formulas: Sequence[Row], best: Row | None, equation: Callable[[Row], str],
@@ -59,6 +75,22 @@ def front_table(formulas: Sequence[Row], best: Row | None, equation: Callable[[R
     return ('<table class="front"><thead><tr><th>complexity</th><th>NRMSE</th>'
             "<th>formula</th><th>constants</th></tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def dataset_table(formula: Row, units: Mapping[str, str | None]) -> str:
+    """The formula's per-dataset constants as an HTML table: one row per dataset label, one
+    column per constant (headed with its units), each value with its standard error."""
+    values, errors = formula.dataset_constants, formula.dataset_uncertainties
+    head = "".join(f"<th>{html.escape(with_units(name, units.get(name)))}</th>"
+                   for name in values.columns)
+    rows = "".join(
+        f"<tr><th>{html.escape(str(label))}</th>"
+        + "".join(f"<td>{html.escape(with_error(value, error))}</td>"
+                  for value, error in zip(row_values, row_errors))
+        + "</tr>" for label, row_values, row_errors
+        in zip(values.index, values.to_numpy(), errors.to_numpy()))
+    return (f'<table class="datasets"><thead><tr><th>dataset</th>{head}</tr></thead>'
+            f"<tbody>{rows}</tbody></table>")
 
 
 def facts_table(facts: list[tuple[str, str]]) -> str:
