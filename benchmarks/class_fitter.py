@@ -7,7 +7,8 @@ search's fitting subsample, or all rows with `--rows all`) are saved, and each t
 them with `fit_constants` in its own process (PYTHONPATH=its src), using only the public
 `fit_constants` and `build_library` of commit 14c336d. Printed per tree: formulas fitted
 per second; then their ratio and the fidelity, the share of formulas whose loss is within
-1% (or 1e-12) of the baseline's. Usage:
+1% (or 1e-12) of the baseline's, beside that of the baseline itself on its rows in reverse
+order: LM on random formulas amplifies rounding, which alone moves some fits. Usage:
 
     git -C /work/main worktree add --detach /work/classbase 14c336d
     python benchmarks/class_fitter.py --baseline-src /work/classbase/src
@@ -57,8 +58,9 @@ def build(problem: str, size: int, warmup: int, rows: str, seed: int, path: Path
              user_scale=search.user_scale, spec=json.dumps(spec))
 
 
-def time_fit(path: Path, out: Path, repeats: int) -> None:
-    """Fit the saved batch (in whichever tree is on the path); save losses, print seconds."""
+def time_fit(path: Path, out: Path, repeats: int, reverse: bool) -> None:
+    """Fit the saved batch (in whichever tree is on the path), its rows in reverse order if
+    asked; save losses, print seconds."""
     from lawfinder.fit.levenberg_marquardt import FitConfig, fit_constants
     from lawfinder.language.library import build_library
     from lawfinder.units.dimension import DIMENSIONLESS
@@ -71,6 +73,8 @@ def time_fit(path: Path, out: Path, repeats: int) -> None:
     if list(library.names) != spec["names"]:
         raise SystemExit(f"library tokens differ from the search's: {library.names}")
     args = [saved[k] for k in ("tokens", "X", "y", "weights", "starts", "user_scale")]
+    if reverse:
+        args[1:4] = [a[::-1].copy() for a in args[1:4]]
     fit_constants(args[0][:5], library, *args[1:], FitConfig(), np.random.default_rng(0))
     best = np.inf
     for _ in range(repeats):
@@ -82,12 +86,12 @@ def time_fit(path: Path, out: Path, repeats: int) -> None:
     print(json.dumps({"seconds": best}))
 
 
-def run_tree(src: str, batch: Path, out: Path, repeats: int) -> float:
+def run_tree(src: str, batch: Path, out: Path, repeats: int, reverse: bool = False) -> float:
     """Seconds to fit the batch in the tree whose package sources are at `src`."""
     env = dict(os.environ, PYTHONPATH=src,
                NUMBA_CACHE_DIR=str(Path(tempfile.gettempdir()) / f"numba-{Path(src).parent.name}"))
     done = subprocess.run([sys.executable, __file__, "--time", str(batch), str(out),
-                           "--repeats", str(repeats)],
+                           "--repeats", str(repeats), *(["--reverse"] if reverse else [])],
                           env=env, check=True, capture_output=True, text=True)
     return json.loads(done.stdout.strip().splitlines()[-1])["seconds"]
 
@@ -116,9 +120,10 @@ def main() -> None:
     parser.add_argument("--batches", default="/tmp/class_fitter",
                         help="folder for the batches; existing ones are reused")
     parser.add_argument("--time", nargs=2, metavar=("BATCH", "OUT"), help=argparse.SUPPRESS)
+    parser.add_argument("--reverse", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.time:
-        return time_fit(Path(args.time[0]), Path(args.time[1]), args.repeats)
+        return time_fit(Path(args.time[0]), Path(args.time[1]), args.repeats, args.reverse)
     if not args.baseline_src:
         parser.error("--baseline-src is required")
     here = str(Path(__file__).resolve().parents[1] / "src")
@@ -130,14 +135,18 @@ def main() -> None:
         if not batch.exists():
             build(problem, args.batch, args.warmup, args.rows, args.seed, batch)
         n = len(np.load(batch)["tokens"])
-        seconds = {side: run_tree(src, batch, folder / f"{stem}-{side}-out.npz", args.repeats)
+        out = {side: folder / f"{stem}-{side}-out.npz" for side in ("baseline", "current", "rev")}
+        seconds = {side: run_tree(src, batch, out[side], args.repeats)
                    for side, src in (("baseline", args.baseline_src), ("current", here))}
-        losses = {side: np.load(folder / f"{stem}-{side}-out.npz")["loss"] for side in seconds}
-        within, no_worse = fidelity(losses["current"], losses["baseline"])
+        run_tree(args.baseline_src, batch, out["rev"], 1, reverse=True)
+        loss = {side: np.load(path)["loss"] for side, path in out.items()}
+        within, no_worse = fidelity(loss["current"], loss["baseline"])
+        floor, _ = fidelity(loss["rev"], loss["baseline"])
         print(f"{problem}: {n} formulas, {len(np.load(batch)['y'])} rows; formulas/s baseline "
               f"{n / seconds['baseline']:.0f}, current {n / seconds['current']:.0f}, ratio "
               f"x{seconds['baseline'] / seconds['current']:.2f}; loss within 1% of the "
-              f"baseline's {within:.1%}, no worse {no_worse:.1%}")
+              f"baseline's {within:.1%} (no worse {no_worse:.1%}; the baseline on reversed "
+              f"rows {floor:.1%})")
 
 
 if __name__ == "__main__":
