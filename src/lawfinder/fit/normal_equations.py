@@ -55,7 +55,7 @@ class Blocks:
     by_token = True
 
     def __init__(self, library: Library, dataset: np.ndarray, sqrt_w: np.ndarray):
-        tokens = list(dict.fromkeys(library.free))                       # slot order
+        tokens = list(dict.fromkeys(library.free))     # slot order: the shared ones first
         self.s = sum(library.tokens[t].kind is Kind.FREE for t in tokens)
         self.p, self.G = len(tokens) - self.s, library.n_datasets
         self.sqrt_w = sqrt_w
@@ -94,7 +94,7 @@ class Blocks:
             W = np.multiply(jac, self.sqrt_w[None, None], out=products[:, P:])
             for i, (a, b) in enumerate(zip(self.first, self.second)):   # pairs, not gathers
                 np.multiply(W[:, a], W[:, b], out=products[:, i])
-            W *= r[:, None]
+            W *= r[:, None]                     # the pairs are done: now J^T r's terms
             sums = np.zeros((n, P + jac.shape[1], G))
             sums[..., self.present] = np.add.reduceat(products, self.starts, axis=2)
         by_pair, by_token = sums[:, :P], sums[:, P:]
