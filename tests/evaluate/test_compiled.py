@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from lawfinder.evaluate.compiled import BINARY, UNARY, elementwise
-from lawfinder.evaluate.prefix import evaluate
+from lawfinder.evaluate.prefix import evaluate, padded
 from lawfinder.language.library import OPERATORS, build_library
 from lawfinder.units.dimension import DIMENSIONLESS
 
@@ -58,3 +58,37 @@ def test_each_binary_derivative_by_either_child(name):
     _, jac = evaluate(tokens, library, x, c, jacobian=True)
     up, down = (evaluate(tokens, library, x, c + h)[0] for h in (1e-6, -1e-6))
     np.testing.assert_allclose(jac[:, 0], (up - down) / 2e-6, rtol=1e-6)
+
+
+def _spread(by_token, library, X):
+    """A reference spreading of derivatives by constant token (B, J, N) onto the slots."""
+    out = np.zeros((len(by_token), library.n_free, len(X)))
+    rows, dataset = np.arange(len(X)), X[:, -1].astype(int)
+    for j, token in enumerate(dict.fromkeys(library.free)):
+        slot = library.tokens[token].index
+        if token in [library.terminal[n] for n in library.dataset_names]:
+            out[:, slot + dataset, rows] = by_token[:, j]
+        else:
+            out[:, slot] = by_token[:, j]
+    return out
+
+
+def test_the_jacobian_by_token_is_the_slots_jacobian_before_spreading():
+    """Shared and per-dataset constants, datasets' rows interleaved: the kernel's
+    derivatives by token, spread onto the slots, are its derivatives by slot, to the bit."""
+    library = build_library(["add", "mul", "sin", "exp"], [("t", DIMENSIONLESS)],
+                            {"g": DIMENSIONLESS}, ["1"],
+                            {"v0": DIMENSIONLESS, "z0": DIMENSIONLESS}, n_datasets=3)
+    ix = library.index
+    formulas = [["add", "mul", "g", "t", "sin", "mul", "v0", "t"],
+                ["exp", "add", "z0", "mul", "v0", "g"], ["mul", "t", "z0"], ["sin", "t"]]
+    tokens = padded([[ix[t] for t in f] for f in formulas])
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.uniform(0, 2, 12), rng.integers(0, 3, 12)])
+    c = rng.uniform(-1, 1, (4, library.n_free))
+    values, by_slot = evaluate(tokens, library, X, c, jacobian=True)
+    same, by_token = evaluate(tokens, library, X, c, jacobian=True, by_token=True)
+    assert by_token.shape == (4, 3, 12)
+    np.testing.assert_array_equal(same, values)
+    np.testing.assert_array_equal(_spread(by_token, library, X), by_slot)
+    assert not by_token[3].any() and not by_token[2, :2].any()

@@ -26,7 +26,8 @@ ERF = UserOperator("erf", 1, scipy.special.erf, erf_slope, sympy.erf)
 
 
 def test_built_in_formulas_give_the_kernels_numbers_to_the_bit():
-    """Every built-in operator, shared and per-dataset constants, NaN and inf included."""
+    """Every built-in operator, shared and per-dataset constants, NaN and inf included;
+    derivatives by slot and by constant token."""
     library = build_library([*ALL_OPERATORS, "pow"], [("t", dim("s"))], {"g": dim("m/s^2")},
                             ["1", "pi"], {"v0": dim("m/s"), "z0": dim("m")}, n_datasets=3)
     sampler = Sampler(library, np.array(dim("m").doubled()), PriorConfig(max_length=16))
@@ -35,9 +36,10 @@ def test_built_in_formulas_give_the_kernels_numbers_to_the_bit():
     X = np.column_stack([rng.uniform(0.1, 3, 40), rng.integers(0, 3, 40)])
     constants = rng.uniform(-2, 2, (len(episode.tokens), library.n_free))
     codes = _kernel_codes(library)
-    for jacobian in (False, True):
-        kernel = compiled.walk(episode.tokens, codes, X, constants, jacobian)
-        walked = numpy_walk.walk(library, episode.tokens, codes, X, constants, jacobian)
+    for jacobian, by_token in ((False, False), (True, False), (True, True)):
+        kernel = compiled.walk(episode.tokens, codes, X, constants, jacobian, by_token)
+        walked = numpy_walk.walk(library, episode.tokens, codes, X, constants, jacobian,
+                                 by_token)
         np.testing.assert_array_equal(walked[0], kernel[0])
         if jacobian:
             np.testing.assert_array_equal(walked[1], kernel[1])
@@ -75,6 +77,25 @@ def test_a_mixed_batch_sends_each_formula_to_its_walk():
         np.testing.assert_array_equal(jac[i], alone[1][0])
     x = X[:, 0]
     np.testing.assert_allclose(values[3], scipy.special.erf(x) + np.exp(0.9 * x), rtol=1e-15)
+
+
+def test_a_mixed_grouped_batch_gives_derivatives_by_token_from_both_walks():
+    """Per-dataset constants under a user operator and under a built-in one, in one batch:
+    by token (B, J, N), each row's derivatives are those by slot before spreading."""
+    library = build_library(["mul", "exp", ERF], [("x", DIMENSIONLESS)],
+                            {"a": DIMENSIONLESS}, ["1"], {"k": DIMENSIONLESS}, n_datasets=2)
+    ix = library.index
+    formulas = [[ix[t] for t in names] for names in
+                (("erf", "mul", "k", "x"), ("exp", "mul", "a", "mul", "k", "x"))]
+    X = np.column_stack([np.linspace(-1, 1, 6), [0, 1, 1, 0, 1, 0]])
+    c = np.array([[0.3, 0.5, -0.7], [0.9, 1.1, 0.2]])
+    _, by_slot = evaluate(padded(formulas), library, X, c, jacobian=True)
+    _, by_token = evaluate(padded(formulas), library, X, c, jacobian=True, by_token=True)
+    rows, dataset = np.arange(6), X[:, 1].astype(int)
+    np.testing.assert_array_equal(by_token[:, 0], by_slot[:, 0])
+    np.testing.assert_array_equal(by_token[:, 1], by_slot[:, 1 + dataset, rows])
+    x = X[:, 0]
+    np.testing.assert_allclose(by_token[0, 1], erf_slope(c[0, 1 + dataset] * x) * x, rtol=1e-14)
 
 
 def test_enumeration_values_come_from_the_users_function():

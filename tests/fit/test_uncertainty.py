@@ -100,3 +100,27 @@ def test_errors_over_two_hundred_decades_match_curve_fit():
                                        sigma=errors, absolute_sigma=True)
     np.testing.assert_allclose(c[0], expected, rtol=1e-6)
     np.testing.assert_allclose(cov, expected_cov, rtol=1e-4)
+
+
+def test_a_grouped_fits_covariance_is_curve_fits_over_all_slots():
+    """y = A_d * exp(-k t), k shared and A per dataset (3 datasets, rows interleaved): the
+    block-structured fit and the covariance over every slot, against curve_fit with one
+    parameter per slot."""
+    library = build_library(["mul", "exp", "neg"], [("t", DIMENSIONLESS)], {"k": DIMENSIONLESS},
+                            ["1"], {"A": DIMENSIONLESS}, n_datasets=3)
+    law = tuple(library.index[n] for n in ("mul", "A", "exp", "neg", "mul", "k", "t"))
+    rng = np.random.default_rng(3)
+    d, t = rng.integers(0, 3, 90), rng.uniform(0.1, 5, 90)
+    X = np.column_stack([t, d])
+
+    def model(x, k, *A):
+        return np.array(A)[x[1].astype(int)] * np.exp(-k * x[0])
+
+    y = model(X.T, 0.7, 2.0, 1.0, 3.0) + 0.05 * rng.normal(size=90)
+    c, _ = fit_constants(np.array([law]), library, X, y, np.ones(90), np.ones((1, 4)),
+                         np.ones(4), FitConfig(max_iter=100, prune_every=0),
+                         np.random.default_rng(0))
+    expected_c, expected_cov = curve_fit(model, X.T, y, p0=[0.7, 2.0, 1.0, 3.0])
+    np.testing.assert_allclose(c[0], expected_c, rtol=1e-4)   # LM stops at a 1e-6 gain
+    cov = covariances([law], c, library, X, y, np.ones(90), np.zeros((1, 4), bool))
+    np.testing.assert_allclose(cov[0], expected_cov, rtol=1e-4)

@@ -94,13 +94,16 @@ def _binary(op: int, a: float, b: float) -> tuple[float, float, float]:
 
 
 @_jit
-def _walk(tokens, codes, slots, numbers, local, local_slot, local_grouped, Xt, C, jacobian):
-    """Values (B, N) and, with `jacobian`, d value / d constant (B, K, N).
+def _walk(tokens, codes, slots, numbers, local, local_slot, local_grouped, Xt, C, jacobian,
+          by_token):
+    """Values (B, N) and, with `jacobian`, d value / d constant (B, K, N), or by constant
+    token (B, J, N) with `by_token`.
 
     Derivatives are carried by constant token, not by slot: at a point, a per-dataset
     constant is the slot of that point's dataset alone, so the J constant tokens (`local`
     of a token, first slot `local_slot`) stand for all K slots and the stacks stay
-    (L, J, N) however many datasets; they are spread onto the slots at the end. Each
+    (L, J, N) however many datasets; they are spread onto the slots at the end unless
+    `by_token` (the block-structured fit reads them so). Each
     stack entry's bit mask says which constant tokens its subtree holds: derivatives by
     the others are zero and neither stored nor carried through the operators above.
     """
@@ -108,7 +111,7 @@ def _walk(tokens, codes, slots, numbers, local, local_slot, local_grouped, Xt, C
     N, K, J = Xt.shape[1], C.shape[1], local_slot.shape[0]
     dataset = Xt[Xt.shape[0] - 1]  # read only by DATASET tokens
     values = np.empty((B, N))
-    jac_out = np.zeros((B if jacobian else 0, K, N))
+    jac_out = np.zeros((B if jacobian else 0, J if by_token else K, N))
     val = np.empty((L + 1, N))
     jac = np.zeros((L + 1, J, N))
     holds = np.zeros(L + 1, dtype=np.int64)  # bit k: the entry's subtree holds constant k
@@ -166,7 +169,9 @@ def _walk(tokens, codes, slots, numbers, local, local_slot, local_grouped, Xt, C
             for k in range(J):
                 if not (holds[0] >> k) & 1:
                     continue
-                if local_grouped[k]:
+                if by_token:
+                    jac_out[row, k] = jac[0, k]
+                elif local_grouped[k]:
                     for n in range(N):
                         jac_out[row, local_slot[k] + int(dataset[n]), n] = jac[0, k, n]
                 else:
@@ -186,12 +191,13 @@ class Codes(NamedTuple):
 
 
 def walk(tokens: np.ndarray, codes: Codes, X: np.ndarray, constants: np.ndarray,
-         jacobian: bool) -> tuple[np.ndarray, np.ndarray | None]:
+         jacobian: bool, by_token: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
     """Values (B, N) of formulas `tokens` (B, L) and, with `jacobian`, their derivatives
-    (B, K, N) by the constants (B, K), the library's tokens read through `codes`."""
+    (B, K, N) by the constants (B, K), or (B, J, N) by constant token with `by_token`
+    (`Codes.local_slot` order), the library's tokens read through `codes`."""
     values, jac = _walk(np.ascontiguousarray(tokens, dtype=np.int64), *codes,
                         np.ascontiguousarray(np.asarray(X, dtype=float).T),
-                        np.ascontiguousarray(constants, dtype=float), jacobian)
+                        np.ascontiguousarray(constants, dtype=float), jacobian, by_token)
     return values, (jac if jacobian else None)
 
 

@@ -21,9 +21,11 @@ from lawfinder.language.library import Kind, Library, Token
 
 
 def walk(library: Library, tokens: np.ndarray, codes: compiled.Codes, X: np.ndarray,
-         constants: np.ndarray, jacobian: bool) -> tuple[np.ndarray, np.ndarray | None]:
+         constants: np.ndarray, jacobian: bool, by_token: bool = False
+         ) -> tuple[np.ndarray, np.ndarray | None]:
     """Values (B, N) of formulas `tokens` (B, L) and, with `jacobian`, their derivatives
-    (B, K, N) by the constants (B, K): `compiled.walk`'s outputs."""
+    (B, K, N) by the constants (B, K), or (B, J, N) by constant token with `by_token`:
+    `compiled.walk`'s outputs."""
     X, constants = np.asarray(X, dtype=float), np.asarray(constants, dtype=float)
     (B, L), N, J = tokens.shape, len(X), len(codes.local_slot)
     dataset = X[:, -1].astype(np.int64) if library.dataset_names else None  # (N,)
@@ -43,8 +45,10 @@ def walk(library: Library, tokens: np.ndarray, codes: compiled.Codes, X: np.ndar
                 else:
                     _push(library.tokens[t], codes.local[t], rows, sp, val, jac, held, X,
                           constants, dataset)
-    return val[:, 0], (_spread(jac[:, 0], codes, dataset, constants.shape[1])
-                       if jacobian else None)
+    if not jacobian:
+        return val[:, 0], None
+    return val[:, 0], jac[:, 0] if by_token else _spread(jac[:, 0], codes, dataset,
+                                                         constants.shape[1])
 
 
 def _push(token: Token, local: int, rows: np.ndarray, sp: np.ndarray, val: np.ndarray,

@@ -22,24 +22,29 @@ _NUMBERS = {name: sympy.sympify(name) for name in NUMBERS}
 
 
 def evaluate(tokens: np.ndarray, library: Library, X: np.ndarray, constants: np.ndarray,
-             jacobian: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
+             jacobian: bool = False, by_token: bool = False
+             ) -> tuple[np.ndarray, np.ndarray | None]:
     """Values (B, N) of formulas `tokens` (B, L) on inputs X (N, F) with constants (B, K).
 
     With `jacobian`, also d value / d constant (B, K, N) by forward-mode differentiation.
     A library with per-dataset constants reads each row's dataset index from the last
-    column of X (`Library`).
+    column of X (`Library`). With `by_token` too, the derivatives are by constant token
+    (B, J, N), the J tokens in slot order (`dict.fromkeys(library.free)`): at each row a
+    per-dataset constant's is by the slot of that row's dataset, the others' are zero.
     """
     if library.dataset_names:
         _check_datasets(X, library.n_datasets)
     codes, tokens = _kernel_codes(library), np.asarray(tokens)
     user = np.isin(tokens, np.flatnonzero(library.is_user)).any(axis=1)           # (B,)
     if not user.any():
-        return compiled.walk(tokens, codes, X, constants, jacobian)
+        return compiled.walk(tokens, codes, X, constants, jacobian, by_token)
     values = np.empty((len(tokens), len(X)))
-    jac = np.empty((len(tokens), library.n_free, len(X))) if jacobian else None
+    width = len(codes.local_slot) if by_token else library.n_free
+    jac = np.empty((len(tokens), width, len(X))) if jacobian else None
     for rows, walk in ((~user, compiled.walk), (user, partial(numpy_walk.walk, library))):
         if rows.any():
-            values[rows], rows_jac = walk(tokens[rows], codes, X, constants[rows], jacobian)
+            values[rows], rows_jac = walk(tokens[rows], codes, X, constants[rows], jacobian,
+                                          by_token)
             if jacobian:
                 jac[rows] = rows_jac
     return values, jac

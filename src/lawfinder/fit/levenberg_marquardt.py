@@ -1,7 +1,9 @@
 """Fitting the free constants of a whole batch of formulas at once (batched Levenberg-Marquardt).
 
 Every (formula, starting point) pair is one row; all rows take their LM steps together,
-each with its own damping. Jacobians come from the forward-mode pass of `evaluate`.
+each with its own damping. Jacobians come from the forward-mode pass of `evaluate`; the
+damped normal equations are formed and solved in `normal_equations`, in blocks when the
+library has per-dataset constants.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import numpy as np
 
 from lawfinder.evaluate.batches import chunks
 from lawfinder.evaluate.prefix import evaluate
+from lawfinder.fit.normal_equations import Blocks, Dense, sorted_by_dataset
 from lawfinder.fit.reward import weighted_squares
 from lawfinder.language.library import Library
 
@@ -74,14 +77,20 @@ def levenberg_marquardt(tokens: np.ndarray, library: Library, X: np.ndarray, y: 
                         frozen: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Minimise mean(w * (f(X; c) - y)^2) for every row from `c` (R, K), leaving the
     constants marked in `frozen` (R, K) where they are."""
+    if library.dataset_names:
+        # Per-dataset constants: the normal equations in blocks, summed over each dataset's
+        # rows, which `Blocks` takes sorted by dataset (the loss, a mean, does not change).
+        order = sorted_by_dataset(X)
+        X, y, weights = X[order], y[order], weights[order]
+        system = Blocks(library, X[:, -1], np.sqrt(weights))
+    else:
+        system = Dense(np.sqrt(weights))
     sqrt_w = np.sqrt(weights)[None]                                      # (1, N)
-    # A frozen constant's Jacobian row is zero: its step is 0, the others' steps unchanged.
-    free = (~frozen if frozen is not None else np.ones(c.shape, dtype=bool))[:, :, None]
+    free = ~frozen if frozen is not None and frozen.any() else None
     damping = np.full(len(c), 1e-3)
-    value, jac = evaluate(tokens, library, X, c, jacobian=True)
+    value, jac = evaluate(tokens, library, X, c, jacobian=True, by_token=system.by_token)
     loss = _loss(value, y, sqrt_w)
     active = np.isfinite(loss)
-    eye = np.eye(c.shape[1])[None]
     for step in range(1, config.max_iter + 1):
         if config.prune_every and step % config.prune_every == 0:
             active &= loss <= np.quantile(loss[active], config.prune_keep) if active.any() else False
@@ -92,16 +101,8 @@ def levenberg_marquardt(tokens: np.ndarray, library: Library, X: np.ndarray, y: 
         # are rejected below, so the warnings would only alarm the user.
         with np.errstate(all="ignore"):
             r = (value[idx] - y) * sqrt_w                                 # (n, N)
-            J = jac[idx] * sqrt_w[:, None] * free[idx]                   # (n, K, N)
-            JtJ = np.einsum("bkn,bjn->bkj", J, J)
-            g = np.einsum("bkn,bn->bk", J, r)
-            diag = np.einsum("bkk->bk", JtJ)
-        # The floor keeps A invertible where a constant has no effect; relative to the largest
-        # diagonal (at most 1e-12) so that it cannot swamp the Jacobian of tiny data.
-        floor = 1e-12 * np.clip(diag.max(axis=1), 1e-300, 1.0)[:, None, None]
-        with np.errstate(all="ignore"):
-            A = JtJ + damping[idx, None, None] * (diag[:, :, None] * eye + floor * eye)
-        trial = c[idx] + np.nan_to_num(_solve(A, -g), nan=0.0, posinf=0.0, neginf=0.0)
+        trial = c[idx] + system.step(jac[idx], r, None if free is None else free[idx],
+                                     damping[idx])
         t_value, _ = evaluate(tokens[idx], library, X, trial)
         t_loss = _loss(t_value, y, sqrt_w)
         better = t_loss < loss[idx]
@@ -109,24 +110,13 @@ def levenberg_marquardt(tokens: np.ndarray, library: Library, X: np.ndarray, y: 
             gain = np.where(better, (loss[idx] - t_loss) / np.maximum(loss[idx], 1e-300), 0.0)
         ok = idx[better]
         # Jacobians only for accepted steps: rejected ones keep the old point's.
-        value[ok], jac[ok] = evaluate(tokens[ok], library, X, trial[better], jacobian=True)
+        value[ok], jac[ok] = evaluate(tokens[ok], library, X, trial[better], jacobian=True,
+                                      by_token=system.by_token)
         c[ok], loss[ok] = trial[better], t_loss[better]
         damping[idx] = np.where(better, damping[idx] / 3, damping[idx] * 4)
         # Converged: tiny relative gain on an accepted step, or damping so large steps vanish.
         active[idx] = ~((better & (gain < config.tol)) | (damping[idx] > 1e10) | (loss[idx] == 0))
     return c, loss
-
-
-def _solve(A: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Batched solve of A x = b (n, K, K), (n, K); least squares where A is singular."""
-    with np.errstate(all="ignore"):
-        try:
-            return np.linalg.solve(A, b[..., None])[..., 0]
-        except np.linalg.LinAlgError:
-            finite = np.isfinite(A).all(axis=(1, 2))
-            out = np.zeros_like(b)
-            out[finite] = (np.linalg.pinv(A[finite]) @ b[finite][..., None])[..., 0]
-            return out
 
 
 def _loss(value: np.ndarray, y: np.ndarray, sqrt_w: np.ndarray) -> np.ndarray:

@@ -1,0 +1,153 @@
+"""Benchmark: the constant fitter on Class SR batches, this tree against a baseline tree.
+
+For each Class SR problem, a search on 10 datasets of 100 points (units off, the suite's
+protocol) runs a few epochs, so that the policy writes formulas like a real run's, then
+samples a batch of formulas with constants. The batches and their fitting inputs (the
+search's fitting subsample, or all rows with `--rows all`) are saved, and each tree fits
+them with `fit_constants` in its own process (PYTHONPATH=its src), using only the public
+`fit_constants` and `build_library` of commit 14c336d. Printed per tree: formulas fitted
+per second; then their ratio and the fidelity, the share of formulas whose loss is within
+1% (or 1e-12) of the baseline's, beside that of the baseline itself on its rows in reverse
+order: LM on random formulas amplifies rounding, which alone moves some fits. Usage:
+
+    git -C /work/main worktree add --detach /work/classbase 14c336d
+    python benchmarks/class_fitter.py --baseline-src /work/classbase/src
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+PROBLEMS = "Harmonic Oscillator,Free Fall"
+DATASETS, POINTS = 10, 100
+
+
+def build(problem: str, size: int, warmup: int, rows: str, seed: int, path: Path) -> None:
+    """Sample a batch of formulas with constants from a warmed-up search; save it with the
+    inputs `fit_constants` gets for it and the arguments that rebuild the library."""
+    from lawfinder.benchmarks.methods import fit_options, lawfinder_model
+    from lawfinder.benchmarks.suites import get_law
+    from lawfinder.evaluate.prefix import padded
+
+    law = get_law("class", problem)
+    rng = np.random.default_rng(seed)
+    data = law.source.sample(law.source.draw_constants(DATASETS, rng), POINTS, 0.0, rng)
+    model = lawfinder_model(law, random_state=seed)
+    _, library, _, search = model.prepare(data.X, data.y, groups=data.groups, **fit_options(law))
+    for _ in range(warmup):
+        search.step()
+    episode = search.sampler.sample(search.policy, size, search.generator)
+    tokens = padded(list(dict.fromkeys(episode.formulas())))
+    tokens = tokens[np.isin(tokens, library.free).any(axis=1)]
+    fit = search.scorer.fit_rows if rows == "fit" else np.arange(len(search.y))
+    spec = dict(operators=list(law.operators), variables=list(law.names),
+                free=[n for n, _ in law.free_constants],
+                dataset=[n for n, _ in law.dataset_constants], n_datasets=DATASETS,
+                names=list(library.names))
+    np.savez(path, tokens=tokens, X=search.X[fit], y=search.y[fit],
+             weights=search.scorer.weights[fit], starts=search.starts,
+             user_scale=search.user_scale, spec=json.dumps(spec))
+
+
+def time_fit(path: Path, out: Path, repeats: int, reverse: bool) -> None:
+    """Fit the saved batch (in whichever tree is on the path), its rows in reverse order if
+    asked; save losses, print seconds."""
+    from lawfinder.fit.levenberg_marquardt import FitConfig, fit_constants
+    from lawfinder.language.library import build_library
+    from lawfinder.units.dimension import DIMENSIONLESS
+
+    saved = np.load(path)
+    spec = json.loads(str(saved["spec"]))
+    library = build_library(spec["operators"], [(v, DIMENSIONLESS) for v in spec["variables"]],
+                            {n: DIMENSIONLESS for n in spec["free"]}, ("1",),
+                            {n: DIMENSIONLESS for n in spec["dataset"]}, spec["n_datasets"])
+    if list(library.names) != spec["names"]:
+        raise SystemExit(f"library tokens differ from the search's: {library.names}")
+    args = [saved[k] for k in ("tokens", "X", "y", "weights", "starts", "user_scale")]
+    if reverse:
+        args[1:4] = [a[::-1].copy() for a in args[1:4]]
+    fit_constants(args[0][:5], library, *args[1:], FitConfig(), np.random.default_rng(0))
+    best = np.inf
+    for _ in range(repeats):
+        start = time.perf_counter()
+        constants, loss = fit_constants(*args[:1], library, *args[1:], FitConfig(),
+                                        np.random.default_rng(0))
+        best = min(best, time.perf_counter() - start)
+    np.savez(out, constants=constants, loss=loss)
+    print(json.dumps({"seconds": best}))
+
+
+def run_tree(src: str, batch: Path, out: Path, repeats: int, reverse: bool = False) -> float:
+    """Seconds to fit the batch in the tree whose package sources are at `src`."""
+    env = dict(os.environ, PYTHONPATH=src,
+               NUMBA_CACHE_DIR=str(Path(tempfile.gettempdir()) / f"numba-{Path(src).parent.name}"))
+    done = subprocess.run([sys.executable, __file__, "--time", str(batch), str(out),
+                           "--repeats", str(repeats), *(["--reverse"] if reverse else [])],
+                          env=env, check=True, capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])["seconds"]
+
+
+def fidelity(loss: np.ndarray, base: np.ndarray) -> tuple[float, float]:
+    """Shares of formulas whose loss is within 1% (or 1e-12) of the baseline's, and no worse
+    than that (better ones included)."""
+    both_inf = np.isinf(loss) & np.isinf(base)
+    with np.errstate(invalid="ignore"):
+        margin = np.maximum(0.01 * np.abs(base), 1e-12)
+        within = (np.abs(loss - base) <= margin) | both_inf
+        no_worse = (loss <= base + margin) | both_inf
+    return float(within.mean()), float(no_worse.mean())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--baseline-src", help="src folder of the baseline tree")
+    parser.add_argument("--problems", default=PROBLEMS)
+    parser.add_argument("--batch", type=int, default=500, help="formulas sampled per problem")
+    parser.add_argument("--warmup", type=int, default=3, help="search epochs before sampling")
+    parser.add_argument("--rows", choices=("fit", "all"), default="fit",
+                        help="the search's fitting subsample, or all 1000 rows")
+    parser.add_argument("--repeats", type=int, default=3, help="timed fits, best kept")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--batches", default="/tmp/class_fitter",
+                        help="folder for the batches; existing ones are reused")
+    parser.add_argument("--time", nargs=2, metavar=("BATCH", "OUT"), help=argparse.SUPPRESS)
+    parser.add_argument("--reverse", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.time:
+        return time_fit(Path(args.time[0]), Path(args.time[1]), args.repeats, args.reverse)
+    if not args.baseline_src:
+        parser.error("--baseline-src is required")
+    here = str(Path(__file__).resolve().parents[1] / "src")
+    folder = Path(args.batches)
+    folder.mkdir(parents=True, exist_ok=True)
+    for problem in args.problems.split(","):
+        stem = f"{problem.replace(' ', '_')}-{args.batch}-{args.warmup}-{args.rows}-{args.seed}"
+        batch = folder / f"{stem}.npz"
+        if not batch.exists():
+            build(problem, args.batch, args.warmup, args.rows, args.seed, batch)
+        n = len(np.load(batch)["tokens"])
+        out = {side: folder / f"{stem}-{side}-out.npz" for side in ("baseline", "current", "rev")}
+        seconds = {side: run_tree(src, batch, out[side], args.repeats)
+                   for side, src in (("baseline", args.baseline_src), ("current", here))}
+        run_tree(args.baseline_src, batch, out["rev"], 1, reverse=True)
+        loss = {side: np.load(path)["loss"] for side, path in out.items()}
+        within, no_worse = fidelity(loss["current"], loss["baseline"])
+        floor, _ = fidelity(loss["rev"], loss["baseline"])
+        print(f"{problem}: {n} formulas, {len(np.load(batch)['y'])} rows; formulas/s baseline "
+              f"{n / seconds['baseline']:.0f}, current {n / seconds['current']:.0f}, ratio "
+              f"x{seconds['baseline'] / seconds['current']:.2f}; loss within 1% of the "
+              f"baseline's {within:.1%} (no worse {no_worse:.1%}; the baseline on reversed "
+              f"rows {floor:.1%})")
+
+
+if __name__ == "__main__":
+    main()
