@@ -57,3 +57,27 @@ def test_no_module_imports_itself_through_others():
         return False
 
     assert [m for m in graph if reaches(m, m)] == []
+
+
+def _sources() -> list[Path]:
+    return sorted((ROOT / "src" / "lawfinder").rglob("*.py"))
+
+
+def test_modules_stay_small_enough_to_hold_one_job():
+    long = {str(p.relative_to(ROOT)): n for p in _sources()
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 400}
+    assert long == {}
+
+
+def test_functions_read_at_once():
+    """At most 50 lines of code in a function, its docstring aside."""
+    import ast
+
+    long = []
+    for path in _sources():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                body = node.body[1:] if ast.get_docstring(node) and len(node.body) > 1 else node.body
+                if node.end_lineno - body[0].lineno + 1 > 50:
+                    long.append(f"{path.relative_to(ROOT)}:{node.name}")
+    assert long == []

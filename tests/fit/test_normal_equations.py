@@ -8,7 +8,7 @@ import torch
 from support import dim
 
 from lawfinder.evaluate.prefix import evaluate
-from lawfinder.fit.normal_equations import Blocks, Dense, sorted_by_dataset
+from lawfinder.fit.normal_equations import Blocks, sorted_by_dataset
 from lawfinder.generate.policy import Policy
 from lawfinder.generate.sampler import Sampler
 from lawfinder.language.library import build_library

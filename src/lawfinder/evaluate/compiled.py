@@ -123,60 +123,86 @@ def _walk(tokens, codes, slots, numbers, local, local_slot, local_grouped, Xt, C
                 continue
             code = codes[t]
             if code < FIRST_UNARY:
-                if code == VARIABLE:
-                    val[sp] = Xt[slots[t]]
-                elif code == FIXED:
-                    val[sp] = numbers[t]
-                elif code == FREE:
-                    val[sp] = C[row, slots[t]]
-                else:
-                    for n in range(N):
-                        val[sp, n] = C[row, slots[t] + int(dataset[n])]
-                holds[sp] = 0
-                if jacobian and (code == FREE or code == DATASET):
-                    holds[sp] = 1 << local[t]
-                    jac[sp, local[t]] = 1.0
+                _push(val, jac, holds, sp, code, slots[t], numbers[t], local[t], Xt, C, row,
+                      dataset, jacobian)
                 sp += 1
             elif code < FIRST_BINARY:
-                top = sp - 1
-                op, mask = code - FIRST_UNARY, holds[top]
-                for n in range(N):
-                    v, g = _unary(op, val[top, n])
-                    val[top, n] = v
-                    if mask:
-                        for k in range(J):
-                            if (mask >> k) & 1:
-                                jac[top, k, n] *= g
+                _apply_unary(val, jac, holds[sp - 1], sp - 1, code - FIRST_UNARY)
             else:
-                top, below = sp - 1, sp - 2     # first child on top, second below it
-                op, a, b = code - FIRST_BINARY, holds[top], holds[below]
-                for n in range(N):
-                    v, ga, gb = _binary(op, val[top, n], val[below, n])
-                    val[below, n] = v
-                    if a | b:
-                        for k in range(J):
-                            in_a, in_b = (a >> k) & 1, (b >> k) & 1
-                            if in_a and in_b:
-                                jac[below, k, n] = ga * jac[top, k, n] + gb * jac[below, k, n]
-                            elif in_a:
-                                jac[below, k, n] = ga * jac[top, k, n]
-                            elif in_b:
-                                jac[below, k, n] *= gb
-                holds[below] = a | b
+                _apply_binary(val, jac, holds, sp - 1, sp - 2, code - FIRST_BINARY)
                 sp -= 1
         values[row] = val[0]
         if jacobian:
-            for k in range(J):
-                if not (holds[0] >> k) & 1:
-                    continue
-                if by_token:
-                    jac_out[row, k] = jac[0, k]
-                elif local_grouped[k]:
-                    for n in range(N):
-                        jac_out[row, local_slot[k] + int(dataset[n]), n] = jac[0, k, n]
-                else:
-                    jac_out[row, local_slot[k]] = jac[0, k]
+            _write_jacobian(jac_out[row], jac[0], holds[0], local_slot, local_grouped, dataset,
+                            by_token)
     return values, jac_out
+
+
+@_jit
+def _push(val, jac, holds, sp, code, slot, number, local, Xt, C, row, dataset, jacobian):
+    """A terminal's value (and unit derivative by itself, if a constant) onto the stack."""
+    if code == VARIABLE:
+        val[sp] = Xt[slot]
+    elif code == FIXED:
+        val[sp] = number
+    elif code == FREE:
+        val[sp] = C[row, slot]
+    else:
+        for n in range(val.shape[1]):
+            val[sp, n] = C[row, slot + int(dataset[n])]
+    holds[sp] = 0
+    if jacobian and (code == FREE or code == DATASET):
+        holds[sp] = 1 << local
+        jac[sp, local] = 1.0
+
+
+@_jit
+def _apply_unary(val, jac, mask, top, op):
+    """The operator on the top entry, derivatives by the constants it holds (bits of
+    `mask`) times its slope."""
+    for n in range(val.shape[1]):
+        v, g = _unary(op, val[top, n])
+        val[top, n] = v
+        if mask:
+            for k in range(jac.shape[1]):
+                if (mask >> k) & 1:
+                    jac[top, k, n] *= g
+
+
+@_jit
+def _apply_binary(val, jac, holds, top, below, op):
+    """The operator on the two top entries (first child on top), into the lower one."""
+    a, b = holds[top], holds[below]
+    for n in range(val.shape[1]):
+        v, ga, gb = _binary(op, val[top, n], val[below, n])
+        val[below, n] = v
+        if a | b:
+            for k in range(jac.shape[1]):
+                in_a, in_b = (a >> k) & 1, (b >> k) & 1
+                if in_a and in_b:
+                    jac[below, k, n] = ga * jac[top, k, n] + gb * jac[below, k, n]
+                elif in_a:
+                    jac[below, k, n] = ga * jac[top, k, n]
+                elif in_b:
+                    jac[below, k, n] *= gb
+    holds[below] = a | b
+
+
+@_jit
+def _write_jacobian(out, jac, holds, local_slot, local_grouped, dataset, by_token):
+    """One formula's derivatives (J, N) by constant token into `out`: as they are with
+    `by_token`, else onto the slots, a per-dataset constant's at each point onto its
+    dataset's slot."""
+    for k in range(jac.shape[0]):
+        if not (holds >> k) & 1:
+            continue
+        if by_token:
+            out[k] = jac[k]
+        elif local_grouped[k]:
+            for n in range(jac.shape[1]):
+                out[local_slot[k] + int(dataset[n]), n] = jac[k, n]
+        else:
+            out[local_slot[k]] = jac[k]
 
 
 class Codes(NamedTuple):
