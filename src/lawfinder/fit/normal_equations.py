@@ -97,12 +97,14 @@ class Blocks:
             W *= r[:, None]                     # the pairs are done: now J^T r's terms
             sums = np.zeros((n, P + jac.shape[1], G))
             sums[..., self.present] = np.add.reduceat(products, self.starts, axis=2)
-        by_pair, by_token = sums[:, :P], sums[:, P:]
-        shared, own = np.arange(s), np.arange(s, s + self.p)
-        A_ss = by_pair[:, self.pair[np.ix_(shared, shared)]].sum(axis=-1)
+            by_pair, by_token = sums[:, :P], sums[:, P:]
+            shared, own = np.arange(s), np.arange(s, s + self.p)
+            # Formulas that overflow (NaN sums) have their steps rejected by the caller.
+            A_ss = by_pair[:, self.pair[np.ix_(shared, shared)]].sum(axis=-1)
+            b_s = by_token[:, :s].sum(axis=-1)
         A_sp = by_pair[:, self.pair[np.ix_(shared, own)]].transpose(0, 3, 1, 2)
         A_pp = by_pair[:, self.pair[np.ix_(own, own)]].transpose(0, 3, 1, 2)
-        return A_ss, A_sp, A_pp, by_token[:, :s].sum(axis=-1), by_token[:, s:].transpose(0, 2, 1)
+        return A_ss, A_sp, A_pp, b_s, by_token[:, s:].transpose(0, 2, 1)
 
     def _frozen(self, free: np.ndarray, A_ss, A_sp, A_pp, b_s, b_p) -> tuple[np.ndarray, ...]:
         """The blocks with the rows and columns of frozen slots zeroed, as a zero Jacobian
