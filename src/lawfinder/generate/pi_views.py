@@ -11,7 +11,7 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 import numpy as np
@@ -142,31 +142,25 @@ def enumerated_formulas(views: list[View], library: Library, max_length: int
     costs one view's sweep, not all of them.
     """
     if not views:
-        return iter(())
-    k, picks = len(views[0].groups), [variable_groups(v, library) for v in views]
+        return
+    k = len(views[0].groups)
+    # The same views over their variable groups alone, for the forms over those.
+    narrow = [replace(v, groups=tuple(v.groups[i] for i in variable_groups(v, library)))
+              for v in views]
+    j = len(narrow[0].groups)
     streams = []
-    if 0 < len(picks[0]) < k and len(picks[0]) in FORM_LENGTH:
-        forms = group_forms(len(picks[0]), library, FORM_LENGTH[len(picks[0])])
-        streams.append(((len(f), 0, f) for f in forms))
+    if 0 < j < k and j in FORM_LENGTH:
+        streams.append(((len(f), 0, f) for f in group_forms(j, library, FORM_LENGTH[j])))
     if k in FORM_LENGTH:
         streams.append(((len(f) + 1, 1, f) for f in group_forms(k, library, FORM_LENGTH[k])))
-    for _, batch in itertools.groupby(heapq.merge(*streams, key=lambda item: item[:2]),
-                                      key=lambda item: item[:2]):
-        batch = list(batch)
-        for view, pick in zip(views, picks):
-            if batch[0][1] == 0 and len(pick) != len(picks[0]):
-                continue
-            for _, _, form in batch:
-                form = _relabelled(form, pick) if batch[0][1] == 0 else form
+    for (_, over_all), batch in itertools.groupby(
+            heapq.merge(*streams, key=lambda item: item[:2]), key=lambda item: item[:2]):
+        forms = [form for _, _, form in batch]
+        for view in (views if over_all else [v for v in narrow if len(v.groups) == j]):
+            for form in forms:
                 tokens = view.formula(form, library)
                 if len(tokens) <= max_length:
                     yield tokens, view.name
-
-
-def _relabelled(form: tuple[str, ...], groups: tuple[int, ...]) -> tuple[str, ...]:
-    """A form over x1..xj written over the groups `groups` (indices from 0) of a view."""
-    return tuple(f"x{groups[int(s[1:]) - 1] + 1}" if s.startswith("x") and s[1:].isdigit()
-                 else s for s in form)
 
 
 def group_forms(k: int, library: Library, max_length: int) -> Iterator[tuple[str, ...]]:
