@@ -11,7 +11,8 @@ from symbolic_units import dimension_of
 
 from lawfinder.evaluate.prefix import evaluate, padded, to_sympy
 from lawfinder.generate.pi_views import (enumerated_formulas, monomial_tokens,
-                                         natural_constants, pi_views, view_library)
+                                         natural_constants, pi_views, scaled_views,
+                                         take_turns, view_library)
 from lawfinder.language.library import DEFAULT_OPERATORS, build_library
 
 LAWS = {
@@ -139,3 +140,44 @@ def test_lone_constant_groups_do_not_push_the_law_out_of_the_enumeration():
     assert np.isclose(values, law, rtol=1e-12).all(axis=1).any()
     # The first formulas, over v/c alone, hold no constant: they go first at each length.
     assert not library.is_free[list(formulas[0][0])].any()
+
+
+def _bose_einstein():
+    """Bose-Einstein occupation 1/(exp(h*omega/(2*pi*kb*T)) - 1), a Feynman problem
+    (III.4.32): h is a column, so the 2*pi must come from a fitted constant."""
+    library = build_library(DEFAULT_OPERATORS, [("h", dim("J*s")), ("omega", dim("1/s")),
+                                                ("kb", dim("J/K")), ("T", dim("K"))],
+                            {"c0": dim("1"), "c1": dim("1")}, ["1"])
+    X = np.random.default_rng(0).uniform(1, 5, (50, 4))
+    law = 1 / np.expm1(X[:, 0] * X[:, 1] / (2 * np.pi * X[:, 2] * X[:, 3]))
+    return library, X, law
+
+
+def test_a_constant_scaling_a_group_writes_a_number_inside_the_function():
+    """f(c0 * h*omega/(kb*T)) = 1/(exp(...) - 1) is met within the first 10,000 formulas,
+    and c0 = 1/(2*pi) makes it the law."""
+    library, X, law = _bose_einstein()
+    views = pi_views(library, dim("1").doubled())
+    formulas = [t for t, _ in islice(enumerated_formulas(views, library, 20), 10_000)]
+    constants = np.full((len(formulas), library.n_free), 1 / (2 * np.pi))
+    values, _ = evaluate(padded(formulas), library, X, constants)
+    assert np.isclose(values, law, rtol=1e-12).all(axis=1).any()
+
+
+def test_streams_of_one_lengthtake_turns_and_shorter_forms_come_first():
+    """Two streams: the cheap one gives its turn of 3 forms, then the other its 1, until
+    both have passed the key; a lower key of either comes before."""
+    cheap = iter([(1, 0, ("a",)), (2, 0, ("b",)), (2, 0, ("c",)), (2, 0, ("d",)),
+                  (2, 0, ("e",))])
+    fitted = iter([(2, 1, ("p",)), (2, 1, ("q",)), (3, 1, ("r",))])
+    turns = list(take_turns([cheap, fitted], [3, 1]))
+    assert turns == [(0, [("a",)]), (0, [("b",), ("c",), ("d",)]), (1, [("p",)]),
+                     (0, [("e",)]), (1, [("q",)]), (1, [("r",)])]
+
+
+@pytest.mark.parametrize("law", sorted(LAWS))
+def test_a_group_with_a_constant_of_its_own_is_not_scaled_again(law):
+    """alpha*t, v/c and C/(lam*T) hold their fitted scale: a second would only repeat it."""
+    library, target, _ = _library(law)
+    for view in pi_views(library, target.doubled()):
+        assert scaled_views(view, library, prefactor=False) == []

@@ -13,13 +13,13 @@ NEWTON = dict(names=["m1", "m2", "r"], units=["kg", "kg", "m"], target_units="N"
 
 
 def _fit(n_jobs, callback=None, max_evals=9000, **kwargs):
-    """Newton's law with an exactness no formula reaches (1e-30), so that every island
-    works until the budget ends, over several rounds."""
+    """Newton's law with an exactness no formula reaches (1e-30) and no stall rule, so
+    that every island works until the budget ends, over several rounds."""
     X, y = newton_data(300)
     y = y + np.random.default_rng(0).normal(0, 1e-3, len(y))
     model = LawRegressor(free_constants={"G": "m^3/(kg*s^2)"}, max_evals=max_evals,
-                         batch_size=100, target_nrmse=1e-30, random_state=0, n_jobs=n_jobs,
-                         **kwargs)
+                         batch_size=100, target_nrmse=1e-30, stall_patience=None,
+                         random_state=0, n_jobs=n_jobs, **kwargs)
     return model.fit(X, y, **NEWTON, callback=callback)
 
 

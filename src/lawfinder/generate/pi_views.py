@@ -8,8 +8,6 @@ and are fitted and scored like any other.
 
 from __future__ import annotations
 
-import heapq
-import itertools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -23,6 +21,11 @@ from lawfinder.units.buckingham import PiBasis, pi_bases
 
 # Longest form f enumerated, by number of groups: about 10^5 distinct forms or fewer.
 FORM_LENGTH = {1: 7, 2: 6, 3: 5, 4: 4}
+# Forms with constants to fit per turn of an enumerated stream (an epoch's batch); forms
+# without cost one evaluation instead of a fit of dozens, and take turns this many times
+# as long (and an epoch scores as many more of them).
+TURN = 500
+FREE_PER_FITTED = 8
 
 
 @dataclass(frozen=True)
@@ -131,15 +134,50 @@ def variable_groups(view: View, library: Library) -> tuple[int, ...]:
                         for name in group))
 
 
+def constant_groups(view: View, library: Library) -> tuple[int, ...]:
+    """Indices of the view's groups that hold no variable: monomials of constants alone."""
+    held = set(variable_groups(view, library))
+    return tuple(i for i in range(len(view.groups)) if i not in held)
+
+
+def _holds_constant(monomial: Mapping[str, Fraction], library: Library) -> bool:
+    """Whether a group has a fitted constant of its own (alpha*t), which already scales it."""
+    return any(library.tokens[library.terminal[name]].kind in (Kind.FREE, Kind.DATASET)
+               for name in monomial)
+
+
+def scaled_views(view: View, library: Library, prefactor: bool) -> list[View]:
+    """The view over its variable groups with one of them (without a constant of its own)
+    times a constants-only group, and P times another if `prefactor`: f(c*u) or
+    c'*P*f(c*u), the numbers a law writes inside a function (hbar = h/2pi in
+    exp(hbar*omega/(k*T)), theta/2) and before it."""
+    scales = [view.groups[i] for i in constant_groups(view, library)]
+    held = variable_groups(view, library)
+    if len(scales) < 1 + prefactor or len(held) > 2:
+        return []
+    mul = library.index["mul"]
+    views = []
+    for scaled in [i for i in held if not _holds_constant(view.basis.groups[i], library)]:
+        groups = tuple((mul, *scales[0], *view.groups[i]) if i == scaled else view.groups[i]
+                       for i in held)
+        front = view.prefactor
+        if prefactor:
+            front = (mul, *scales[1], *front) if front else scales[1]
+        views.append(replace(view, prefactor=front, groups=groups))
+    return views
+
+
 def enumerated_formulas(views: list[View], library: Library, max_length: int
                         ) -> Iterator[tuple[tuple[int, ...], str]]:
     """Every distinct form over the views' groups, written in each view, shortest first.
 
     Forms over the groups that hold a variable alone go first, by one symbol: without
     the groups of lone constants (c0, c1 of a Feynman problem) the forms of f(v/c) run
-    two symbols longer within the same count, and 1/sqrt(1 - x1**2) takes six. Forms of
-    one length go through the best view before the next, so that a law of that length
-    costs one view's sweep, not all of them.
+    two symbols longer within the same count, and 1/sqrt(1 - x1**2) takes six. The same
+    forms with a group scaled by a constant (`scaled_views`) count one symbol more, and
+    go one symbol less far (two with P scaled too). Forms of one length go through the
+    best view before the next, so that a law of that length costs one view's sweep, not
+    all of them.
     """
     if not views:
         return
@@ -148,19 +186,54 @@ def enumerated_formulas(views: list[View], library: Library, max_length: int
     narrow = [replace(v, groups=tuple(v.groups[i] for i in variable_groups(v, library)))
               for v in views]
     j = len(narrow[0].groups)
+    # Stream id: which views write its forms (0 narrow, 1 and 2 scaled, 3 all groups).
+    written = [[v for v in narrow if len(v.groups) == j],
+               [s for v in views for s in scaled_views(v, library, prefactor=False)],
+               [s for v in views for s in scaled_views(v, library, prefactor=True)], views]
     streams = []
     if 0 < j < k and j in FORM_LENGTH:
-        streams.append(((len(f), 0, f) for f in group_forms(j, library, FORM_LENGTH[j])))
+        streams.append(_keyed(group_forms(j, library, FORM_LENGTH[j]), 0, 0))
+        streams += [_keyed(group_forms(j, library, FORM_LENGTH[j] - stream), 1, stream)
+                    for stream in (1, 2) if written[stream]]
     if k in FORM_LENGTH:
-        streams.append(((len(f) + 1, 1, f) for f in group_forms(k, library, FORM_LENGTH[k])))
-    for (_, over_all), batch in itertools.groupby(
-            heapq.merge(*streams, key=lambda item: item[:2]), key=lambda item: item[:2]):
-        forms = [form for _, _, form in batch]
-        for view in (views if over_all else [v for v in narrow if len(v.groups) == j]):
+        streams.append(_keyed(group_forms(k, library, FORM_LENGTH[k]), 1, 3))
+    for stream, forms in take_turns(streams, [_turn(w, library) for w in written]):
+        for view in written[stream]:
             for form in forms:
                 tokens = view.formula(form, library)
                 if len(tokens) <= max_length:
                     yield tokens, view.name
+
+
+def _keyed(forms: Iterator[tuple[str, ...]], extra: int, stream: int
+           ) -> Iterator[tuple[int, int, tuple[str, ...]]]:
+    """(key, stream, form): the key is the form's length plus the symbols its view adds."""
+    return ((len(form) + extra, stream, form) for form in forms)
+
+
+def _turn(views: list[View], library: Library) -> int:
+    """Forms a stream gives per turn: an epoch's fits, or more where its views leave
+    nothing to fit (a form over the groups alone, P and the groups constant-free)."""
+    free = any(library.is_free[list(v.prefactor + sum(v.groups, ()))].any() for v in views)
+    return TURN if free else TURN * FREE_PER_FITTED
+
+
+def take_turns(streams: list[Iterator[tuple[int, int, tuple[str, ...]]]], turns: list[int]
+                ) -> Iterator[tuple[int, list[tuple[str, ...]]]]:
+    """(stream, forms) from streams of (key, stream, form) sorted by key: the lowest key
+    first, the streams that reach it taking turns of `turns[stream]` forms, so that the
+    many cheap forms of one length do not hold back the few of another stream's."""
+    heads = [next(s, None) for s in streams]
+    while any(heads):
+        key = min(h[0] for h in heads if h)
+        for i, stream in enumerate(streams):
+            if not heads[i] or heads[i][0] != key:
+                continue
+            sid, forms = heads[i][1], []
+            while heads[i] and heads[i][0] == key and len(forms) < turns[sid]:
+                forms.append(heads[i][2])
+                heads[i] = next(stream, None)
+            yield sid, forms
 
 
 def group_forms(k: int, library: Library, max_length: int) -> Iterator[tuple[str, ...]]:

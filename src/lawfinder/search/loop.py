@@ -19,7 +19,7 @@ from lawfinder.fit.levenberg_marquardt import FitConfig
 from lawfinder.fit.reward import squash
 from lawfinder.generate.mutation import mutants
 from lawfinder.generate.neighbourhood import catalogue
-from lawfinder.generate.pi_views import View
+from lawfinder.generate.pi_views import FREE_PER_FITTED, View
 from lawfinder.generate.policy import Policy
 from lawfinder.generate.sampler import Episode, Sampler
 from lawfinder.language.library import Kind, Library
@@ -31,11 +31,6 @@ from lawfinder.search.refinement import polish
 from lawfinder.search.scoring import Scorer
 from lawfinder.search.sweep import Sweep
 from lawfinder.search.writer import Writer
-
-
-# Formulas without constants cost one evaluation, those with constants a fit of dozens:
-# an epoch enumerates up to this many times more of the former.
-_FREE_PER_FITTED = 8
 
 
 @dataclass(frozen=True)
@@ -280,13 +275,13 @@ class Search:
 
     def _enumerate(self) -> None:
         """Score the next enumerated formulas, batch_size of them with constants to fit and
-        up to `_FREE_PER_FITTED` times as many without; they count as sampled and scored."""
+        up to `FREE_PER_FITTED` times as many without; they count as sampled and scored."""
         chunk, fitted = [], 0
         for form in self.forms:
             chunk.append(form)
             fitted += bool(self.library.is_free[list(form[0])].any())
             if (fitted >= self.config.batch_size
-                    or len(chunk) >= _FREE_PER_FITTED * self.config.batch_size):
+                    or len(chunk) >= FREE_PER_FITTED * self.config.batch_size):
                 break
         if not chunk:
             return
