@@ -146,23 +146,23 @@ def _holds_constant(monomial: Mapping[str, Fraction], library: Library) -> bool:
                for name in monomial)
 
 
-def scaled_views(view: View, library: Library, prefactor: bool) -> list[View]:
+def scaled_views(view: View, library: Library) -> list[View]:
     """The view over its variable groups with one of them (without a constant of its own)
-    times a constants-only group, and P times another if `prefactor`: f(c*u) or
-    c'*P*f(c*u), the numbers a law writes inside a function (hbar = h/2pi in
-    exp(hbar*omega/(k*T)), theta/2) and before it."""
+    times a constants-only group, and P times another if there is one: c'*P*f(c*u), the
+    numbers a law writes inside a function (hbar = h/2pi in exp(hbar*omega/(k*T)),
+    theta/2) and before it."""
     scales = [view.groups[i] for i in constant_groups(view, library)]
     held = variable_groups(view, library)
-    if len(scales) < 1 + prefactor or len(held) > 2:
+    if not scales or len(held) > 2:
         return []
     mul = library.index["mul"]
+    front = view.prefactor
+    if len(scales) > 1:
+        front = (mul, *scales[1], *front) if front else scales[1]
     views = []
     for scaled in [i for i in held if not _holds_constant(view.basis.groups[i], library)]:
         groups = tuple((mul, *scales[0], *view.groups[i]) if i == scaled else view.groups[i]
                        for i in held)
-        front = view.prefactor
-        if prefactor:
-            front = (mul, *scales[1], *front) if front else scales[1]
         views.append(replace(view, prefactor=front, groups=groups))
     return views
 
@@ -174,8 +174,8 @@ def enumerated_formulas(views: list[View], library: Library, max_length: int
     Forms over the groups that hold a variable alone go first, by one symbol: without
     the groups of lone constants (c0, c1 of a Feynman problem) the forms of f(v/c) run
     two symbols longer within the same count, and 1/sqrt(1 - x1**2) takes six. The same
-    forms with a group scaled by a constant (`scaled_views`) count one symbol more, and
-    go one symbol less far (two with P scaled too). Forms of one length go through the
+    forms with a group and P scaled by constants (`scaled_views`) count one symbol more,
+    and stop two symbols shorter: they cost fits, the narrow forms none. Forms of one length go through the
     best view before the next, so that a law of that length costs one view's sweep, not
     all of them.
     """
@@ -186,17 +186,16 @@ def enumerated_formulas(views: list[View], library: Library, max_length: int
     narrow = [replace(v, groups=tuple(v.groups[i] for i in variable_groups(v, library)))
               for v in views]
     j = len(narrow[0].groups)
-    # Stream id: which views write its forms (0 narrow, 1 and 2 scaled, 3 all groups).
+    # Stream id: which views write its forms (0 narrow, 1 scaled, 2 all groups).
     written = [[v for v in narrow if len(v.groups) == j],
-               [s for v in views for s in scaled_views(v, library, prefactor=False)],
-               [s for v in views for s in scaled_views(v, library, prefactor=True)], views]
+               [s for v in views for s in scaled_views(v, library)], views]
     streams = []
     if 0 < j < k and j in FORM_LENGTH:
         streams.append(_keyed(group_forms(j, library, FORM_LENGTH[j]), 0, 0))
-        streams += [_keyed(group_forms(j, library, FORM_LENGTH[j] - stream), 1, stream)
-                    for stream in (1, 2) if written[stream]]
+        if written[1]:
+            streams.append(_keyed(group_forms(j, library, FORM_LENGTH[j] - 2), 1, 1))
     if k in FORM_LENGTH:
-        streams.append(_keyed(group_forms(k, library, FORM_LENGTH[k]), 1, 3))
+        streams.append(_keyed(group_forms(k, library, FORM_LENGTH[k]), 1, 2))
     for stream, forms in take_turns(streams, [_turn(w, library) for w in written]):
         for view in written[stream]:
             for form in forms:
