@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 
 from lawfinder.generate.neighbourhood import catalogue
@@ -16,6 +18,13 @@ def entry(nrmse: float, complexity: float, tokens=(0,)) -> Entry:
 def test_by_gain_puts_the_steepest_fall_of_error_first():
     front = [entry(0.5, 1), entry(0.4, 3), entry(1e-3, 5), entry(9e-4, 9)]
     assert [e.complexity for e in by_gain(front, 1e-9)] == [5, 1, 3, 9]
+
+
+def test_by_gain_takes_an_exact_formula_without_a_floor_silently():
+    front = [entry(0.5, 1), entry(0.0, 3)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert [e.complexity for e in by_gain(front, 0.0)] == [3, 1]
 
 
 def sweep_of_newton():

@@ -65,7 +65,8 @@ def by_gain(front: list[Entry], floor: float) -> list[Entry]:
     """The front's entries (by complexity), those whose error fell most per unit of
     complexity over the next simpler entry first (PySR's score; errors below `floor`
     count as `floor`): the law's near misses stand out where the error drops."""
-    logs = np.log(np.maximum([1.0] + [e.nrmse for e in front], floor))
+    # A floor of 0 (target_nrmse=0) would put log(0) on exact formulas.
+    logs = np.log(np.maximum([1.0] + [e.nrmse for e in front], max(floor, 1e-300)))
     steps = np.diff([0.0] + [e.complexity for e in front])
     gain = -np.diff(logs) / steps
     return [front[i] for i in np.argsort(-gain, kind="stable")]
