@@ -164,7 +164,7 @@ def test_a_constant_scaling_a_group_writes_a_number_inside_the_function():
     assert np.isclose(values, law, rtol=1e-12).all(axis=1).any()
 
 
-def test_streams_of_one_lengthtake_turns_and_shorter_forms_come_first():
+def test_streams_of_one_length_take_turns_and_shorter_forms_come_first():
     """Two streams: the cheap one gives its turn of 3 forms, then the other its 1, until
     both have passed the key; a lower key of either comes before."""
     cheap = iter([(1, 0, ("a",)), (2, 0, ("b",)), (2, 0, ("c",)), (2, 0, ("d",)),

@@ -21,7 +21,8 @@ from lawfinder.units.buckingham import PiBasis, pi_bases
 
 # Longest form f enumerated, by number of groups: about 10^5 distinct forms or fewer.
 FORM_LENGTH = {1: 7, 2: 6, 3: 5, 4: 4}
-# Forms with constants to fit per turn of an enumerated stream (an epoch's batch); forms
+# Forms with constants to fit per turn of an enumerated stream (the default epoch's
+# batch, SearchConfig.batch_size; a turn does not follow a user's batch_size); forms
 # without cost one evaluation instead of a fit of dozens, and take turns this many times
 # as long (and an epoch scores as many more of them).
 TURN = 500
@@ -134,16 +135,9 @@ def variable_groups(view: View, library: Library) -> tuple[int, ...]:
                         for name in group))
 
 
-def constant_groups(view: View, library: Library) -> tuple[int, ...]:
-    """Indices of the view's groups that hold no variable: monomials of constants alone."""
-    held = set(variable_groups(view, library))
-    return tuple(i for i in range(len(view.groups)) if i not in held)
-
-
 def _holds_constant(monomial: Mapping[str, Fraction], library: Library) -> bool:
     """Whether a group has a fitted constant of its own (alpha*t), which already scales it."""
-    return any(library.tokens[library.terminal[name]].kind in (Kind.FREE, Kind.DATASET)
-               for name in monomial)
+    return any(library.is_free[library.terminal[name]] for name in monomial)
 
 
 def scaled_views(view: View, library: Library) -> list[View]:
@@ -151,8 +145,8 @@ def scaled_views(view: View, library: Library) -> list[View]:
     times a constants-only group, and P times another if there is one: c'*P*f(c*u), the
     numbers a law writes inside a function (hbar = h/2pi in exp(hbar*omega/(k*T)),
     theta/2) and before it."""
-    scales = [view.groups[i] for i in constant_groups(view, library)]
     held = variable_groups(view, library)
+    scales = [g for i, g in enumerate(view.groups) if i not in held]  # constants alone
     if not scales or len(held) > 2:
         return []
     mul = library.index["mul"]
@@ -175,9 +169,9 @@ def enumerated_formulas(views: list[View], library: Library, max_length: int
     the groups of lone constants (c0, c1 of a Feynman problem) the forms of f(v/c) run
     two symbols longer within the same count, and 1/sqrt(1 - x1**2) takes six. The same
     forms with a group and P scaled by constants (`scaled_views`) count one symbol more,
-    and stop two symbols shorter: they cost fits, the narrow forms none. Forms of one length go through the
-    best view before the next, so that a law of that length costs one view's sweep, not
-    all of them.
+    and stop two symbols shorter: they cost fits, the narrow forms none. Forms of one
+    length go through the best view before the next, so that a law of that length costs
+    one view's sweep, not all of them.
     """
     if not views:
         return
@@ -218,7 +212,7 @@ def _turn(views: list[View], library: Library) -> int:
 
 
 def take_turns(streams: list[Iterator[tuple[int, int, tuple[str, ...]]]], turns: list[int]
-                ) -> Iterator[tuple[int, list[tuple[str, ...]]]]:
+               ) -> Iterator[tuple[int, list[tuple[str, ...]]]]:
     """(stream, forms) from streams of (key, stream, form) sorted by key: the lowest key
     first, the streams that reach it taking turns of `turns[stream]` forms, so that the
     many cheap forms of one length do not hold back the few of another stream's."""
