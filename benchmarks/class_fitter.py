@@ -18,14 +18,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
+
+from trees import HERE_SRC, fidelity, fitter_api, run_tree
 
 PROBLEMS = "Harmonic Oscillator,Free Fall"
 DATASETS, POINTS = 10, 100
@@ -61,17 +59,9 @@ def build(problem: str, size: int, warmup: int, rows: str, seed: int, path: Path
 def time_fit(path: Path, out: Path, repeats: int, reverse: bool) -> None:
     """Fit the saved batch (in whichever tree is on the path), its rows in reverse order if
     asked; save losses, print seconds."""
-    from lawfinder.fit.levenberg_marquardt import FitConfig, fit_constants
-    from lawfinder.language.library import build_library
-    from lawfinder.units.dimension import DIMENSIONLESS
-
+    FitConfig, fit_constants, build = fitter_api()
     saved = np.load(path)
-    spec = json.loads(str(saved["spec"]))
-    library = build_library(spec["operators"], [(v, DIMENSIONLESS) for v in spec["variables"]],
-                            {n: DIMENSIONLESS for n in spec["free"]}, ("1",),
-                            {n: DIMENSIONLESS for n in spec["dataset"]}, spec["n_datasets"])
-    if list(library.names) != spec["names"]:
-        raise SystemExit(f"library tokens differ from the search's: {library.names}")
+    library = build(json.loads(str(saved["spec"])))
     args = [saved[k] for k in ("tokens", "X", "y", "weights", "starts", "user_scale")]
     if reverse:
         args[1:4] = [a[::-1].copy() for a in args[1:4]]
@@ -86,25 +76,10 @@ def time_fit(path: Path, out: Path, repeats: int, reverse: bool) -> None:
     print(json.dumps({"seconds": best}))
 
 
-def run_tree(src: str, batch: Path, out: Path, repeats: int, reverse: bool = False) -> float:
+def seconds_in(src: str, batch: Path, out: Path, repeats: int, reverse: bool = False) -> float:
     """Seconds to fit the batch in the tree whose package sources are at `src`."""
-    env = dict(os.environ, PYTHONPATH=src,
-               NUMBA_CACHE_DIR=str(Path(tempfile.gettempdir()) / f"numba-{Path(src).parent.name}"))
-    done = subprocess.run([sys.executable, __file__, "--time", str(batch), str(out),
-                           "--repeats", str(repeats), *(["--reverse"] if reverse else [])],
-                          env=env, check=True, capture_output=True, text=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])["seconds"]
-
-
-def fidelity(loss: np.ndarray, base: np.ndarray) -> tuple[float, float]:
-    """Shares of formulas whose loss is within 1% (or 1e-12) of the baseline's, and no worse
-    than that (better ones included)."""
-    both_inf = np.isinf(loss) & np.isinf(base)
-    with np.errstate(invalid="ignore"):
-        margin = np.maximum(0.01 * np.abs(base), 1e-12)
-        within = (np.abs(loss - base) <= margin) | both_inf
-        no_worse = (loss <= base + margin) | both_inf
-    return float(within.mean()), float(no_worse.mean())
+    args = ["--time", str(batch), str(out), "--repeats", str(repeats)]
+    return run_tree(__file__, src, args + (["--reverse"] if reverse else []))["seconds"]
 
 
 def main() -> None:
@@ -126,7 +101,6 @@ def main() -> None:
         return time_fit(Path(args.time[0]), Path(args.time[1]), args.repeats, args.reverse)
     if not args.baseline_src:
         parser.error("--baseline-src is required")
-    here = str(Path(__file__).resolve().parents[1] / "src")
     folder = Path(args.batches)
     folder.mkdir(parents=True, exist_ok=True)
     for problem in args.problems.split(","):
@@ -136,9 +110,9 @@ def main() -> None:
             build(problem, args.batch, args.warmup, args.rows, args.seed, batch)
         n = len(np.load(batch)["tokens"])
         out = {side: folder / f"{stem}-{side}-out.npz" for side in ("baseline", "current", "rev")}
-        seconds = {side: run_tree(src, batch, out[side], args.repeats)
-                   for side, src in (("baseline", args.baseline_src), ("current", here))}
-        run_tree(args.baseline_src, batch, out["rev"], 1, reverse=True)
+        seconds = {side: seconds_in(src, batch, out[side], args.repeats)
+                   for side, src in (("baseline", args.baseline_src), ("current", HERE_SRC))}
+        seconds_in(args.baseline_src, batch, out["rev"], 1, reverse=True)
         loss = {side: np.load(path)["loss"] for side, path in out.items()}
         within, no_worse = fidelity(loss["current"], loss["baseline"])
         floor, _ = fidelity(loss["rev"], loss["baseline"])

@@ -1,112 +1,162 @@
-"""Benchmark: speed and quality of the constant fitter's settings on the same batches.
+"""Benchmark: the constant fitter of this tree against a baseline tree, on what searches fit.
 
-For each Feynman problem, a search runs a few epochs (so that the policy writes formulas
-like those of a real run), then samples one batch. Every setting fits that batch; printed
-per setting: seconds, speed relative to the default, and how well it ranks the batch for
-the reward: the share of the reference's best 5% that it fits as well (NRMSE within 1% or
-1e-9 of the reference's), and how many formulas it fits exactly (NRMSE < 1e-6). The reference fits from 16 random starts for 200
-steps without pruning. Usage:
+For each problem (Feynman's or a demo law), a search with default settings runs a few
+epochs, then every call it makes to `fit_constants` for a few more epochs is recorded:
+the formulas (policy batches, enumerated forms, neighbours, mutants), their starting
+points and fitter settings, and the fitting rows. Each tree replays the recorded calls in
+its own process (PYTHONPATH=its src), so a tree from before the layout moves (commit
+d60d8d6) runs them too. Printed per problem: formulas fitted per second in each tree and
+their ratio; the fidelity, the share of formulas whose loss is within 1% of the baseline's
+(and no worse), beside the baseline against itself on its rows in reverse order (what
+rounding alone moves); the baseline's exact fits (NRMSE below 1e-6 on the fitting rows)
+that this tree fits exactly too; the share of the baseline's best 5% fitted as well.
+Usage:
 
-    python benchmarks/fitter.py --problems I.6.2a,II.24.17,I.41.16,III.4.33 --batch 2000
+    git -C /work/main worktree add --detach /work/base d60d8d6
+    python benchmarks/fitter.py --baseline-src /work/base/src
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import time
-from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
-from lawfinder import LawRegressor
-from lawfinder.benchmarks.suites import get_law
-from lawfinder.fit.levenberg_marquardt import FitConfig, fit_constants
-from lawfinder.evaluate.prefix import evaluate, padded
-from lawfinder.fit.reward import nrmse
-from lawfinder.search.loop import Search
+from trees import HERE_SRC, fidelity, fitter_api, run_tree
 
-REFERENCE = FitConfig(max_iter=200, n_random_starts=16, prune_every=0)
-# name: (fitter settings, how many times each given starting point is tried)
-SETTINGS = {
-    "default": (FitConfig(), 1),
-    "prune every 4": (FitConfig(prune_every=4), 1),
-    "2 random starts": (FitConfig(n_random_starts=2), 1),
-    "no pruning": (FitConfig(prune_every=0), 1),
-}
+PROBLEMS = "demos:oscillator,demos:einstein,feynman:I.12.4,feynman:II.24.17,feynman:I.41.16," \
+           "feynman:III.4.33,feynman:I.6.2a"
+EXACT = 1e-12  # loss over the target's mean square: NRMSE 1e-6
 
 
-@dataclass
-class Outcome:
-    seconds: float
-    errors: np.ndarray
+def record(problem: str, warmup: int, epochs: int, seed: int, path: Path) -> None:
+    """Run a search on the problem's data and save the `fit_constants` calls of `epochs`
+    epochs after `warmup`, with what rebuilds the library."""
+    import lawfinder.search.scoring as scoring
+    from lawfinder.benchmarks.methods import fit_options, lawfinder_model
+    from lawfinder.benchmarks.suites import get_law
 
-
-def batch(problem: str, size: int, warmup: int, seed: int) -> tuple[Search, np.ndarray]:
-    """A search on the problem's data after `warmup` epochs, and a fresh batch of its
-    formulas that have free constants (B, L)."""
-    law = get_law("feynman", problem)
-    X, y = law.data(10_000, 0.0, np.random.default_rng(seed))
-    model = LawRegressor(operators=law.operators, free_constants=dict(law.free_constants),
-                         fixed_constants=("1",), random_state=seed)
-    _, _, _, search = model.prepare(X, y, names=list(law.names), units=list(law.units),
-                                    target_units=law.target_units)
+    suite, name = problem.split(":")
+    law = get_law(suite, name)
+    X, y = law.data(1000 if suite == "demos" else 10_000, 0.0, np.random.default_rng(seed))
+    model = lawfinder_model(law, random_state=seed)
+    _, library, _, search = model.prepare(X, y, **fit_options(law))
     for _ in range(warmup):
         search.step()
-    episode = search.sampler.sample(search.policy, size, search.generator)
-    tokens = padded(list(dict.fromkeys(episode.formulas())))
-    return search, tokens[np.isin(tokens, search.library.free).any(axis=1)]
+    calls, original = [], scoring.fit_constants
+
+    def recording(tokens, library, X, y, weights, starts, user_scale, config, rng, frozen=None):
+        starts = np.broadcast_to(starts, (len(tokens), *np.shape(starts)[-2:]))
+        calls.append(dict(tokens=tokens, X=X, y=y, weights=weights, starts=starts,
+                          config=np.array([config.max_iter, config.n_random_starts, config.tol,
+                                           config.prune_every, config.prune_keep])))
+        return original(tokens, library, X, y, weights, starts, user_scale, config, rng, frozen)
+
+    scoring.fit_constants = recording
+    try:
+        for _ in range(epochs):
+            search.step()
+    finally:
+        scoring.fit_constants = original
+    spec = dict(operators=list(law.operators), variables=list(law.names),
+                free=[n for n, _ in law.free_constants], dataset=[], n_datasets=0,
+                names=list(library.names))
+    arrays = {f"{key}{i}": value for i, call in enumerate(calls) for key, value in call.items()}
+    np.savez(path, calls=len(calls), user_scale=search.user_scale, spec=json.dumps(spec), **arrays)
 
 
-def fit(search: Search, tokens: np.ndarray, config: FitConfig, repeat: int = 1) -> Outcome:
-    """Fit on the search's fit rows, score on its score rows, as its Scorer does."""
-    scorer = search.scorer
-    lib, fit_rows, score_rows = search.library, scorer.fit_rows, scorer.score_rows
-    rng = np.random.default_rng(0)
-    start = time.perf_counter()
-    constants, _ = fit_constants(tokens, lib, search.X[fit_rows], search.y[fit_rows],
-                                 scorer.weights[fit_rows], np.tile(search.starts, (repeat, 1)),
-                                 search.user_scale,
-                                 config, rng)
-    values, _ = evaluate(tokens, lib, search.X[score_rows], constants)
-    errors = nrmse(values, search.y[score_rows], scorer.weights[score_rows])
-    return Outcome(time.perf_counter() - start, errors)
+def replay(path: Path, out: Path, repeats: int, reverse: bool) -> None:
+    """Fit the recorded calls (in whichever tree is on the path), rows reversed if asked;
+    save the losses, print the best of `repeats` total seconds."""
+    FitConfig, fit_constants, build = fitter_api()
+    saved = np.load(path)
+    library = build(json.loads(str(saved["spec"])))
+    calls = []
+    for i in range(int(saved["calls"])):
+        rows = slice(None, None, -1) if reverse else slice(None)
+        max_iter, starts, tol, every, keep = saved[f"config{i}"]
+        config = FitConfig(int(max_iter), int(starts), float(tol), int(every), float(keep))
+        calls.append((saved[f"tokens{i}"], library, *(np.ascontiguousarray(saved[f"{k}{i}"][rows])
+                                                      for k in ("X", "y", "weights")),
+                      saved[f"starts{i}"], saved["user_scale"], config))
+    tokens, library, X, y, weights, starts, *rest = calls[0]
+    fit_constants(tokens[:5], library, X, y, weights, starts[:5], *rest,  # compile, warm up
+                  np.random.default_rng(0))
+    best = np.inf
+    for _ in range(repeats):
+        start = time.perf_counter()
+        losses = [fit_constants(*call, np.random.default_rng(i))[1] for i, call in enumerate(calls)]
+        best = min(best, time.perf_counter() - start)
+    scale = np.concatenate([np.full(len(c[0]), np.mean(c[4] * c[3] ** 2)) for c in calls])
+    np.savez(out, loss=np.concatenate(losses) / scale)
+    print(json.dumps({"seconds": best}))
 
 
-def best_share(errors: np.ndarray, share: float = 0.05) -> np.ndarray:
-    """Indices of the best `share` of the formulas."""
-    return np.argsort(errors, kind="stable")[:max(1, int(share * len(errors)))]
+def seconds_in(src: str, batch: Path, out: Path, repeats: int, reverse: bool = False) -> float:
+    """Seconds to replay the recorded fits in the tree whose package sources are at `src`."""
+    args = ["--replay", str(batch), str(out), "--repeats", str(repeats)]
+    return run_tree(__file__, src, args + (["--reverse"] if reverse else []))["seconds"]
+
+
+def compare(loss: np.ndarray, base: np.ndarray, rev: np.ndarray) -> str:
+    """The fidelity figures of `loss` against the baseline's `base`, as one line."""
+    within, no_worse = fidelity(loss, base)
+    floor, _ = fidelity(rev, base)
+    exact = base < EXACT
+    best = np.argsort(base, kind="stable")[:max(1, len(base) // 20)]
+    as_good = float(np.mean(loss[best] <= base[best] * 1.01 + EXACT))
+    kept = f"{np.mean(loss[exact] < EXACT):.1%}" if exact.any() else "none"
+    return (f"loss within 1% of the baseline's {within:.1%} (no worse {no_worse:.1%}; "
+            f"baseline on reversed rows {floor:.1%}); exact {int((loss < EXACT).sum())} "
+            f"(baseline {int(exact.sum())}, of its exact {kept}); "
+            f"best 5% as good {as_good:.1%}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--problems", default="I.6.2a,II.24.17,I.41.16,III.4.33")
-    parser.add_argument("--batch", type=int, default=2000, help="formulas sampled per problem")
-    parser.add_argument("--warmup", type=int, default=10, help="search epochs before sampling")
+    parser.add_argument("--baseline-src", help="src folder of the baseline tree")
+    parser.add_argument("--problems", default=PROBLEMS, help="suite:name, comma-separated")
+    parser.add_argument("--warmup", type=int, default=3, help="search epochs before recording")
+    parser.add_argument("--epochs", type=int, default=2, help="epochs recorded")
+    parser.add_argument("--repeats", type=int, default=3, help="timed replays, best kept")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--batches", default="/tmp/fitter",
+                        help="folder for the recordings; existing ones are reused")
+    parser.add_argument("--replay", nargs=2, metavar=("BATCH", "OUT"), help=argparse.SUPPRESS)
+    parser.add_argument("--reverse", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    totals = {name: [0.0, 0.0, 0, 0] for name in SETTINGS}   # seconds, overlap, exact, n
+    if args.replay:
+        return replay(Path(args.replay[0]), Path(args.replay[1]), args.repeats, args.reverse)
+    if not args.baseline_src:
+        parser.error("--baseline-src is required")
+    folder = Path(args.batches)
+    folder.mkdir(parents=True, exist_ok=True)
+    totals = {"baseline": 0.0, "current": 0.0, "formulas": 0}
     for problem in args.problems.split(","):
-        search, tokens = batch(problem, args.batch, args.warmup, args.seed)
-        reference = fit(search, tokens, REFERENCE)
-        best = best_share(reference.errors)
-        print(f"{problem}: {len(tokens)} formulas with constants; reference "
-              f"{reference.seconds:.1f} s, {(reference.errors < 1e-6).sum()} exact")
-        for name, (config, repeat) in SETTINGS.items():
-            outcome = fit(search, tokens, config, repeat)
-            as_good = outcome.errors[best] <= reference.errors[best] * 1.01 + 1e-9
-            overlap = float(as_good.mean())
-            exact = int((outcome.errors < 1e-6).sum())
-            print(f"  {name:16s} {outcome.seconds:6.2f} s  best 5% as good {overlap:5.1%}  "
-                  f"exact {exact}")
-            total = totals[name]
-            total[0] += outcome.seconds
-            total[1] += overlap
-            total[2] += exact
-            total[3] += 1
-    base = totals["default"][0]
-    print("\nall problems: setting, seconds, speed-up over default, best 5% fitted as well (mean), exact")
-    for name, (seconds, overlap, exact, n) in totals.items():
-        print(f"  {name:16s} {seconds:6.1f} s  x{base / seconds:4.2f}  {overlap / n:5.1%}  {exact}")
+        stem = f"{problem.replace(':', '-')}-{args.warmup}-{args.epochs}-{args.seed}"
+        batch = folder / f"{stem}.npz"
+        if not batch.exists():
+            record(problem, args.warmup, args.epochs, args.seed, batch)
+        saved = np.load(batch)
+        n = sum(len(saved[f"tokens{i}"]) for i in range(int(saved["calls"])))
+        out = {side: folder / f"{stem}-{side}-out.npz" for side in ("baseline", "current", "rev")}
+        seconds = {side: seconds_in(src, batch, out[side], args.repeats)
+                   for side, src in (("baseline", args.baseline_src), ("current", HERE_SRC))}
+        seconds_in(args.baseline_src, batch, out["rev"], 1, reverse=True)
+        loss = {side: np.load(path)["loss"] for side, path in out.items()}
+        totals["baseline"] += seconds["baseline"]
+        totals["current"] += seconds["current"]
+        totals["formulas"] += n
+        print(f"{problem}: {n} formulas fitted; formulas/s baseline {n / seconds['baseline']:.0f}, "
+              f"current {n / seconds['current']:.0f}, ratio "
+              f"x{seconds['baseline'] / seconds['current']:.2f}; "
+              f"{compare(loss['current'], loss['baseline'], loss['rev'])}", flush=True)
+    n = totals["formulas"]
+    print(f"all: {n} formulas; formulas/s baseline {n / totals['baseline']:.0f}, current "
+          f"{n / totals['current']:.0f}, ratio x{totals['baseline'] / totals['current']:.2f}")
 
 
 if __name__ == "__main__":

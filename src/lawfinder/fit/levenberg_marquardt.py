@@ -14,6 +14,7 @@ import numpy as np
 
 from lawfinder.evaluate.batches import chunks
 from lawfinder.evaluate.prefix import evaluate
+from lawfinder.fit.linear import affine_fits
 from lawfinder.fit.normal_equations import Blocks, Dense, sorted_by_dataset
 from lawfinder.fit.reward import weighted_squares
 from lawfinder.language.library import Library
@@ -50,17 +51,23 @@ def fit_constants(tokens: np.ndarray, library: Library, X: np.ndarray, y: np.nda
     starts = np.broadcast_to(starts, (B, *np.shape(starts)[-2:]))
     inits = np.concatenate([starts, np.broadcast_to(random, (B, *random.shape))], axis=1)
     frozen = np.zeros((B, K), dtype=bool) if frozen is None else frozen
-    inits = np.where(frozen[:, None], inits[:, :1], inits)
+    moved, solved = affine_fits(tokens, library, frozen)
+    # Starts that differ only in constants the fit does not move, or of a formula solved
+    # exactly, are one fit: fitted once.
+    inits = np.where((~moved | solved[:, None])[:, None], inits[:, :1], inits)
     S = inits.shape[1]                                                   # (B, S, K)
-    rows = np.repeat(tokens, S, axis=0)                                  # (B*S, L)
+    same = (inits[:, :, None] == inits[:, None, :]).all(axis=-1)
+    todo = np.flatnonzero(~np.tril(same, -1).any(axis=-1).ravel())     # distinct starts
+    rows = np.repeat(tokens, S, axis=0)[todo]
     c = inits.reshape(B * S, K).copy()
-    frozen = np.repeat(frozen, S, axis=0)
-    loss = np.empty(B * S)
-    # On big data a few formulas at a time (all of one formula's starts together); the
-    # search's batches on the subsample are one chunk, so pruning sees the whole batch.
-    for part in chunks(B * S, len(y) * (K + 1), S):
-        c[part], loss[part] = levenberg_marquardt(rows[part], library, X, y, weights, c[part],
-                                                  config, frozen[part])
+    frozen = np.repeat(frozen, S, axis=0)[todo]
+    fitted, loss = c[todo], np.full(B * S, np.inf)
+    # On big data a few formulas at a time; the search's batches on the subsample are one
+    # chunk, so pruning sees the whole batch.
+    for part in chunks(len(todo), len(y) * (K + 1), S):
+        fitted[part], loss[todo[part]] = levenberg_marquardt(
+            rows[part], library, X, y, weights, fitted[part], config, frozen[part])
+    c[todo] = fitted
     loss = loss.reshape(B, S)
     # Exact fits tie up to rounding: 1e-24 of the target's mean square, at most 1e-24, so that
     # data of 1e-30 are judged as data of order one are.
@@ -76,7 +83,9 @@ def levenberg_marquardt(tokens: np.ndarray, library: Library, X: np.ndarray, y: 
                         weights: np.ndarray, c: np.ndarray, config: FitConfig,
                         frozen: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Minimise mean(w * (f(X; c) - y)^2) for every row from `c` (R, K), leaving the
-    constants marked in `frozen` (R, K) where they are."""
+    constants marked in `frozen` (R, K) where they are. Constants the formula is affine
+    in (`lawfinder.fit.linear`) first take their least-squares values in one step; a fit
+    that has no others is then done."""
     if library.dataset_names:
         # Per-dataset constants: the normal equations in blocks, summed over each dataset's
         # rows, which `Blocks` takes sorted by dataset (the loss, a mean, does not change).
@@ -91,6 +100,11 @@ def levenberg_marquardt(tokens: np.ndarray, library: Library, X: np.ndarray, y: 
     value, jac = evaluate(tokens, library, X, c, jacobian=True, by_token=system.by_token)
     loss = _loss(value, y, sqrt_w)
     active = np.isfinite(loss)
+    moved, solved = affine_fits(tokens, library, frozen)
+    if solved.any():
+        _solve_linear(tokens[solved], library, X, y, sqrt_w, system, c, value, jac, loss,
+                      solved, moved)
+        active &= ~solved
     for step in range(1, config.max_iter + 1):
         if config.prune_every and step % config.prune_every == 0:
             active &= loss <= np.quantile(loss[active], config.prune_keep) if active.any() else False
@@ -117,6 +131,23 @@ def levenberg_marquardt(tokens: np.ndarray, library: Library, X: np.ndarray, y: 
         # Converged: tiny relative gain on an accepted step, or damping so large steps vanish.
         active[idx] = ~((better & (gain < config.tol)) | (damping[idx] > 1e10) | (loss[idx] == 0))
     return c, loss
+
+
+def _solve_linear(tokens: np.ndarray, library: Library, X: np.ndarray, y: np.ndarray,
+                  sqrt_w: np.ndarray, system: Dense | Blocks, c: np.ndarray, value: np.ndarray,
+                  jac: np.ndarray, loss: np.ndarray, rows: np.ndarray, moved: np.ndarray) -> None:
+    """The least-squares constants of formulas affine in all they move (`tokens`, those of
+    `rows` (R,) of c, value, jac and loss, updated in place where it lowers the loss): one
+    Gauss-Newton step, exact for them."""
+    idx = np.flatnonzero(rows)
+    with np.errstate(all="ignore"):
+        r = (value[idx] - y) * sqrt_w
+    # Damping at rounding level: it only keeps the rows of unmoved slots invertible.
+    trial = c[idx] + system.step(jac[idx], r, moved[idx], np.full(len(idx), 1e-14))
+    t_value, _ = evaluate(tokens, library, X, trial)
+    t_loss = _loss(t_value, y, sqrt_w)
+    ok = t_loss <= loss[idx]
+    c[idx[ok]], value[idx[ok]], loss[idx[ok]] = trial[ok], t_value[ok], t_loss[ok]
 
 
 def _loss(value: np.ndarray, y: np.ndarray, sqrt_w: np.ndarray) -> np.ndarray:
