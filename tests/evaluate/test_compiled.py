@@ -38,7 +38,7 @@ def _one_constant_library(operators):
 @pytest.mark.parametrize("name", sorted(UNARY))
 def test_each_unary_derivative_matches_a_central_difference(name):
     """d/dc op(c*x) from the forward-mode Jacobian, against finite differences of values."""
-    library = _one_constant_library([name, "mul"])
+    library = _one_constant_library(list(dict.fromkeys([name, "mul"])))
     tokens = np.array([[library.index[t] for t in (name, "mul", "c", "x")]])
     x = np.linspace(0.3, 1.05, 9)[:, None]  # c*x inside asin's and acos's domain
     c = np.array([[0.9]])
@@ -92,3 +92,18 @@ def test_the_jacobian_by_token_is_the_slots_jacobian_before_spreading():
     np.testing.assert_array_equal(same, values)
     np.testing.assert_array_equal(_spread(by_token, library, X), by_slot)
     assert not by_token[3].any() and not by_token[2, :2].any()
+
+
+@pytest.mark.parametrize("name", sorted(REFERENCE))
+def test_values_without_constants_equal_values_with_them_to_the_bit(name):
+    """The kernel's value-only loops (no constant below the operator) and its loops with
+    slopes (a constant below it, here c = 1 in c*x) give the same numbers."""
+    library = _one_constant_library(list(dict.fromkeys([name, "mul"])))
+    ix = library.index
+    arity = 2 if name in BINARY else 1
+    plain = [ix[name]] + [ix["x"]] * arity
+    scaled = [ix[name]] + [ix["mul"], ix["c"], ix["x"]] + [ix["x"]] * (arity - 1)
+    x = np.array([[-2.0], [-0.5], [0.0], [0.3], [1.7], [800.0], [np.inf], [np.nan]])
+    plain_values, _ = evaluate(padded([plain]), library, x, np.ones((1, 1)))
+    scaled_values, _ = evaluate(padded([scaled]), library, x, np.ones((1, 1)), jacobian=True)
+    np.testing.assert_array_equal(plain_values, scaled_values)

@@ -115,6 +115,7 @@ def _walk(tokens, codes, slots, numbers, local, local_slot, local_grouped, Xt, C
     val = np.empty((L + 1, N))
     jac = np.zeros((L + 1, J, N))
     holds = np.zeros(L + 1, dtype=np.int64)  # bit k: the entry's subtree holds constant k
+    slopes = np.empty((2, N))
     for row in range(B):
         sp = 0
         for pos in range(L - 1, -1, -1):
@@ -127,9 +128,10 @@ def _walk(tokens, codes, slots, numbers, local, local_slot, local_grouped, Xt, C
                       dataset, jacobian)
                 sp += 1
             elif code < FIRST_BINARY:
-                _apply_unary(val, jac, holds[sp - 1], sp - 1, code - FIRST_UNARY)
+                _apply_unary(val, jac, holds[sp - 1], sp - 1, code - FIRST_UNARY, slopes[0])
             else:
-                _apply_binary(val, jac, holds, sp - 1, sp - 2, code - FIRST_BINARY)
+                _apply_binary(val, jac, holds, sp - 1, sp - 2, code - FIRST_BINARY, slopes[0],
+                              slopes[1])
                 sp -= 1
         values[row] = val[0]
         if jacobian:
@@ -157,34 +159,75 @@ def _push(val, jac, holds, sp, code, slot, number, local, Xt, C, row, dataset, j
 
 
 @_jit
-def _apply_unary(val, jac, mask, top, op):
+def _apply_unary(val, jac, mask, top, op, g):
     """The operator on the top entry, derivatives by the constants it holds (bits of
-    `mask`) times its slope."""
-    for n in range(val.shape[1]):
-        v, g = _unary(op, val[top, n])
-        val[top, n] = v
-        if mask:
-            for k in range(jac.shape[1]):
-                if (mask >> k) & 1:
-                    jac[top, k, n] *= g
+    `mask`) times its slope (`g`, scratch of N)."""
+    a = val[top]
+    N = a.shape[0]
+    # One loop per operator and entry, the operator chosen outside it, so that the compiler
+    # vectorises it; the commonest value-only operators written out (the same arithmetic as
+    # `_unary` and `_binary`, bit for bit), the others without their unused slopes.
+    if not mask:
+        if op == 0:
+            for n in range(N):
+                a[n] = -a[n]
+        elif op == 2:
+            for n in range(N):
+                a[n] = 1.0 / a[n]
+        elif op == 3:
+            for n in range(N):
+                a[n] = a[n] * a[n]
+        else:
+            for n in range(N):
+                a[n] = _unary(op, a[n])[0]
+        return
+    for n in range(N):
+        a[n], g[n] = _unary(op, a[n])
+    for k in range(jac.shape[1]):
+        if (mask >> k) & 1:
+            row = jac[top, k]
+            for n in range(N):
+                row[n] *= g[n]
 
 
 @_jit
-def _apply_binary(val, jac, holds, top, below, op):
-    """The operator on the two top entries (first child on top), into the lower one."""
+def _apply_binary(val, jac, holds, top, below, op, ga, gb):
+    """The operator on the two top entries (first child on top), into the lower one;
+    `ga`, `gb` scratch of N for its slopes."""
     a, b = holds[top], holds[below]
-    for n in range(val.shape[1]):
-        v, ga, gb = _binary(op, val[top, n], val[below, n])
-        val[below, n] = v
-        if a | b:
-            for k in range(jac.shape[1]):
-                in_a, in_b = (a >> k) & 1, (b >> k) & 1
-                if in_a and in_b:
-                    jac[below, k, n] = ga * jac[top, k, n] + gb * jac[below, k, n]
-                elif in_a:
-                    jac[below, k, n] = ga * jac[top, k, n]
-                elif in_b:
-                    jac[below, k, n] *= gb
+    x, y = val[top], val[below]
+    N = x.shape[0]
+    if not (a | b):
+        if op == 0:
+            for n in range(N):
+                y[n] = x[n] + y[n]
+        elif op == 1:
+            for n in range(N):
+                y[n] = x[n] - y[n]
+        elif op == 2:
+            for n in range(N):
+                y[n] = x[n] * y[n]
+        elif op == 3:
+            for n in range(N):
+                y[n] = x[n] / y[n]
+        else:
+            for n in range(N):
+                y[n] = _binary(op, x[n], y[n])[0]
+        return
+    for n in range(N):
+        y[n], ga[n], gb[n] = _binary(op, x[n], y[n])
+    for k in range(jac.shape[1]):
+        in_a, in_b = (a >> k) & 1, (b >> k) & 1
+        ja, jb = jac[top, k], jac[below, k]
+        if in_a and in_b:
+            for n in range(N):
+                jb[n] = ga[n] * ja[n] + gb[n] * jb[n]
+        elif in_a:
+            for n in range(N):
+                jb[n] = ga[n] * ja[n]
+        elif in_b:
+            for n in range(N):
+                jb[n] *= gb[n]
     holds[below] = a | b
 
 
