@@ -8,7 +8,7 @@ operator, whose numerics are Python functions, in the NumPy walk of `numpy_walk`
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from functools import partial
+from functools import lru_cache, partial
 
 import numpy as np
 import sympy
@@ -58,6 +58,7 @@ def _check_datasets(X: np.ndarray, n_datasets: int) -> None:
                          f"integer in [0, {n_datasets})")
 
 
+@lru_cache(maxsize=8)  # a fit evaluates thousands of batches over a few libraries
 def _kernel_codes(library: Library) -> compiled.Codes:
     """Per token: the kernel's code, the column or slot it reads, the number it stands for;
     per constant token (shared ones in slot order, then per-dataset ones): its first slot."""

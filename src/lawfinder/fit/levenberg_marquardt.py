@@ -122,14 +122,16 @@ def levenberg_marquardt(tokens: np.ndarray, library: Library, X: np.ndarray, y: 
         better = t_loss < loss[idx]
         with np.errstate(all="ignore"):  # rejected steps may overflow; they are discarded
             gain = np.where(better, (loss[idx] - t_loss) / np.maximum(loss[idx], 1e-300), 0.0)
-        ok = idx[better]
-        # Jacobians only for accepted steps: rejected ones keep the old point's.
-        value[ok], jac[ok] = evaluate(tokens[ok], library, X, trial[better], jacobian=True,
-                                      by_token=system.by_token)
-        c[ok], loss[ok] = trial[better], t_loss[better]
+        c[idx[better]], loss[idx[better]] = trial[better], t_loss[better]
         damping[idx] = np.where(better, damping[idx] / 3, damping[idx] * 4)
         # Converged: tiny relative gain on an accepted step, or damping so large steps vanish.
         active[idx] = ~((better & (gain < config.tol)) | (damping[idx] > 1e10) | (loss[idx] == 0))
+        # Jacobians only where a next step needs them: accepted steps of fits still running
+        # (rejected ones keep the old point's).
+        go_on = better & active[idx] & (step < config.max_iter)
+        ok = idx[go_on]
+        value[ok], jac[ok] = evaluate(tokens[ok], library, X, trial[go_on], jacobian=True,
+                                      by_token=system.by_token)
     return c, loss
 
 
