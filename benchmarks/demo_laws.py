@@ -5,6 +5,7 @@ is installed, PhySO runs on the same data, on the same machine, in the same comm
 and the ratios are printed. Usage:
 
     python benchmarks/demo_laws.py --seeds 0-4 --max-time 120
+    python benchmarks/demo_laws.py --seeds 0-19 --physo-seeds 0-2 --max-time 60
 """
 
 from __future__ import annotations
@@ -133,7 +134,7 @@ def _run(method: str, runner, laws: list[str], seeds: list[int], max_time: float
     for law in laws:
         runs = []
         for seed in seeds:
-            result = _in_fresh_process(runner, law, seed, max_time)
+            result = dict(_in_fresh_process(runner, law, seed, max_time), seed=seed)
             runs.append(result)
             status = "recovered" if result["recovered"] else "missed"
             print(f"   {law} seed {seed}: {status} in {result['wall']:.1f} s: "
@@ -150,6 +151,8 @@ def main() -> None:
     parser.add_argument("--max-time", type=float, default=120.0)
     parser.add_argument("--methods", default="lawfinder,physo",
                         help="physo runs only where it is installed")
+    parser.add_argument("--physo-seeds", help="PhySO's seeds, if fewer (default: --seeds); "
+                        "its ratios are over lawfinder's runs on the same seeds")
     parser.add_argument("--n-jobs", default="-1",
                         help="lawfinder's islands; several, e.g. 1,2: each is run, and the "
                              "others' figures are printed over the first's")
@@ -165,14 +168,18 @@ def main() -> None:
         print("physo is not installed (pip install physo): lawfinder only")
     laws, seeds = args.laws.split(","), _seeds(args.seeds)
     print(f"{'law':<12} solved  median time to recovery  formulas/s  peak memory")
-    results = {method: _run(method, runner, laws, seeds, args.max_time)
+    physo_seeds = _seeds(args.physo_seeds) if args.physo_seeds else seeds
+    results = {method: _run(method, runner, laws, physo_seeds if method == "physo" else seeds,
+                            args.max_time)
                for method, runner in methods.items()}
     pairs = [("physo", names[0])] * ("physo" in results) + [(n, names[0]) for n in names[1:]]
     for other, base in pairs:
         if other in results and base in results:
             print(f"== {other} / {base}\n" + f"{'law':<12} " + "  ".join(_RATIO_COLUMNS))
             for law in laws:
-                print(_ratios(law, results[other][law], results[base][law]))
+                theirs = {r["seed"] for r in results[other][law]}
+                ours = [r for r in results[base][law] if r["seed"] in theirs]
+                print(_ratios(law, results[other][law], ours))
 
 
 if __name__ == "__main__":
