@@ -19,7 +19,8 @@ import numpy as np
 
 
 def run(seed: int, max_time: float) -> tuple[bool, float, float, str]:
-    """(recovered, seconds to the formula, wall seconds, formula) for one seed."""
+    """(recovered, seconds to the formula, wall seconds, formula and its constants' relative
+    errors) for one seed."""
     from lawfinder import LawRegressor
     from lawfinder.benchmarks.demos import PLANCK
     from lawfinder.benchmarks.judge import Verdict
@@ -32,7 +33,9 @@ def run(seed: int, max_time: float) -> tuple[bool, float, float, str]:
     model.fit(X, y, names=PLANCK.names, units=PLANCK.units, target_units=PLANCK.target_units)
     wall = time.perf_counter() - start
     solved = PLANCK.recovered(model.best_.sympy(), model.best_.constants) is Verdict.SOLVED
-    return solved, model.best_.found_at, wall, str(model.best_.sympy())
+    errors = ", ".join(f"{name} {value / PLANCK.constants[name][0] - 1:+.2%}"
+                       for name, value in model.best_.constants.items() if name in PLANCK.constants)
+    return solved, model.best_.found_at, wall, f"{model.best_.sympy()} ({errors})"
 
 
 def main() -> None:

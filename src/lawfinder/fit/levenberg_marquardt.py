@@ -1,9 +1,10 @@
 """Fitting the free constants of a whole batch of formulas at once (batched Levenberg-Marquardt).
 
-Every (formula, starting point) pair is one row; all rows take their LM steps together,
-each with its own damping. Jacobians come from the forward-mode pass of `evaluate`; the
-damped normal equations are formed and solved in `normal_equations`, in blocks when the
-library has per-dataset constants.
+Every (formula, distinct starting point) pair is one row; all rows take their LM steps
+together, each with its own damping. Jacobians come from the forward-mode pass of
+`evaluate`; the damped normal equations are formed and solved in `normal_equations`, in
+blocks when the library has per-dataset constants. A formula affine in all the constants
+it moves (`lawfinder.fit.linear`) is solved in one step from one start instead.
 """
 
 from __future__ import annotations

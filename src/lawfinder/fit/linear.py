@@ -15,15 +15,16 @@ import numpy as np
 
 from lawfinder.language.library import Library
 
-# Roles of tokens in the walk below: any other operator, by arity, then the ones above.
+# Roles of tokens in the walk below: operators other than those of _ROLE_OF, by arity;
+# constants; other terminals; then the operators a formula can be affine through.
 _UNARY, _BINARY, _CONSTANT, _TERMINAL, _NEG, _SUM, _MUL, _DIV = range(8)
 _ROLE_OF = {"neg": _NEG, "add": _SUM, "sub": _SUM, "mul": _MUL, "div": _DIV}
 
 
 def linear_slots(tokens: np.ndarray, library: Library) -> tuple[np.ndarray, np.ndarray]:
     """For formulas (B, L): the slots (B, K) each holds, and a set of them (B, K) in which
-    it is jointly affine (one of the largest such sets when there is a choice:
-    c0*c1*x is affine in c0 and in c1, not in both)."""
+    it is jointly affine, chosen factor by factor where there is a choice (c0*c1*x is
+    affine in c0 and in c1, not in both: the factor with more of them wins)."""
     constant_tokens = list(dict.fromkeys(library.free))   # slot order, one per token
     local = np.full(len(library), -1, dtype=np.int64)
     local[constant_tokens] = np.arange(len(constant_tokens))
