@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from trees import HERE_SRC, fidelity, fitter_api, run_tree
+from trees import add_tree_arguments, both_trees, fidelity, fitter_api
 
 PROBLEMS = "Harmonic Oscillator,Free Fall"
 DATASETS, POINTS = 10, 100
@@ -76,29 +76,18 @@ def time_fit(path: Path, out: Path, repeats: int, reverse: bool) -> None:
     print(json.dumps({"seconds": best}))
 
 
-def seconds_in(src: str, batch: Path, out: Path, repeats: int, reverse: bool = False) -> float:
-    """Seconds to fit the batch in the tree whose package sources are at `src`."""
-    args = ["--time", str(batch), str(out), "--repeats", str(repeats)]
-    return run_tree(__file__, src, args + (["--reverse"] if reverse else []))["seconds"]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--baseline-src", help="src folder of the baseline tree")
+    add_tree_arguments(parser, "/tmp/class_fitter")
     parser.add_argument("--problems", default=PROBLEMS)
     parser.add_argument("--batch", type=int, default=500, help="formulas sampled per problem")
     parser.add_argument("--warmup", type=int, default=3, help="search epochs before sampling")
     parser.add_argument("--rows", choices=("fit", "all"), default="fit",
                         help="the search's fitting subsample, or all 1000 rows")
-    parser.add_argument("--repeats", type=int, default=3, help="timed fits, best kept")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--batches", default="/tmp/class_fitter",
-                        help="folder for the batches; existing ones are reused")
-    parser.add_argument("--time", nargs=2, metavar=("BATCH", "OUT"), help=argparse.SUPPRESS)
-    parser.add_argument("--reverse", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.time:
-        return time_fit(Path(args.time[0]), Path(args.time[1]), args.repeats, args.reverse)
+    if args.replay:
+        return time_fit(Path(args.replay[0]), Path(args.replay[1]), args.repeats, args.reverse)
     if not args.baseline_src:
         parser.error("--baseline-src is required")
     folder = Path(args.batches)
@@ -109,11 +98,7 @@ def main() -> None:
         if not batch.exists():
             build(problem, args.batch, args.warmup, args.rows, args.seed, batch)
         n = len(np.load(batch)["tokens"])
-        out = {side: folder / f"{stem}-{side}-out.npz" for side in ("baseline", "current", "rev")}
-        seconds = {side: seconds_in(src, batch, out[side], args.repeats)
-                   for side, src in (("baseline", args.baseline_src), ("current", HERE_SRC))}
-        seconds_in(args.baseline_src, batch, out["rev"], 1, reverse=True)
-        loss = {side: np.load(path)["loss"] for side, path in out.items()}
+        seconds, loss = both_trees(__file__, args.baseline_src, batch, args.repeats)
         within, no_worse = fidelity(loss["current"], loss["baseline"])
         floor, _ = fidelity(loss["rev"], loss["baseline"])
         print(f"{problem}: {n} formulas, {len(np.load(batch)['y'])} rows; formulas/s baseline "

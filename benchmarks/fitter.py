@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from trees import HERE_SRC, fidelity, fitter_api, run_tree
+from trees import add_tree_arguments, both_trees, fidelity, fitter_api
 
 PROBLEMS = "demos:oscillator,demos:einstein,feynman:I.12.4,feynman:II.24.17,feynman:I.41.16," \
            "feynman:III.4.33,feynman:I.6.2a"
@@ -95,12 +95,6 @@ def replay(path: Path, out: Path, repeats: int, reverse: bool) -> None:
     print(json.dumps({"seconds": best}))
 
 
-def seconds_in(src: str, batch: Path, out: Path, repeats: int, reverse: bool = False) -> float:
-    """Seconds to replay the recorded fits in the tree whose package sources are at `src`."""
-    args = ["--replay", str(batch), str(out), "--repeats", str(repeats)]
-    return run_tree(__file__, src, args + (["--reverse"] if reverse else []))["seconds"]
-
-
 def compare(loss: np.ndarray, base: np.ndarray, rev: np.ndarray) -> str:
     """The fidelity figures of `loss` against the baseline's `base`, as one line."""
     within, no_worse = fidelity(loss, base)
@@ -117,16 +111,11 @@ def compare(loss: np.ndarray, base: np.ndarray, rev: np.ndarray) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--baseline-src", help="src folder of the baseline tree")
+    add_tree_arguments(parser, "/tmp/fitter")
     parser.add_argument("--problems", default=PROBLEMS, help="suite:name, comma-separated")
     parser.add_argument("--warmup", type=int, default=3, help="search epochs before recording")
     parser.add_argument("--epochs", type=int, default=2, help="epochs recorded")
-    parser.add_argument("--repeats", type=int, default=3, help="timed replays, best kept")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--batches", default="/tmp/fitter",
-                        help="folder for the recordings; existing ones are reused")
-    parser.add_argument("--replay", nargs=2, metavar=("BATCH", "OUT"), help=argparse.SUPPRESS)
-    parser.add_argument("--reverse", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.replay:
         return replay(Path(args.replay[0]), Path(args.replay[1]), args.repeats, args.reverse)
@@ -142,11 +131,7 @@ def main() -> None:
             record(problem, args.warmup, args.epochs, args.seed, batch)
         saved = np.load(batch)
         n = sum(len(saved[f"tokens{i}"]) for i in range(int(saved["calls"])))
-        out = {side: folder / f"{stem}-{side}-out.npz" for side in ("baseline", "current", "rev")}
-        seconds = {side: seconds_in(src, batch, out[side], args.repeats)
-                   for side, src in (("baseline", args.baseline_src), ("current", HERE_SRC))}
-        seconds_in(args.baseline_src, batch, out["rev"], 1, reverse=True)
-        loss = {side: np.load(path)["loss"] for side, path in out.items()}
+        seconds, loss = both_trees(__file__, args.baseline_src, batch, args.repeats)
         totals["baseline"] += seconds["baseline"]
         totals["current"] += seconds["current"]
         totals["formulas"] += n

@@ -7,6 +7,7 @@ the fitter and library moved into subpackages after commit d60d8d6.
 
 from __future__ import annotations
 
+import argparse
 import importlib
 import json
 import os
@@ -68,3 +69,27 @@ def fidelity(loss: np.ndarray, base: np.ndarray) -> tuple[float, float]:
         within = (np.abs(loss - base) <= margin) | both_inf
         no_worse = (loss <= base + margin) | both_inf
     return float(within.mean()), float(no_worse.mean())
+
+
+def add_tree_arguments(parser: argparse.ArgumentParser, folder: str) -> None:
+    """The options both fitter comparisons take, and the hidden ones of their child runs."""
+    parser.add_argument("--baseline-src", help="src folder of the baseline tree")
+    parser.add_argument("--repeats", type=int, default=3, help="timed fits, best kept")
+    parser.add_argument("--batches", default=folder,
+                        help="folder for the batches; existing ones are reused")
+    parser.add_argument("--replay", nargs=2, metavar=("BATCH", "OUT"), help=argparse.SUPPRESS)
+    parser.add_argument("--reverse", action="store_true", help=argparse.SUPPRESS)
+
+
+def both_trees(script: str, baseline_src: str, batch: Path, repeats: int
+               ) -> tuple[dict[str, float], dict[str, np.ndarray]]:
+    """Seconds of the baseline and this tree on a saved batch (`script --replay`, each in its
+    own process), and the losses of each and of the baseline on its rows reversed."""
+    seconds, losses = {}, {}
+    for side, src, reverse in (("baseline", baseline_src, False), ("current", HERE_SRC, False),
+                               ("rev", baseline_src, True)):
+        out = batch.with_name(f"{batch.stem}-{side}-out.npz")
+        args = ["--replay", str(batch), str(out), "--repeats", str(1 if reverse else repeats)]
+        seconds[side] = run_tree(script, src, args + ["--reverse"] * reverse)["seconds"]
+        losses[side] = np.load(out)["loss"]
+    return seconds, losses

@@ -308,7 +308,10 @@ def _print_front(model) -> None:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    import sympy
+
     from lawfinder.benchmarks.demos import DEMO_LAWS
+    from lawfinder.benchmarks.judge import Verdict
     from lawfinder.estimator import LawRegressor
 
     laws = [law for law in DEMO_LAWS if args.law in ("all", law.name)]
@@ -322,12 +325,17 @@ def _demo(args: argparse.Namespace) -> int:
                              random_state=args.seed)
         _run(model, law.title, args.quiet, X, y, names=law.names, units=law.units,
              target_units=law.target_units, target_name=law.target)
-        verdict = law.recovered(model.best_.sympy(), model.best_.constants)
-        # With units: two constants in 1/s read apart only by what the formula does with them.
+        found, values = model.best_.sympy(), model.best_.constants
+        verdict = law.recovered(found, values)
+        if verdict is Verdict.SOLVED:
+            # Two constants in 1/s: the found law may use the names the other way round.
+            names = law.true_names(values)
+            found = found.xreplace({sympy.Symbol(a): sympy.Symbol(b) for a, b in names.items()})
+            values = {names[k]: v for k, v in values.items()}
         constants = "\n".join(_valued(k, f"{v:.6g}", law.free_constants[k])
-                               for k, v in model.best_.constants.items())
+                               for k, v in values.items())
         results.add_row(law.title, f"{law.target} = {law.sympy(numeric=False)}",
-                        f"{law.target} = {model.best_.sympy()}", constants, verdict.value,
+                        f"{law.target} = {found}", constants, verdict.value,
                         f"{model.history_[-1].elapsed:.1f} s" if model.history_ else "-")
     console.print(results)
     return 0

@@ -29,3 +29,11 @@ def test_an_approximation_that_fits_is_not_the_law():
 def test_the_law_as_written_is_recovered():
     law = get("einstein")
     assert law.recovered(law.sympy(numeric=False), {"c": 19.8}) is Verdict.SOLVED
+
+
+def test_constants_of_one_unit_are_named_as_the_law_names_them():
+    """The oscillator's fit may call the frequency alpha and the damping omega (both 1/s);
+    the phase, alone in its units, keeps its name whatever its value."""
+    names = get("oscillator").true_names({"alpha": 0.784, "omega": 0.1011, "phi": 0.57})
+    assert names == {"alpha": "omega", "omega": "alpha", "phi": "phi"}
+    assert get("newton").true_names({"G": 3.0}) == {"G": "G"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -81,6 +82,23 @@ class DemoLaw:
                                                dtype=complex), (256,))
                     for e in (found, self.sympy()))
         return bool(np.isfinite(a).all()) and same_function(a, b, rtol)
+
+    def true_names(self, constants: dict[str, float]) -> dict[str, str]:
+        """Found constant -> the law's constant it stands for: among constants of the same
+        units, names paired by closest magnitude (a found formula may call the frequency
+        alpha and the damping omega, both in 1/s); others keep their names."""
+        renamed = {}
+        for units in dict.fromkeys(units for _, units in self.constants.values()):
+            names = [n for n, (_, u) in self.constants.items() if u == units and n in constants]
+            truth = {n: abs(self.constants[n][0]) for n in names}
+
+            def distance(order: tuple[str, ...]) -> float:
+                return sum(abs(np.log((abs(constants[a]) + 1e-300) / truth[b]))
+                           for a, b in zip(names, order))
+
+            best = min(itertools.permutations(names), key=distance)
+            renamed.update(zip(names, best))
+        return {name: renamed.get(name, name) for name in constants}
 
     def positive_names(self) -> list[str]:
         return [name for name, _, low, _ in self.variables if low > 0]
