@@ -10,7 +10,7 @@ from support import ALL_OPERATORS, dim
 
 from lawfinder import UserOperator
 from lawfinder.evaluate import compiled, numpy_walk
-from lawfinder.evaluate.prefix import _kernel_codes, evaluate, padded
+from lawfinder.evaluate.prefix import kernel_codes, evaluate, padded
 from lawfinder.generate.policy import Policy
 from lawfinder.generate.sampler import Sampler
 from lawfinder.language.library import build_library
@@ -35,7 +35,7 @@ def test_built_in_formulas_give_the_kernels_numbers_to_the_bit():
     rng = np.random.default_rng(0)
     X = np.column_stack([rng.uniform(0.1, 3, 40), rng.integers(0, 3, 40)])
     constants = rng.uniform(-2, 2, (len(episode.tokens), library.n_free))
-    codes = _kernel_codes(library)
+    codes = kernel_codes(library)
     for jacobian, by_token in ((False, False), (True, False), (True, True)):
         kernel = compiled.walk(episode.tokens, codes, X, constants, jacobian, by_token)
         walked = numpy_walk.walk(library, episode.tokens, codes, X, constants, jacobian,

@@ -34,7 +34,7 @@ def evaluate(tokens: np.ndarray, library: Library, X: np.ndarray, constants: np.
     """
     if library.dataset_names:
         _check_datasets(X, library.n_datasets)
-    codes, tokens = _kernel_codes(library), np.asarray(tokens)
+    codes, tokens = kernel_codes(library), np.asarray(tokens)
     user = np.isin(tokens, np.flatnonzero(library.is_user)).any(axis=1)           # (B,)
     if not user.any():
         return compiled.walk(tokens, codes, X, constants, jacobian, by_token)
@@ -59,7 +59,7 @@ def _check_datasets(X: np.ndarray, n_datasets: int) -> None:
 
 
 @lru_cache(maxsize=8)  # a fit evaluates thousands of batches over a few libraries
-def _kernel_codes(library: Library) -> compiled.Codes:
+def kernel_codes(library: Library) -> compiled.Codes:
     """Per token: the kernel's code, the column or slot it reads, the number it stands for;
     per constant token (shared ones in slot order, then per-dataset ones): its first slot."""
     terminal = {Kind.VARIABLE: compiled.VARIABLE, Kind.FIXED: compiled.FIXED,

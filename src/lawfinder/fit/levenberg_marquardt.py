@@ -61,13 +61,15 @@ def fit_constants(tokens: np.ndarray, library: Library, X: np.ndarray, y: np.nda
     todo = np.flatnonzero(~np.tril(same, -1).any(axis=-1).ravel())     # distinct starts
     rows = np.repeat(tokens, S, axis=0)[todo]
     c = inits.reshape(B * S, K).copy()
-    frozen = np.repeat(frozen, S, axis=0)[todo]
+    frozen, moved = (np.repeat(a, S, axis=0)[todo] for a in (frozen, moved))
+    solved = np.repeat(solved, S)[todo]
     fitted, loss = c[todo], np.full(B * S, np.inf)
     # On big data a few formulas at a time; the search's batches on the subsample are one
     # chunk, so pruning sees the whole batch.
     for part in chunks(len(todo), len(y) * (K + 1), S):
         fitted[part], loss[todo[part]] = levenberg_marquardt(
-            rows[part], library, X, y, weights, fitted[part], config, frozen[part])
+            rows[part], library, X, y, weights, fitted[part], config, frozen[part],
+            (moved[part], solved[part]))
     c[todo] = fitted
     loss = loss.reshape(B, S)
     # Exact fits tie up to rounding: 1e-24 of the target's mean square, at most 1e-24, so that
@@ -82,11 +84,13 @@ def fit_constants(tokens: np.ndarray, library: Library, X: np.ndarray, y: np.nda
 
 def levenberg_marquardt(tokens: np.ndarray, library: Library, X: np.ndarray, y: np.ndarray,
                         weights: np.ndarray, c: np.ndarray, config: FitConfig,
-                        frozen: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                        frozen: np.ndarray | None = None,
+                        affine: tuple[np.ndarray, np.ndarray] | None = None
+                        ) -> tuple[np.ndarray, np.ndarray]:
     """Minimise mean(w * (f(X; c) - y)^2) for every row from `c` (R, K), leaving the
-    constants marked in `frozen` (R, K) where they are. Constants the formula is affine
-    in (`lawfinder.fit.linear`) first take their least-squares values in one step; a fit
-    that has no others is then done."""
+    constants marked in `frozen` (R, K) where they are. Rows of formulas affine in all the
+    constants they move (`lawfinder.fit.linear.affine_fits`, or `affine` if already known:
+    moved (R, K), solved (R,)) are solved in one least-squares step instead."""
     if library.dataset_names:
         # Per-dataset constants: the normal equations in blocks, summed over each dataset's
         # rows, which `Blocks` takes sorted by dataset (the loss, a mean, does not change).
@@ -101,11 +105,14 @@ def levenberg_marquardt(tokens: np.ndarray, library: Library, X: np.ndarray, y: 
     value, jac = evaluate(tokens, library, X, c, jacobian=True, by_token=system.by_token)
     loss = _loss(value, y, sqrt_w)
     active = np.isfinite(loss)
-    moved, solved = affine_fits(tokens, library, frozen)
-    if solved.any():
-        _solve_linear(tokens[solved], library, X, y, sqrt_w, system, c, value, jac, loss,
-                      solved, moved)
-        active &= ~solved
+    moved, solved = affine_fits(tokens, library, frozen) if affine is None else affine
+    idx = np.flatnonzero(solved & active)
+    if len(idx):
+        trial, t_loss = _gauss_newton(tokens[idx], library, X, y, sqrt_w, system, c[idx],
+                                      value[idx], jac[idx], moved[idx])
+        ok = t_loss <= loss[idx]
+        c[idx[ok]], loss[idx[ok]] = trial[ok], t_loss[ok]
+    active &= ~solved
     for step in range(1, config.max_iter + 1):
         if config.prune_every and step % config.prune_every == 0:
             active &= loss <= np.quantile(loss[active], config.prune_keep) if active.any() else False
@@ -136,21 +143,16 @@ def levenberg_marquardt(tokens: np.ndarray, library: Library, X: np.ndarray, y: 
     return c, loss
 
 
-def _solve_linear(tokens: np.ndarray, library: Library, X: np.ndarray, y: np.ndarray,
+def _gauss_newton(tokens: np.ndarray, library: Library, X: np.ndarray, y: np.ndarray,
                   sqrt_w: np.ndarray, system: Dense | Blocks, c: np.ndarray, value: np.ndarray,
-                  jac: np.ndarray, loss: np.ndarray, rows: np.ndarray, moved: np.ndarray) -> None:
-    """The least-squares constants of formulas affine in all they move (`tokens`, those of
-    `rows` (R,) of c, value, jac and loss, updated in place where it lowers the loss): one
-    Gauss-Newton step, exact for them."""
-    idx = np.flatnonzero(rows)
+                  jac: np.ndarray, moved: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One undamped step in the `moved` constants (n, K) from c (n, K), and its loss (n,):
+    the exact least-squares constants of formulas affine in them."""
     with np.errstate(all="ignore"):
-        r = (value[idx] - y) * sqrt_w
+        r = (value - y) * sqrt_w
     # Damping at rounding level: it only keeps the rows of unmoved slots invertible.
-    trial = c[idx] + system.step(jac[idx], r, moved[idx], np.full(len(idx), 1e-14))
-    t_value, _ = evaluate(tokens, library, X, trial)
-    t_loss = _loss(t_value, y, sqrt_w)
-    ok = t_loss <= loss[idx]
-    c[idx[ok]], value[idx[ok]], loss[idx[ok]] = trial[ok], t_value[ok], t_loss[ok]
+    trial = c + system.step(jac, r, moved, np.full(len(c), 1e-14))
+    return trial, _loss(evaluate(tokens, library, X, trial)[0], y, sqrt_w)
 
 
 def _loss(value: np.ndarray, y: np.ndarray, sqrt_w: np.ndarray) -> np.ndarray:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from lawfinder.evaluate.prefix import kernel_codes
 from lawfinder.language.library import Library
 
 # Roles of tokens in the walk below: operators other than those of _ROLE_OF, by arity;
@@ -25,9 +26,7 @@ def linear_slots(tokens: np.ndarray, library: Library) -> tuple[np.ndarray, np.n
     """For formulas (B, L): the slots (B, K) each holds, and a set of them (B, K) in which
     it is jointly affine, chosen factor by factor where there is a choice (c0*c1*x is
     affine in c0 and in c1, not in both: the factor with more of them wins)."""
-    constant_tokens = list(dict.fromkeys(library.free))   # slot order, one per token
-    local = np.full(len(library), -1, dtype=np.int64)
-    local[constant_tokens] = np.arange(len(constant_tokens))
+    local = kernel_codes(library).local            # each constant token's bit
     role = np.array([_role(t, free) for t, free in zip(library.tokens, library.is_free)],
                     dtype=np.int64)
     holds, linear = _walk(np.ascontiguousarray(tokens, dtype=np.int64), role, local)
