@@ -52,7 +52,7 @@ def main() -> None:
             results[rows] = pool.submit(run, rows, args.max_evals).result()
     base = results[sizes[0]]
     print(f"{'rows':>9}  {'epoch':>8}  {'ratio':>5}  {'setup+polish':>12}  {'ratio':>6}  "
-          f"{'peak MB':>8}  {'ratio':>5}")
+          f"{'peak MiB':>8}  {'ratio':>5}")
     for rows, r in results.items():
         print(f"{rows:>9}  {r['epoch']:7.2f}s  {r['epoch'] / base['epoch']:5.2f}  "
               f"{r['outside']:11.2f}s  {r['outside'] / base['outside']:6.2f}  "
