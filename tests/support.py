@@ -36,6 +36,22 @@ def newton_search(seed: int) -> Search:
                   np.ones(1), SearchConfig(batch_size=50, target_nrmse=0.2), seed)
 
 
+NEWTON = dict(names=["m1", "m2", "r"], units=["kg", "kg", "m"], target_units="N")
+
+
+def newton_islands_fit(n_jobs, callback=None, max_evals=9000, **kwargs):
+    """Newton's law with an exactness no formula reaches (1e-30) and no stall rule, so
+    that every island works until the budget ends, over several rounds."""
+    from lawfinder import LawRegressor
+
+    X, y = newton_data(300)
+    y = y + np.random.default_rng(0).normal(0, 1e-3, len(y))
+    model = LawRegressor(free_constants={"G": "m^3/(kg*s^2)"}, max_evals=max_evals,
+                         batch_size=100, target_nrmse=1e-30, stall_patience=None,
+                         random_state=0, n_jobs=n_jobs, **kwargs)
+    return model.fit(X, y, **NEWTON, callback=callback)
+
+
 def relativity_data(n: int = 300, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """E = m c^2 / sqrt(1 - v^2/c^2) with c = 19.8 m/s, m in [1, 5] g and v in [5, 60] km/h
     (non-SI units, so that every conversion of the known c shows), E in J."""

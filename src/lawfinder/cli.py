@@ -66,6 +66,8 @@ def _fit_parser(commands: argparse._SubParsersAction) -> None:
     fit.add_argument("--max-length", type=int, default=20, help="most tokens in a formula")
     fit.add_argument("--n-jobs", type=int, default=-1, help="islands searching in parallel "
                                                            "(default -1: one per core)")
+    fit.add_argument("--cluster", metavar="ADDRESS",
+                     help="a Dask scheduler's address: islands run on its workers")
     fit.add_argument("--model-selection", choices=RULES, default=DEFAULT_RULE,
                      help="how the best formula is chosen from the front (default: "
                           "%(default)s; see lawfinder.results.selection)")
@@ -175,7 +177,7 @@ def _fit(args: argparse.Namespace) -> int:
                          dataset_constants=per_dataset, fixed_constants=fixed,
                          max_time=args.max_time,
                          max_evals=args.max_evals, max_length=args.max_length,
-                         random_state=args.seed, n_jobs=args.n_jobs,
+                         random_state=args.seed, n_jobs=args.n_jobs, cluster=args.cluster,
                          model_selection=args.model_selection)
     if args.stall_patience is not None:
         model.set_params(stall_patience=args.stall_patience or None)

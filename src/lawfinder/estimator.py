@@ -23,7 +23,7 @@ from lawfinder.language.known_constants import check_fixed_constants, known_cons
 from lawfinder.language.library import DEFAULT_OPERATORS, Library, build_library
 from lawfinder.language.user_operators import UserOperator
 from lawfinder.search.hall_of_fame import HallOfFame
-from lawfinder.search import islands
+from lawfinder.search import cluster, islands
 from lawfinder.data.problem import Problem, check_features, check_target, make_problem
 from lawfinder.results.html_report import check_report_path, write_report
 from lawfinder.results.notebook import model_html
@@ -54,7 +54,10 @@ class LawRegressor:
     formulas show them by name and they enter the dimensional analysis with their units.
     `n_jobs` is the number of islands, searches in parallel processes that share their best
     formulas (`lawfinder.search.islands`), as scikit-learn reads it: -1 (the default) one
-    per core, None or 1 the fit's process alone.
+    per core, None or 1 the fit's process alone. With `cluster`, the address of a Dask
+    scheduler ("tcp://host:8786"), the islands other than the fit's own run on its
+    workers, one per worker process (`lawfinder.search.cluster`); -1 is then one per
+    worker and the fit's.
 
     Stop rules: `max_time`, `max_evals`; once a formula is within `target_nrmse`, `patience`
     epochs without a simpler one; before that (data with noise are never exact),
@@ -77,7 +80,8 @@ class LawRegressor:
                  batch_size: int = SearchConfig.batch_size,
                  random_state: int | None = None, verbose: bool = False,
                  dimensional_analysis: bool = True, enumeration: bool = True,
-                 n_jobs: int | None = -1, model_selection: str = DEFAULT_RULE):
+                 n_jobs: int | None = -1, cluster: str | None = None,
+                 model_selection: str = DEFAULT_RULE):
         self.operators = operators
         self.free_constants = free_constants
         self.dataset_constants = dataset_constants
@@ -94,6 +98,7 @@ class LawRegressor:
         self.dimensional_analysis = dimensional_analysis
         self.enumeration = enumeration
         self.n_jobs = n_jobs
+        self.cluster = cluster
         self.model_selection = model_selection
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
@@ -186,15 +191,18 @@ class LawRegressor:
              resume: bool, checkpoint_every: float) -> list[str]:
         """Run the search on its islands, through the checkpoint file if there is one;
         returns what was said of each island lost."""
-        pool = islands.Islands(islands.IslandSpec.of(search, self.enumeration),
-                               n_islands(self.n_jobs, search.library.user_operators),
-                               self.random_state)
-        if checkpoint is None:
-            pool.run(search)
-        else:
-            settings = {k: v for k, v in self.get_params().items() if k not in _RESUMABLE}
-            Checkpoint(checkpoint, fingerprint(problem, settings), checkpoint_every).run(
-                search, resume, lambda between: pool.run(search, between))
+        with cluster.connected(self.cluster) as client:
+            cores = None if client is None else cluster.n_workers(client) + 1
+            pool = islands.Islands(islands.IslandSpec.of(search, self.enumeration),
+                                   n_islands(self.n_jobs, search.library.user_operators, cores),
+                                   self.random_state,
+                                   None if client is None else cluster.starter(client))
+            if checkpoint is None:
+                pool.run(search)
+            else:
+                settings = {k: v for k, v in self.get_params().items() if k not in _RESUMABLE}
+                Checkpoint(checkpoint, fingerprint(problem, settings), checkpoint_every).run(
+                    search, resume, lambda between: pool.run(search, between))
         return pool.lost
 
     @property
@@ -354,6 +362,10 @@ class LawRegressor:
         """The search's configuration, every setting checked (the constants with the data)."""
         config = search_config(self.get_params())
         n_islands(self.n_jobs)
+        if self.cluster is not None and not isinstance(self.cluster, str):
+            raise LawfinderError(f"cluster must be a Dask scheduler's address, such as "
+                                 f"'tcp://host:8786' (a Client's is client.scheduler.address), "
+                                 f"got {self.cluster!r}")
         check_rule(self.model_selection)
         return config
 
@@ -379,7 +391,7 @@ _PARAMS = tuple(inspect.signature(LawRegressor.__init__).parameters)[1:]
 # Settings a resumed search may change: the stop rules (to extend the budget), verbose,
 # and what does not steer the search.
 _RESUMABLE = ("max_time", "max_evals", "target_nrmse", "patience", "stall_patience",
-              "verbose", "n_jobs", "model_selection")
+              "verbose", "n_jobs", "cluster", "model_selection")
 
 # Keywords of fit that only lawfinder uses, so scikit-learn may always route them here.
 # sample_weight is left out: scikit-learn wants users to opt in to routing it.

@@ -1,26 +1,12 @@
 """Islands: searches in parallel processes sharing their fronts, as one fit."""
 
-import numpy as np
 import pytest
-from support import newton_data
+from support import NEWTON, newton_data, newton_islands_fit as _fit
 
 import lawfinder.search.islands as islands_module
 from lawfinder import LawRegressor
 from lawfinder.errors import LawfinderError
 from lawfinder.search.islands import island_seeds
-
-NEWTON = dict(names=["m1", "m2", "r"], units=["kg", "kg", "m"], target_units="N")
-
-
-def _fit(n_jobs, callback=None, max_evals=9000, **kwargs):
-    """Newton's law with an exactness no formula reaches (1e-30) and no stall rule, so
-    that every island works until the budget ends, over several rounds."""
-    X, y = newton_data(300)
-    y = y + np.random.default_rng(0).normal(0, 1e-3, len(y))
-    model = LawRegressor(free_constants={"G": "m^3/(kg*s^2)"}, max_evals=max_evals,
-                         batch_size=100, target_nrmse=1e-30, stall_patience=None,
-                         random_state=0, n_jobs=n_jobs, **kwargs)
-    return model.fit(X, y, **NEWTON, callback=callback)
 
 
 @pytest.mark.slow

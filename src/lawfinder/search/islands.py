@@ -1,7 +1,7 @@
 """Islands: independent searches in parallel processes that share their best formulas.
 
 The fit's own search is island 0 and runs in the calling process; the others run in
-processes of their own, each with its seed, its views in another order (so that its
+processes of their own (or on a Dask cluster's workers, `cluster`), each with its seed, its views in another order (so that its
 second writer works in another Π basis) and its policy. The enumerated formulas are
 shared out between them, one epoch's chunk each in turn. They advance in rounds of a few
 epochs; after each round every island's front joins island 0's hall of fame, and the
@@ -27,6 +27,7 @@ import traceback
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
+from typing import Any
 
 import numpy as np
 
@@ -115,11 +116,16 @@ def island_seeds(seed: int | None, n: int) -> list[int | None]:
 class Islands:
     """n islands around the fit's search; `run` leaves the fit's result in that search."""
 
-    def __init__(self, spec: IslandSpec, n: int, seed: int | None):
+    def __init__(self, spec: IslandSpec, n: int, seed: int | None,
+                 start: Callable[[IslandSpec, int, int, int | None], Any] | None = None):
+        """`start(spec, island, n, seed)` starts an island other than the fit's and returns
+        its helper (`_Helper.start`, a process of this machine, by default;
+        `cluster.starter`, a Dask cluster's worker)."""
         self.spec, self.n = spec, n
         self.seeds = island_seeds(seed, n)
+        self.start = start or _Helper.start
         self.lost: list[str] = []
-        self._helpers: list[_Helper] = []
+        self._helpers: list[Any] = []
 
     def run(self, main: Search, between_rounds: Callable[[], None] | None = None) -> None:
         """Run the rounds until a stop rule of the fit fires; then island 0 (`main`) holds
@@ -137,14 +143,14 @@ class Islands:
             while not main.should_stop() and time.time() < deadline:
                 if done == 1:
                     self._start()
-                caps = self._caps(main, cfg.max_evals)
-                for helper, cap in zip(self._alive(), caps[1:]):
+                caps, sent = self._caps(main, cfg.max_evals), self._alive()
+                for helper, cap in zip(sent, caps[1:]):
                     helper.send((ROUND_EPOCHS, deadline, cap, main.hall.front()))
                 first = len(main.history)
                 main.run(epochs=ROUND_EPOCHS, max_sampled=caps[0], deadline=deadline)
                 if main.interrupted:
                     break
-                reports = self._collect(main)
+                reports = self._collect(main, sent)
                 for helper, report in reports:
                     # Its formulas' found_at on the fit's clock, which started before its.
                     shift = report.origin - (time.time() - main.elapsed_before)
@@ -185,16 +191,20 @@ class Islands:
 
     def _start(self) -> None:
         for island in range(1, self.n):
-            self._helpers.append(_Helper.start(self.spec, island, self.n, self.seeds[island]))
+            helper = self.start(self.spec, island, self.n, self.seeds[island])
+            self._helpers.append(helper)
+            if helper.reason is not None:
+                self.lost.append(f"island {island}: {helper.reason}")
 
-    def _alive(self) -> list[_Helper]:
+    def _alive(self) -> list[Any]:
         return [h for h in self._helpers if h.reason is None]
 
-    def _collect(self, main: Search) -> list[tuple[_Helper, Report]]:
-        """The round's reports of the islands still there; the wait counts as search time."""
+    def _collect(self, main: Search, sent: list[Any]) -> list[tuple[Any, Report]]:
+        """The round's reports of the islands it was sent to (those that failed since are
+        lost); the wait counts as search time."""
         waited = time.perf_counter()
         reports = []
-        for helper in self._alive():
+        for helper in sent:
             report = helper.receive()
             if report is None:
                 self.lost.append(f"island {helper.island}: {helper.reason}")
@@ -282,17 +292,22 @@ def serve(read_fd: int, write_fd: int) -> None:
         spec, island, n, seed = inbox.recv()
         search = spec.search(island, n, seed)
         while (message := inbox.recv()) is not None:
-            epochs, deadline, cap, migrants = message
-            search.welcome(migrants)
-            first = len(search.history)
-            search.run(epochs=epochs, max_sampled=cap, deadline=deadline)
-            outbox.send(Report(search.hall.front(), search.sampled, search.scored,
-                               len(search.cache), search.history[first:],
-                               time.time() - search.elapsed_before))
+            outbox.send(play_round(search, *message))
     except (EOFError, OSError):
         return
     except Exception:
         outbox.send(traceback.format_exc())
+
+
+def play_round(search: Search, epochs: int, deadline: float, cap: int | None,
+               migrants: list[Entry]) -> Report:
+    """One round of an island other than the fit's own: the front's formulas welcomed,
+    `epochs` epochs (up to `cap` formulas sampled, until `deadline`), and its report."""
+    search.welcome(migrants)
+    first = len(search.history)
+    search.run(epochs=epochs, max_sampled=cap, deadline=deadline)
+    return Report(search.hall.front(), search.sampled, search.scored, len(search.cache),
+                  search.history[first:], time.time() - search.elapsed_before)
 
 
 def _merged(own: Sequence[EpochStats], others: Sequence[Sequence[EpochStats]],

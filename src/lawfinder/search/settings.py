@@ -64,15 +64,18 @@ def search_config(settings: Mapping[str, Any]) -> SearchConfig:
                                   soft_length=min(base.priors.soft_length, length / 2)))
 
 
-def n_islands(n_jobs: Any, user_operators: Sequence[UserOperator] = ()) -> int:
+def n_islands(n_jobs: Any, user_operators: Sequence[UserOperator] = (),
+              cores: int | None = None) -> int:
     """Islands to run, from n_jobs as scikit-learn reads it: None is 1, -1 every core,
     -2 all but one, ...; one when a user operator cannot reach other processes (a lambda,
-    or a function of the script)."""
+    or a function of the script). `cores` are this machine's unless given (on a cluster,
+    its workers and this process)."""
     n = 1 if n_jobs is None else n_jobs
     if not _is_int(n) or n == 0:
         raise LawfinderError(f"n_jobs must be a nonzero integer or None (-1: every core), "
                              f"got {n_jobs!r}")
-    n = max(int(n) if n > 0 else islands.available_cores() + 1 + int(n), 1)
+    cores = islands.available_cores() if cores is None else cores
+    n = max(int(n) if n > 0 else cores + 1 + int(n), 1)
     stay = [op.name for op in user_operators if not op.portable]
     if n > 1 and stay:
         warnings.warn(f"the user operators {stay} hold lambdas or functions of the script, "
