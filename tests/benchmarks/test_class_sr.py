@@ -148,6 +148,21 @@ def test_a_law_whose_constants_are_rewritten_is_recovered_in_its_expanded_form()
     assert judge_datasets(found, fitted, get("Free Fall"), truth) is Verdict.SOLVED
 
 
+def test_the_law_written_with_another_function_is_recovered_by_its_values():
+    """A sin(w (t - k)) is A cos(w t + phi) with k = -(phi + pi/2)/w: the phases differ by
+    pi/2 only before rounding, so no rounded symbolic rule sees it; its values do. The
+    same formula with a phase off by 1e-3 is not the law."""
+    truth = np.array([[0.8, 1.1, 1.0], [1.1, 0.4, 0.97]])   # (A, omega, phi) of two datasets
+    shift = -(truth[:, 2] + np.pi / 2) / truth[:, 1]
+    found = sympy.sympify("k0*sin(k1*(t - k2))")
+    fitted = pd.DataFrame({"k0": truth[:, 0], "k1": truth[:, 1], "k2": shift},
+                          index=pd.Index([0, 1], name="dataset"))
+    problem = get("Harmonic Oscillator")
+    assert judge_datasets(found, fitted, problem, truth) is Verdict.SOLVED
+    assert judge_datasets(found, fitted.assign(k2=shift + 1e-3), problem, truth) \
+        is Verdict.NOT_SOLVED
+
+
 def test_of_dataset_substitutes_that_datasets_row():
     assert of_dataset(FOUND, _fitted(DECAY), 1) == sympy.sympify("0.5*exp(-t/0.95)")
     assert of_dataset(FOUND, None, 0) == FOUND

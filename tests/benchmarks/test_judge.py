@@ -12,7 +12,8 @@ import sympy
 
 from lawfinder.benchmarks import judge as judge_module
 from lawfinder.benchmarks.judge import (Judgement, Verdict, is_accuracy_solution, is_identical,
-                                        judge, judgement, parse, r2_score, round_floats)
+                                        judge, judgement, parse, r2_score, round_floats,
+                                        same_values)
 
 SOLVED, NOT_SOLVED, NOT_JUDGED = Verdict.SOLVED, Verdict.NOT_SOLVED, Verdict.NOT_JUDGED
 needs_fork = pytest.mark.skipif(judge_module._START_METHOD != "fork",
@@ -229,3 +230,11 @@ def test_is_accuracy_solution():
     assert not is_accuracy_solution(-np.inf)
     assert not is_accuracy_solution(float("nan"))
     assert is_accuracy_solution(0.95, threshold=0.9)
+
+
+def test_same_values_sees_through_a_rewriting_and_not_past_a_small_difference():
+    x = sympy.Symbol("x")
+    ranges = {"x": (0.0, 9.0)}
+    assert same_values(sympy.sin(1.3 * x + 0.4), sympy.cos(1.3 * x + 0.4 - sympy.pi / 2), ranges)
+    assert not same_values(sympy.sin(1.3 * x + 0.4), sympy.sin(1.3 * x + 0.4001), ranges)
+    assert not same_values(1 / x, sympy.log(x), {"x": (-2.0, -1.0)})  # nowhere both real

@@ -153,6 +153,18 @@ def judgement(candidate: ExprLike, truth: ExprLike, *, identical: bool = False, 
     return _run(rule, candidate, truth, digits, timeout, positive, ranges)
 
 
+def same_values(candidate: sympy.Expr, truth: sympy.Expr, ranges: Ranges,
+                rtol: float = 1e-9) -> bool:
+    """Whether both sides, constants unrounded, agree to `rtol` of the largest |value| at
+    the numeric check's points: the law written so that rounding hides it (A sin(w (t - k))
+    for A cos(w t + phi)); approximations and noisy constants miss by far more."""
+    sides = (_with_assumptions(side, frozenset()) for side in (candidate, truth))
+    with mpmath.workdps(_WORKING_DIGITS):
+        pairs = _values(*sides, ranges)
+    scale = max((max(abs(c), abs(t)) for c, t in pairs), default=0)
+    return len(pairs) >= _MIN_POINTS and all(abs(c - t) <= rtol * scale for c, t in pairs)
+
+
 def r2_score(y_true: np.ndarray, y_pred: np.ndarray | float) -> float:
     """1 - SS_res/SS_tot; -inf for a NaN or infinite prediction, so a broken model scores worst.
 
