@@ -125,7 +125,11 @@ def levenberg_marquardt(tokens: np.ndarray, library: Library, X: np.ndarray, y: 
             r = (value[idx] - y) * sqrt_w                                 # (n, N)
         trial = c[idx] + system.step(jac[idx], r, None if free is None else free[idx],
                                      damping[idx])
-        t_value, _ = evaluate(tokens[idx], library, X, trial)
+        # The trial's Jacobian in the same walk: most steps are accepted, and one walk with
+        # derivatives costs less than a walk for values and another for the accepted ones.
+        last = step == config.max_iter
+        t_value, t_jac = evaluate(tokens[idx], library, X, trial, jacobian=not last,
+                                  by_token=system.by_token)
         t_loss = _loss(t_value, y, sqrt_w)
         better = t_loss < loss[idx]
         with np.errstate(all="ignore"):  # rejected steps may overflow; they are discarded
@@ -134,12 +138,8 @@ def levenberg_marquardt(tokens: np.ndarray, library: Library, X: np.ndarray, y: 
         damping[idx] = np.where(better, damping[idx] / 3, damping[idx] * 4)
         # Converged: tiny relative gain on an accepted step, or damping so large steps vanish.
         active[idx] = ~((better & (gain < config.tol)) | (damping[idx] > 1e10) | (loss[idx] == 0))
-        # Jacobians only where a next step needs them: accepted steps of fits still running
-        # (rejected ones keep the old point's).
-        go_on = better & active[idx] & (step < config.max_iter)
-        ok = idx[go_on]
-        value[ok], jac[ok] = evaluate(tokens[ok], library, X, trial[go_on], jacobian=True,
-                                      by_token=system.by_token)
+        if not last:  # rejected steps keep the old point's values and Jacobian
+            value[idx[better]], jac[idx[better]] = t_value[better], t_jac[better]
     return c, loss
 
 
