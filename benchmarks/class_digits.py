@@ -25,16 +25,25 @@ import numpy as np
 import pandas as pd
 
 
+def _run_constants(row):
+    """The run's law, its datasets' true constants (rebuilt from its seed, as the task drew
+    them) and their fitted per-dataset constants in dataset order (None without any)."""
+    from lawfinder.benchmarks import class_sr
+
+    problem = class_sr.get(row.problem)
+    stream = np.random.SeedSequence(int(row.seed)).spawn(3)[0]
+    truth = problem.draw_constants(int(row.n_datasets), np.random.default_rng(stream))
+    fitted = (None if row.dataset_constants is None
+              else pd.read_json(io.StringIO(row.dataset_constants), orient="index").sort_index())
+    return problem, truth, fitted
+
+
 def solved_with(row, digits: int) -> bool:
     """Whether the run's formula is every dataset's law with constants rounded to `digits`."""
     from lawfinder.benchmarks import class_sr
     from lawfinder.benchmarks.judge import parse
 
-    problem = class_sr.get(row.problem)
-    constants = np.random.SeedSequence(int(row.seed)).spawn(3)[0]
-    truth = problem.draw_constants(int(row.n_datasets), np.random.default_rng(constants))
-    fitted = (None if row.dataset_constants is None
-              else pd.read_json(io.StringIO(row.dataset_constants), orient="index"))
+    problem, truth, fitted = _run_constants(row)
     verdict = class_sr.judge_datasets(parse(row.formula), fitted, problem, truth, digits)
     return verdict.value == "solved"
 
@@ -45,19 +54,15 @@ def form_recovered(row, n: int = 200) -> bool:
     import sympy
     from scipy.optimize import least_squares
 
-    from lawfinder.benchmarks import class_sr
     from lawfinder.benchmarks.judge import parse
 
-    problem = class_sr.get(row.problem)
-    truth = problem.draw_constants(int(row.n_datasets), np.random.default_rng(
-        np.random.SeedSequence(int(row.seed)).spawn(3)[0]))
+    problem, truth, fitted = _run_constants(row)
+    fitted = pd.DataFrame(index=range(len(truth))) if fitted is None else fitted
     data = problem.sample(truth, n, 0.0, np.random.default_rng(0))
     formula = parse(row.formula)
     numbers = sorted(formula.atoms(sympy.Float), key=str)
     shared = sympy.symbols(f"s0:{len(numbers)}")
     formula = formula.xreplace(dict(zip(numbers, shared)))
-    fitted = (pd.DataFrame(index=range(len(truth))) if row.dataset_constants is None
-              else pd.read_json(io.StringIO(row.dataset_constants), orient="index").sort_index())
     own = [sympy.Symbol(str(k)) for k in fitted.columns]
     inputs = [sympy.Symbol(v.name) for v in problem.variables]
     law = sympy.lambdify([*inputs, *shared, *own], formula, "numpy")

@@ -6,7 +6,7 @@ import numpy as np
 import scipy.special
 import sympy
 
-from lawfinder import UserOperator
+from lawfinder import LawRegressor, UserOperator
 from lawfinder.language.library import DEFAULT_OPERATORS, build_library
 from lawfinder.search.loop import Search, SearchConfig
 from lawfinder.units.dimension import Dimension, parse_units
@@ -42,8 +42,6 @@ NEWTON = dict(names=["m1", "m2", "r"], units=["kg", "kg", "m"], target_units="N"
 def newton_islands_fit(n_jobs, callback=None, max_evals=9000, **kwargs):
     """Newton's law with an exactness no formula reaches (1e-30) and no stall rule, so
     that every island works until the budget ends, over several rounds."""
-    from lawfinder import LawRegressor
-
     X, y = newton_data(300)
     y = y + np.random.default_rng(0).normal(0, 1e-3, len(y))
     model = LawRegressor(free_constants={"G": "m^3/(kg*s^2)"}, max_evals=max_evals,

@@ -4,12 +4,9 @@ import pytest
 import scipy.special
 import sympy
 
-from support import ERF, erf_data, newton_data, relativity_data
+from support import ERF, NEWTON, erf_data, newton_data, relativity_data
 from lawfinder import DataError, LawfinderError, LawRegressor, UnitsError, UserOperator
 from lawfinder.language.library import Kind
-
-
-NEWTON = dict(names=["m1", "m2", "r"], units=["kg", "kg", "m"], target_units="N")
 
 
 def _quick(**kw):

@@ -13,15 +13,13 @@ import pandas as pd
 import pytest
 import torch
 
-from support import newton_data, newton_search
+from support import NEWTON, newton_data, newton_search
 
 from lawfinder import CheckpointError, LawfinderError, LawRegressor
 from lawfinder.search.atomic import write_atomically
 from lawfinder.search.front import LOSS_ATOL, LOSS_RTOL
 from lawfinder.search.checkpoint import Checkpoint
 from lawfinder.cli import main
-
-NEWTON = dict(names=["m1", "m2", "r"], units=["kg", "kg", "m"], target_units="N")
 
 
 def _model(**kw):

@@ -1,8 +1,9 @@
 """Islands: independent searches in parallel processes that share their best formulas.
 
 The fit's own search is island 0 and runs in the calling process; the others run in
-processes of their own (or on a Dask cluster's workers, `cluster`), each with its seed, its views in another order (so that its
-second writer works in another Π basis) and its policy. The enumerated formulas are
+processes of their own (or on a Dask cluster's workers, `cluster`), each with its seed,
+its views in another order (so that its second writer works in another Π basis) and its
+policy. The enumerated formulas are
 shared out between them, one epoch's chunk each in turn. They advance in rounds of a few
 epochs; after each round every island's front joins island 0's hall of fame, and the
 merged front goes back to every island, into its hall of fame and so its neighbourhood
