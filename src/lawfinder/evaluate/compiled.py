@@ -94,10 +94,11 @@ def _binary(op: int, a: float, b: float) -> tuple[float, float, float]:
 
 
 @_jit
-def _walk(tokens, codes, slots, numbers, local, local_slot, local_grouped, Xt, C, jacobian,
-          by_token):
+def _walk(tokens, codes, slots, numbers, local, local_slot, local_grouped, Xt, C, cache,
+          jacobian, by_token):
     """Values (B, N) and, with `jacobian`, d value / d constant (B, K, N), or by constant
-    token (B, J, N) with `by_token`.
+    token (B, J, N) with `by_token`. A token T + m past the library's T is row m of
+    `cache` (M, N): a constant-free subtree evaluated beforehand (`hoisting`).
 
     Derivatives are carried by constant token, not by slot: at a point, a per-dataset
     constant is the slot of that point's dataset alone, so the J constant tokens (`local`
@@ -108,7 +109,7 @@ def _walk(tokens, codes, slots, numbers, local, local_slot, local_grouped, Xt, C
     the others are zero and neither stored nor carried through the operators above.
     """
     B, L = tokens.shape
-    N, K, J = Xt.shape[1], C.shape[1], local_slot.shape[0]
+    N, K, J, T = Xt.shape[1], C.shape[1], local_slot.shape[0], codes.shape[0]
     dataset = Xt[Xt.shape[0] - 1]  # read only by DATASET tokens
     values = np.empty((B, N))
     jac_out = np.zeros((B if jacobian else 0, J if by_token else K, N))
@@ -121,6 +122,11 @@ def _walk(tokens, codes, slots, numbers, local, local_slot, local_grouped, Xt, C
         for pos in range(L - 1, -1, -1):
             t = tokens[row, pos]
             if t < 0:
+                continue
+            if t >= T:
+                val[sp] = cache[t - T]
+                holds[sp] = 0
+                sp += 1
                 continue
             code = codes[t]
             if code < FIRST_UNARY:
@@ -260,13 +266,17 @@ class Codes(NamedTuple):
 
 
 def walk(tokens: np.ndarray, codes: Codes, X: np.ndarray, constants: np.ndarray,
-         jacobian: bool, by_token: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
+         jacobian: bool, by_token: bool = False, cache: np.ndarray | None = None
+         ) -> tuple[np.ndarray, np.ndarray | None]:
     """Values (B, N) of formulas `tokens` (B, L) and, with `jacobian`, their derivatives
     (B, K, N) by the constants (B, K), or (B, J, N) by constant token with `by_token`
-    (`Codes.local_slot` order), the library's tokens read through `codes`."""
+    (`Codes.local_slot` order), the library's tokens read through `codes`, and tokens past
+    them through `cache` (`hoisting.hoisted`)."""
+    cache = np.empty((0, len(X))) if cache is None else cache
     values, jac = _walk(np.ascontiguousarray(tokens, dtype=np.int64), *codes,
                         np.ascontiguousarray(np.asarray(X, dtype=float).T),
-                        np.ascontiguousarray(constants, dtype=float), jacobian, by_token)
+                        np.ascontiguousarray(constants, dtype=float),
+                        np.ascontiguousarray(cache, dtype=float), jacobian, by_token)
     return values, (jac if jacobian else None)
 
 

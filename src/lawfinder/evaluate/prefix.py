@@ -22,7 +22,7 @@ _NUMBERS = {name: sympy.sympify(name) for name in NUMBERS}
 
 
 def evaluate(tokens: np.ndarray, library: Library, X: np.ndarray, constants: np.ndarray,
-             jacobian: bool = False, by_token: bool = False
+             jacobian: bool = False, by_token: bool = False, cache: np.ndarray | None = None
              ) -> tuple[np.ndarray, np.ndarray | None]:
     """Values (B, N) of formulas `tokens` (B, L) on inputs X (N, F) with constants (B, K).
 
@@ -31,13 +31,14 @@ def evaluate(tokens: np.ndarray, library: Library, X: np.ndarray, constants: np.
     column of X (`Library`). With `by_token` too, the derivatives are by constant token
     (B, J, N), the J tokens in slot order (`dict.fromkeys(library.free)`): at each row a
     per-dataset constant's is by the slot of that row's dataset, the others' are zero.
+    Tokens past the library's are rows of `cache`, from `hoisting.hoisted` on the same X.
     """
     if library.dataset_names:
         _check_datasets(X, library.n_datasets)
     codes, tokens = kernel_codes(library), np.asarray(tokens)
     user = np.isin(tokens, np.flatnonzero(library.is_user)).any(axis=1)           # (B,)
     if not user.any():
-        return compiled.walk(tokens, codes, X, constants, jacobian, by_token)
+        return compiled.walk(tokens, codes, X, constants, jacobian, by_token, cache)
     values = np.empty((len(tokens), len(X)))
     width = len(codes.local_slot) if by_token else library.n_free
     jac = np.empty((len(tokens), width, len(X))) if jacobian else None

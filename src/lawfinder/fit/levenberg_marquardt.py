@@ -2,8 +2,9 @@
 
 Every (formula, distinct starting point) pair is one row; all rows take their LM steps
 together, each with its own damping. Jacobians come from the forward-mode pass of
-`evaluate`; the damped normal equations are formed and solved in `normal_equations`, in
-blocks when the library has per-dataset constants. A formula affine in all the constants
+`evaluate`, the formulas' constant-free subtrees evaluated once for all steps
+(`hoisting`); the damped normal equations are formed and solved in `normal_equations`,
+in blocks when the library has per-dataset constants. A formula affine in all the constants
 it moves (`lawfinder.fit.linear`) is solved in one step from one start instead.
 """
 
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lawfinder.evaluate.batches import chunks
+from lawfinder.evaluate.hoisting import hoisted
 from lawfinder.evaluate.prefix import evaluate
 from lawfinder.fit.linear import affine_fits
 from lawfinder.fit.normal_equations import Blocks, Dense, sorted_by_dataset
@@ -72,10 +74,7 @@ def fit_constants(tokens: np.ndarray, library: Library, X: np.ndarray, y: np.nda
             (moved[part], solved[part]))
     c[todo] = fitted
     loss = loss.reshape(B, S)
-    # Exact fits tie up to rounding: 1e-24 of the target's mean square, at most 1e-24, so that
-    # data of 1e-30 are judged as data of order one are.
-    floor = 1e-24 * min(1.0, float(weighted_squares(y, weights)) / len(y))
-    tied = loss <= loss.min(axis=1, keepdims=True) * (1 + 1e-6) + floor
+    tied = loss <= loss.min(axis=1, keepdims=True) * (1 + 1e-6) + _rounding(y, weights)
     size = np.abs(c * user_scale).sum(axis=1).reshape(B, S)
     best = np.argmin(np.where(tied, size, np.inf), axis=1)
     pick = np.arange(B) * S + best
@@ -100,16 +99,19 @@ def levenberg_marquardt(tokens: np.ndarray, library: Library, X: np.ndarray, y: 
     else:
         system = Dense(np.sqrt(weights))
     sqrt_w = np.sqrt(weights)[None]                                      # (1, N)
+    exact = _rounding(y, weights)
     free = ~frozen if frozen is not None and frozen.any() else None
     damping = np.full(len(c), 1e-3)
-    value, jac = evaluate(tokens, library, X, c, jacobian=True, by_token=system.by_token)
+    walked, cache = hoisted(tokens, library, X)
+    value, jac = evaluate(walked, library, X, c, jacobian=True, by_token=system.by_token,
+                          cache=cache)
     loss = _loss(value, y, sqrt_w)
     active = np.isfinite(loss)
     moved, solved = affine_fits(tokens, library, frozen) if affine is None else affine
     idx = np.flatnonzero(solved & active)
     if len(idx):
-        trial, t_loss = _gauss_newton(tokens[idx], library, X, y, sqrt_w, system, c[idx],
-                                      value[idx], jac[idx], moved[idx])
+        trial, t_loss = _gauss_newton(walked[idx], cache, library, X, y, sqrt_w, system,
+                                      c[idx], value[idx], jac[idx], moved[idx])
         ok = t_loss <= loss[idx]
         c[idx[ok]], loss[idx[ok]] = trial[ok], t_loss[ok]
     active &= ~solved
@@ -128,31 +130,42 @@ def levenberg_marquardt(tokens: np.ndarray, library: Library, X: np.ndarray, y: 
         # The trial's Jacobian in the same walk: most steps are accepted, and one walk with
         # derivatives costs less than a walk for values and another for the accepted ones.
         last = step == config.max_iter
-        t_value, t_jac = evaluate(tokens[idx], library, X, trial, jacobian=not last,
-                                  by_token=system.by_token)
+        t_value, t_jac = evaluate(walked[idx], library, X, trial, jacobian=not last,
+                                  by_token=system.by_token, cache=cache)
         t_loss = _loss(t_value, y, sqrt_w)
         better = t_loss < loss[idx]
         with np.errstate(all="ignore"):  # rejected steps may overflow; they are discarded
             gain = np.where(better, (loss[idx] - t_loss) / np.maximum(loss[idx], 1e-300), 0.0)
         c[idx[better]], loss[idx[better]] = trial[better], t_loss[better]
         damping[idx] = np.where(better, damping[idx] / 3, damping[idx] * 4)
-        # Converged: tiny relative gain on an accepted step, or damping so large steps vanish.
-        active[idx] = ~((better & (gain < config.tol)) | (damping[idx] > 1e10) | (loss[idx] == 0))
+        # Converged: tiny relative gain on an accepted step, damping so large steps vanish,
+        # or an exact fit (whose later steps only trade rounding errors).
+        active[idx] = ~((better & (gain < config.tol)) | (damping[idx] > 1e10)
+                        | (loss[idx] <= exact))
         if not last:  # rejected steps keep the old point's values and Jacobian
             value[idx[better]], jac[idx[better]] = t_value[better], t_jac[better]
     return c, loss
 
 
-def _gauss_newton(tokens: np.ndarray, library: Library, X: np.ndarray, y: np.ndarray,
-                  sqrt_w: np.ndarray, system: Dense | Blocks, c: np.ndarray, value: np.ndarray,
-                  jac: np.ndarray, moved: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _gauss_newton(tokens: np.ndarray, cache: np.ndarray | None, library: Library,
+                  X: np.ndarray, y: np.ndarray, sqrt_w: np.ndarray, system: Dense | Blocks,
+                  c: np.ndarray, value: np.ndarray, jac: np.ndarray, moved: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray]:
     """One undamped step in the `moved` constants (n, K) from c (n, K), and its loss (n,):
-    the exact least-squares constants of formulas affine in them."""
+    the exact least-squares constants of formulas affine in them (`tokens` hoisted, with
+    their `cache`)."""
     with np.errstate(all="ignore"):
         r = (value - y) * sqrt_w
     # Damping at rounding level: it only keeps the rows of unmoved slots invertible.
     trial = c + system.step(jac, r, moved, np.full(len(c), 1e-14))
-    return trial, _loss(evaluate(tokens, library, X, trial)[0], y, sqrt_w)
+    return trial, _loss(evaluate(tokens, library, X, trial, cache=cache)[0], y, sqrt_w)
+
+
+def _rounding(y: np.ndarray, weights: np.ndarray) -> float:
+    """The loss of an exact fit, rounding alone: 1e-24 of the target's mean square, at most
+    1e-24, so that data of 1e-30 are judged as data of order one are. Exact fits tie below
+    it, and a fit that reaches it has nothing left to gain."""
+    return 1e-24 * min(1.0, float(weighted_squares(y, weights)) / len(y))
 
 
 def _loss(value: np.ndarray, y: np.ndarray, sqrt_w: np.ndarray) -> np.ndarray:
