@@ -189,3 +189,31 @@ def test_the_block_fit_gives_the_dense_fits_losses(seed, monkeypatch):
 
     assert agree(1e-6) > 0.9
     assert agree(1e-2) > 0.97
+
+
+@pytest.mark.parametrize("frozen", [False, True])
+def test_the_compiled_steps_give_the_numpy_loops_fits(frozen, monkeypatch):
+    """Each fit stepped in the compiled loop against all fits stepped together in NumPy,
+    on random formulas of two shared constants, some frozen: the same steps, solved by
+    elimination instead of LAPACK, so equal to rounding on nearly every fit."""
+    library = build_library(["add", "sub", "mul", "div", "n2", "sqrt", "exp", "log", "cos"],
+                            [("t", DIMENSIONLESS), ("x", DIMENSIONLESS)],
+                            {"c0": DIMENSIONLESS, "c1": DIMENSIONLESS}, ["1"])
+    sampler = Sampler(library, np.array(dim("1").doubled()), PriorConfig(max_length=14))
+    tokens = sampler.sample(Policy(len(library)), 400, torch.Generator().manual_seed(3)).tokens
+    tokens = np.unique(tokens[np.isin(tokens, library.free).any(axis=1)], axis=0)
+    rng = np.random.default_rng(0)
+    X = rng.uniform(0.1, 3, (64, 2))
+    y = 1.3 * np.exp(-0.4 * X[:, 0]) * np.cos(2.0 * X[:, 1]) + 0.01 * rng.normal(size=64)
+    mask = np.zeros((len(tokens), 2), dtype=bool)
+    mask[::3, 1] = frozen
+    args = (tokens, library, X, y, np.ones(len(y)), np.ones((1, 2)), np.ones(2), FitConfig())
+    compiled = fit_constants(*args, np.random.default_rng(0), mask)
+    monkeypatch.setattr(levenberg_marquardt, "_compiled_steps", levenberg_marquardt._numpy_steps)
+    numpy = fit_constants(*args, np.random.default_rng(0), mask)
+    assert len(tokens) > 200
+    with np.errstate(invalid="ignore"):
+        same = (np.abs(compiled[1] - numpy[1]) <= 1e-6 * numpy[1] + 1e-12) | (
+            np.isinf(compiled[1]) & np.isinf(numpy[1]))
+    assert same.mean() > 0.97
+    np.testing.assert_array_equal(compiled[0][mask], numpy[0][mask])

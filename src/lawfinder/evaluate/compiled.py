@@ -28,10 +28,10 @@ FIRST_BINARY = FIRST_UNARY + len(UNARY)
 USER = -1  # a user operator: formulas holding one go to `numpy_walk`, never to the kernel
 
 # error_model="numpy": 1/0 is inf and 0/0 is NaN, as in NumPy, instead of an exception.
-_jit = numba.njit(cache=True, error_model="numpy")
+kernel = numba.njit(cache=True, error_model="numpy")
 
 
-@_jit
+@kernel
 def _unary(op: int, a: float) -> tuple[float, float]:
     """(value, derivative) of unary operator `op` (its place in UNARY) at a."""
     if op == 0:
@@ -75,7 +75,7 @@ def _unary(op: int, a: float) -> tuple[float, float]:
     return v, 1.0 / (a * math.log(10.0))
 
 
-@_jit
+@kernel
 def _binary(op: int, a: float, b: float) -> tuple[float, float, float]:
     """(value, d/da, d/db) of binary operator `op` (its place in BINARY) at (a, b)."""
     if op == 0:
@@ -93,78 +93,94 @@ def _binary(op: int, a: float, b: float) -> tuple[float, float, float]:
     return v, b * a ** (b - 1.0), v * math.log(a)
 
 
-@_jit
+@kernel
 def _walk(tokens, codes, slots, numbers, local, local_slot, local_grouped, Xt, C, cache,
           jacobian, by_token):
     """Values (B, N) and, with `jacobian`, d value / d constant (B, K, N), or by constant
-    token (B, J, N) with `by_token`. A token T + m past the library's T is row m of
-    `cache` (M, N): a constant-free subtree evaluated beforehand (`hoisting`).
+    token (B, J, N) with `by_token`.
 
     Derivatives are carried by constant token, not by slot: at a point, a per-dataset
     constant is the slot of that point's dataset alone, so the J constant tokens (`local`
     of a token, first slot `local_slot`) stand for all K slots and the stacks stay
     (L, J, N) however many datasets; they are spread onto the slots at the end unless
-    `by_token` (the block-structured fit reads them so). Each
-    stack entry's bit mask says which constant tokens its subtree holds: derivatives by
-    the others are zero and neither stored nor carried through the operators above.
+    `by_token` (the block-structured fit reads them so).
     """
     B, L = tokens.shape
-    N, K, J, T = Xt.shape[1], C.shape[1], local_slot.shape[0], codes.shape[0]
+    N, K, J = Xt.shape[1], C.shape[1], local_slot.shape[0]
     dataset = Xt[Xt.shape[0] - 1]  # read only by DATASET tokens
     values = np.empty((B, N))
     jac_out = np.zeros((B if jacobian else 0, J if by_token else K, N))
-    val = np.empty((L + 1, N))
-    jac = np.zeros((L + 1, J, N))
-    holds = np.zeros(L + 1, dtype=np.int64)  # bit k: the entry's subtree holds constant k
-    slopes = np.empty((2, N))
+    val, jac, holds, slopes = stacks(L, J, N)
     for row in range(B):
-        sp = 0
-        for pos in range(L - 1, -1, -1):
-            t = tokens[row, pos]
-            if t < 0:
-                continue
-            if t >= T:
-                val[sp] = cache[t - T]
-                holds[sp] = 0
-                sp += 1
-                continue
-            code = codes[t]
-            if code < FIRST_UNARY:
-                _push(val, jac, holds, sp, code, slots[t], numbers[t], local[t], Xt, C, row,
-                      dataset, jacobian)
-                sp += 1
-            elif code < FIRST_BINARY:
-                _apply_unary(val, jac, holds[sp - 1], sp - 1, code - FIRST_UNARY, slopes[0])
-            else:
-                _apply_binary(val, jac, holds, sp - 1, sp - 2, code - FIRST_BINARY, slopes[0],
-                              slopes[1])
-                sp -= 1
+        walk_row(tokens[row], codes, slots, numbers, local, Xt, C[row], cache, dataset,
+                 jacobian, val, jac, holds, slopes)
         values[row] = val[0]
         if jacobian:
-            _write_jacobian(jac_out[row], jac[0], holds[0], local_slot, local_grouped, dataset,
-                            by_token)
+            _write_jacobian(jac_out[row], jac[0], holds[0], local_slot, local_grouped,
+                            dataset, by_token)
     return values, jac_out
 
 
-@_jit
-def _push(val, jac, holds, sp, code, slot, number, local, Xt, C, row, dataset, jacobian):
+@kernel
+def stacks(L, J, N):
+    """A walk's scratch: the value stack (L + 1, N), the Jacobian stack (L + 1, J, N), each
+    entry's bit mask of the constant tokens its subtree holds (bit k: token k; derivatives
+    by the others are zero, neither stored nor carried through the operators above), and
+    room for two operator slopes (2, N)."""
+    return (np.empty((L + 1, N)), np.zeros((L + 1, J, N)), np.zeros(L + 1, dtype=np.int64),
+            np.empty((2, N)))
+
+
+@kernel
+def walk_row(tokens, codes, slots, numbers, local, Xt, c, cache, dataset, jacobian, val, jac,
+             holds, slopes):
+    """Walk one formula `tokens` (L,) with constants `c` (K,) on the `stacks`: its value
+    ends in val[0], its derivatives in jac[0] where holds[0] says. A token T + m past the
+    library's T is row m of `cache` (M, N): a constant-free subtree evaluated beforehand
+    (`hoisting`)."""
+    T = codes.shape[0]
+    sp = 0
+    for pos in range(tokens.shape[0] - 1, -1, -1):
+        t = tokens[pos]
+        if t < 0:
+            continue
+        if t >= T:
+            val[sp] = cache[t - T]
+            holds[sp] = 0
+            sp += 1
+            continue
+        code = codes[t]
+        if code < FIRST_UNARY:
+            _push(val, jac, holds, sp, code, slots[t], numbers[t], local[t], Xt, c, dataset,
+                  jacobian)
+            sp += 1
+        elif code < FIRST_BINARY:
+            _apply_unary(val, jac, holds[sp - 1], sp - 1, code - FIRST_UNARY, slopes[0])
+        else:
+            _apply_binary(val, jac, holds, sp - 1, sp - 2, code - FIRST_BINARY, slopes[0],
+                          slopes[1])
+            sp -= 1
+
+
+@kernel
+def _push(val, jac, holds, sp, code, slot, number, local, Xt, c, dataset, jacobian):
     """A terminal's value (and unit derivative by itself, if a constant) onto the stack."""
     if code == VARIABLE:
         val[sp] = Xt[slot]
     elif code == FIXED:
         val[sp] = number
     elif code == FREE:
-        val[sp] = C[row, slot]
+        val[sp] = c[slot]
     else:
         for n in range(val.shape[1]):
-            val[sp, n] = C[row, slot + int(dataset[n])]
+            val[sp, n] = c[slot + int(dataset[n])]
     holds[sp] = 0
     if jacobian and (code == FREE or code == DATASET):
         holds[sp] = 1 << local
         jac[sp, local] = 1.0
 
 
-@_jit
+@kernel
 def _apply_unary(val, jac, mask, top, op, g):
     """The operator on the top entry, derivatives by the constants it holds (bits of
     `mask`) times its slope (`g`, scratch of N)."""
@@ -196,7 +212,7 @@ def _apply_unary(val, jac, mask, top, op, g):
                 row[n] *= g[n]
 
 
-@_jit
+@kernel
 def _apply_binary(val, jac, holds, top, below, op, ga, gb):
     """The operator on the two top entries (first child on top), into the lower one;
     `ga`, `gb` scratch of N for its slopes."""
@@ -237,7 +253,7 @@ def _apply_binary(val, jac, holds, top, below, op, ga, gb):
     holds[below] = a | b
 
 
-@_jit
+@kernel
 def _write_jacobian(out, jac, holds, local_slot, local_grouped, dataset, by_token):
     """One formula's derivatives (J, N) by constant token into `out`: as they are with
     `by_token`, else onto the slots, a per-dataset constant's at each point onto its
@@ -280,7 +296,7 @@ def walk(tokens: np.ndarray, codes: Codes, X: np.ndarray, constants: np.ndarray,
     return values, (jac if jacobian else None)
 
 
-@_jit
+@kernel
 def _unary_arrays(op, a):
     value, slope = np.empty(a.size), np.empty(a.size)
     for i, x in enumerate(a.ravel()):
@@ -288,7 +304,7 @@ def _unary_arrays(op, a):
     return value.reshape(a.shape), slope.reshape(a.shape)
 
 
-@_jit
+@kernel
 def _binary_arrays(op, a, b):
     value, by_a, by_b = np.empty(a.size), np.empty(a.size), np.empty(a.size)
     for i, (x, y) in enumerate(zip(a.ravel(), b.ravel())):

@@ -16,7 +16,8 @@ import numpy as np
 
 from lawfinder.evaluate.batches import chunks
 from lawfinder.evaluate.hoisting import hoisted
-from lawfinder.evaluate.prefix import evaluate
+from lawfinder.evaluate.prefix import evaluate, kernel_codes
+from lawfinder.fit.compiled_steps import fit_rows
 from lawfinder.fit.linear import affine_fits
 from lawfinder.fit.normal_equations import Blocks, Dense, sorted_by_dataset
 from lawfinder.fit.reward import weighted_squares
@@ -99,9 +100,6 @@ def levenberg_marquardt(tokens: np.ndarray, library: Library, X: np.ndarray, y: 
     else:
         system = Dense(np.sqrt(weights))
     sqrt_w = np.sqrt(weights)[None]                                      # (1, N)
-    exact = _rounding(y, weights)
-    free = ~frozen if frozen is not None and frozen.any() else None
-    damping = np.full(len(c), 1e-3)
     walked, cache = hoisted(tokens, library, X)
     value, jac = evaluate(walked, library, X, c, jacobian=True, by_token=system.by_token,
                           cache=cache)
@@ -115,9 +113,49 @@ def levenberg_marquardt(tokens: np.ndarray, library: Library, X: np.ndarray, y: 
         ok = t_loss <= loss[idx]
         c[idx[ok]], loss[idx[ok]] = trial[ok], t_loss[ok]
     active &= ~solved
-    for step in range(1, config.max_iter + 1):
-        if config.prune_every and step % config.prune_every == 0:
+    free = np.ones_like(c, dtype=bool) if frozen is None else ~frozen
+    fit = (c, loss, value, jac, np.full(len(c), 1e-3), active, free)
+    # The compiled loop where the kernel walks every formula and all constants are shared.
+    compiled = not library.dataset_names and not np.isin(walked, np.flatnonzero(
+        library.is_user)).any()
+    run = _compiled_steps if compiled else _numpy_steps
+    exact = _rounding(y, weights)
+    for first, last in _rounds(config):
+        if config.prune_every and first % config.prune_every == 0:
             active &= loss <= np.quantile(loss[active], config.prune_keep) if active.any() else False
+        if not active.any():
+            break
+        run(walked, cache, library, X, y, system, fit, (first, last), config, exact)
+    return c, loss
+
+
+def _rounds(config: FitConfig) -> list[tuple[int, int]]:
+    """The steps (first, last) between two prunings: every `prune_every` steps, the worse
+    half of the fits still running stop (the search only needs accurate rewards for its
+    best formulas)."""
+    every = config.prune_every
+    firsts = sorted({1, *(range(every, config.max_iter + 1, every) if every else ())})
+    return list(zip(firsts, [first - 1 for first in firsts[1:]] + [config.max_iter]))
+
+
+def _compiled_steps(walked: np.ndarray, cache: np.ndarray | None, library: Library,
+                    X: np.ndarray, y: np.ndarray, system: Dense, fit: tuple[np.ndarray, ...],
+                    steps: tuple[int, int], config: FitConfig, exact: float) -> None:
+    """Steps `steps` (first, last) of the fits, each to its end in the compiled loop."""
+    fit_rows(walked, kernel_codes(library), X, cache, y, system.sqrt_w, fit, steps,
+             config.max_iter, config.tol, exact)
+
+
+def _numpy_steps(walked: np.ndarray, cache: np.ndarray | None, library: Library,
+                 X: np.ndarray, y: np.ndarray, system: Dense | Blocks,
+                 fit: tuple[np.ndarray, ...], steps: tuple[int, int], config: FitConfig,
+                 exact: float) -> None:
+    """Steps `steps` (first, last) of the fits in NumPy, all fits still running at once, the
+    normal equations by `system`: the loop `compiled_steps.fit_rows` compiles, for the
+    formulas with user operators and the block-structured fits."""
+    c, loss, value, jac, damping, active, free = fit
+    sqrt_w = system.sqrt_w[None]
+    for step in range(steps[0], steps[1] + 1):
         idx = np.flatnonzero(active)
         if not len(idx):
             break
@@ -125,7 +163,7 @@ def levenberg_marquardt(tokens: np.ndarray, library: Library, X: np.ndarray, y: 
         # are rejected below, so the warnings would only alarm the user.
         with np.errstate(all="ignore"):
             r = (value[idx] - y) * sqrt_w                                 # (n, N)
-        trial = c[idx] + system.step(jac[idx], r, None if free is None else free[idx],
+        trial = c[idx] + system.step(jac[idx], r, None if free.all() else free[idx],
                                      damping[idx])
         # The trial's Jacobian in the same walk: most steps are accepted, and one walk with
         # derivatives costs less than a walk for values and another for the accepted ones.
@@ -144,7 +182,6 @@ def levenberg_marquardt(tokens: np.ndarray, library: Library, X: np.ndarray, y: 
                         | (loss[idx] <= exact))
         if not last:  # rejected steps keep the old point's values and Jacobian
             value[idx[better]], jac[idx[better]] = t_value[better], t_jac[better]
-    return c, loss
 
 
 def _gauss_newton(tokens: np.ndarray, cache: np.ndarray | None, library: Library,
