@@ -68,11 +68,11 @@ def _step(jac, value, y, sqrt_w, free, damping, A, g, out):
             for j in range(k + 1):
                 if free[j]:
                     A[k, j] += a * jac[j, n] * sqrt_w[n]
-    largest = 0.0
+    largest = 0.0  # a NaN diagonal is left in A, whose solve then fails: no step
     for k in range(K):
         for j in range(k):
             A[j, k] = A[k, j]
-        largest = max(largest, A[k, k]) if math.isfinite(A[k, k]) else math.nan
+        largest = max(largest, A[k, k])
     floor = 1e-12 * min(max(largest, 1e-300), 1.0)
     for k in range(K):
         A[k, k] += damping * (A[k, k] + floor)
