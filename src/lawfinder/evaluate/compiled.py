@@ -185,31 +185,53 @@ def _apply_unary(val, jac, mask, top, op, g):
     """The operator on the top entry, derivatives by the constants it holds (bits of
     `mask`) times its slope (`g`, scratch of N)."""
     a = val[top]
-    N = a.shape[0]
-    # One loop per operator and entry, the operator chosen outside it, so that the compiler
-    # vectorises it; the commonest value-only operators written out (the same arithmetic as
-    # `_unary` and `_binary`, bit for bit), the others without their unused slopes.
     if not mask:
-        if op == 0:
-            for n in range(N):
-                a[n] = -a[n]
-        elif op == 2:
-            for n in range(N):
-                a[n] = 1.0 / a[n]
-        elif op == 3:
-            for n in range(N):
-                a[n] = a[n] * a[n]
-        else:
-            for n in range(N):
-                a[n] = _unary(op, a[n])[0]
+        _unary_values(op, a)
         return
-    for n in range(N):
-        a[n], g[n] = _unary(op, a[n])
+    _unary_slopes(op, a, g)
     for k in range(jac.shape[1]):
         if (mask >> k) & 1:
             row = jac[top, k]
-            for n in range(N):
+            for n in range(a.shape[0]):
                 row[n] *= g[n]
+
+
+# One loop per operator and entry, the operator chosen outside it, so that the compiler
+# vectorises it: the commonest operators written out, values alone and with slopes (the
+# same arithmetic as `_unary` and `_binary`, bit for bit), each in its own function.
+@kernel
+def _unary_values(op, a):
+    if op == 0:
+        for n in range(a.shape[0]):
+            a[n] = -a[n]
+    elif op == 2:
+        for n in range(a.shape[0]):
+            a[n] = 1.0 / a[n]
+    elif op == 3:
+        for n in range(a.shape[0]):
+            a[n] = a[n] * a[n]
+    else:
+        for n in range(a.shape[0]):
+            a[n] = _unary(op, a[n])[0]
+
+
+@kernel
+def _unary_slopes(op, a, g):
+    if op == 2:
+        for n in range(a.shape[0]):
+            v = 1.0 / a[n]
+            a[n], g[n] = v, -v * v
+    elif op == 3:
+        for n in range(a.shape[0]):
+            g[n] = 2.0 * a[n]
+            a[n] = a[n] * a[n]
+    elif op == 5:
+        for n in range(a.shape[0]):
+            v = math.sqrt(a[n]) if a[n] >= 0 else math.nan
+            a[n], g[n] = v, 0.5 / v
+    else:
+        for n in range(a.shape[0]):
+            a[n], g[n] = _unary(op, a[n])
 
 
 @kernel
@@ -218,39 +240,58 @@ def _apply_binary(val, jac, holds, top, below, op, ga, gb):
     `ga`, `gb` scratch of N for its slopes."""
     a, b = holds[top], holds[below]
     x, y = val[top], val[below]
-    N = x.shape[0]
     if not (a | b):
-        if op == 0:
-            for n in range(N):
-                y[n] = x[n] + y[n]
-        elif op == 1:
-            for n in range(N):
-                y[n] = x[n] - y[n]
-        elif op == 2:
-            for n in range(N):
-                y[n] = x[n] * y[n]
-        elif op == 3:
-            for n in range(N):
-                y[n] = x[n] / y[n]
-        else:
-            for n in range(N):
-                y[n] = _binary(op, x[n], y[n])[0]
+        _binary_values(op, x, y)
         return
-    for n in range(N):
-        y[n], ga[n], gb[n] = _binary(op, x[n], y[n])
+    _binary_slopes(op, x, y, ga, gb)
     for k in range(jac.shape[1]):
         in_a, in_b = (a >> k) & 1, (b >> k) & 1
         ja, jb = jac[top, k], jac[below, k]
         if in_a and in_b:
-            for n in range(N):
+            for n in range(x.shape[0]):
                 jb[n] = ga[n] * ja[n] + gb[n] * jb[n]
         elif in_a:
-            for n in range(N):
+            for n in range(x.shape[0]):
                 jb[n] = ga[n] * ja[n]
         elif in_b:
-            for n in range(N):
+            for n in range(x.shape[0]):
                 jb[n] *= gb[n]
     holds[below] = a | b
+
+
+@kernel
+def _binary_values(op, x, y):
+    if op == 0:
+        for n in range(x.shape[0]):
+            y[n] = x[n] + y[n]
+    elif op == 1:
+        for n in range(x.shape[0]):
+            y[n] = x[n] - y[n]
+    elif op == 2:
+        for n in range(x.shape[0]):
+            y[n] = x[n] * y[n]
+    elif op == 3:
+        for n in range(x.shape[0]):
+            y[n] = x[n] / y[n]
+    else:
+        for n in range(x.shape[0]):
+            y[n] = _binary(op, x[n], y[n])[0]
+
+
+@kernel
+def _binary_slopes(op, x, y, ga, gb):
+    if op == 2:
+        for n in range(x.shape[0]):
+            ga[n], gb[n] = y[n], x[n]
+            y[n] = x[n] * y[n]
+    elif op == 3:
+        for n in range(x.shape[0]):
+            v = x[n] / y[n]
+            ga[n], gb[n] = 1.0 / y[n], -v / y[n]
+            y[n] = v
+    else:
+        for n in range(x.shape[0]):
+            y[n], ga[n], gb[n] = _binary(op, x[n], y[n])
 
 
 @kernel
