@@ -94,7 +94,7 @@ def _binary(op: int, a: float, b: float) -> tuple[float, float, float]:
 
 
 @kernel
-def _walk(tokens, codes, slots, numbers, local, local_slot, local_grouped, Xt, C, cache,
+def _walk(tokens, codes, slots, numbers, local, local_slot, local_grouped, Xt, cache, C,
           jacobian, by_token):
     """Values (B, N) and, with `jacobian`, d value / d constant (B, K, N), or by constant
     token (B, J, N) with `by_token`.
@@ -329,12 +329,18 @@ def walk(tokens: np.ndarray, codes: Codes, X: np.ndarray, constants: np.ndarray,
     (B, K, N) by the constants (B, K), or (B, J, N) by constant token with `by_token`
     (`Codes.local_slot` order), the library's tokens read through `codes`, and tokens past
     them through `cache` (`hoisting.hoisted`)."""
-    cache = np.empty((0, len(X))) if cache is None else cache
     values, jac = _walk(np.ascontiguousarray(tokens, dtype=np.int64), *codes,
-                        np.ascontiguousarray(np.asarray(X, dtype=float).T),
-                        np.ascontiguousarray(constants, dtype=float),
-                        np.ascontiguousarray(cache, dtype=float), jacobian, by_token)
+                        *columns(X, cache), np.ascontiguousarray(constants, dtype=float),
+                        jacobian, by_token)
     return values, (jac if jacobian else None)
+
+
+def columns(X: np.ndarray, cache: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """The inputs (F, N) and the cache of hoisted subtrees (M, N; none: M = 0) as the
+    kernel reads them, one contiguous row per column."""
+    cache = np.empty((0, len(X))) if cache is None else cache
+    return (np.ascontiguousarray(np.asarray(X, dtype=float).T),
+            np.ascontiguousarray(cache, dtype=float))
 
 
 @kernel

@@ -25,21 +25,18 @@ def _maximal_free(tokens, arity, is_free, walked):
     R, L = tokens.shape
     end = np.empty(L, np.int64)
     free = np.empty(L, np.bool_)
-    stack = np.empty(L, np.int64)   # roots of the subtrees below, leftmost child on top
     found = []
     for r in range(R):
-        sp = 0
+        # As `prefix_tree.subtree_ends`: a child's subtree ends before its parent's.
         for p in range(L - 1, -1, -1):
             t = tokens[r, p]
             if t < 0:
                 continue
-            end[p], free[p] = p + 1, not is_free[t]
+            e, f = p + 1, not is_free[t]
             for _ in range(arity[t]):
-                sp -= 1
-                end[p] = end[stack[sp]]
-                free[p] = free[p] and free[stack[sp]]
-            stack[sp] = p
-            sp += 1
+                f = f and free[e]
+                e = end[e]
+            end[p], free[p] = e, f
         # In prefix order, skipping each hoisted subtree, the first free node met is maximal.
         p = 0
         while p < L and tokens[r, p] >= 0:
@@ -68,7 +65,8 @@ def hoisted(tokens: np.ndarray, library: Library, X: np.ndarray
     row, first, end = np.array(found, dtype=np.int64).T
     offset = np.arange(int((end - first).max()))
     inside = offset < (end - first)[:, None]
-    subtrees = np.where(inside, tokens[row[:, None], np.where(inside, first[:, None] + offset, 0)], -1)
+    at = np.where(inside, first[:, None] + offset, 0)
+    subtrees = np.where(inside, tokens[row[:, None], at], -1)
     unique, which = np.unique(subtrees, axis=0, return_inverse=True)
     cache, _ = compiled.walk(unique, kernel_codes(library), X,
                              np.zeros((len(unique), library.n_free)), jacobian=False)

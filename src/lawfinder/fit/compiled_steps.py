@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from lawfinder.evaluate.compiled import Codes, kernel, stacks, walk_row
+from lawfinder.evaluate.compiled import Codes, columns, kernel, stacks, walk_row
 
 
 @kernel
@@ -137,7 +137,5 @@ def fit_rows(tokens: np.ndarray, codes: Codes, X: np.ndarray, cache: np.ndarray 
     updating their `state` in place: constants (R, K), losses (R,), values (R, N),
     Jacobians by slot (R, K, N), dampings (R,), whether still running (R,), and the slots
     each may move (R, K)."""
-    Xt = np.ascontiguousarray(np.asarray(X, dtype=float).T)
-    cache = np.empty((0, len(X))) if cache is None else np.ascontiguousarray(cache)
-    _fit_rows(tokens, codes.code, codes.slot, codes.number, codes.local, codes.local_slot, Xt,
-              cache, y, sqrt_w, *state, *steps, max_iter, tol, exact)
+    _fit_rows(tokens, codes.code, codes.slot, codes.number, codes.local, codes.local_slot,
+              *columns(X, cache), y, sqrt_w, *state, *steps, max_iter, tol, exact)

@@ -154,6 +154,7 @@ def _numpy_steps(walked: np.ndarray, cache: np.ndarray | None, library: Library,
     normal equations by `system`: the loop `compiled_steps.fit_rows` compiles, for the
     formulas with user operators and the block-structured fits."""
     c, loss, value, jac, damping, active, free = fit
+    free = None if free.all() else free
     sqrt_w = system.sqrt_w[None]
     for step in range(steps[0], steps[1] + 1):
         idx = np.flatnonzero(active)
@@ -163,7 +164,7 @@ def _numpy_steps(walked: np.ndarray, cache: np.ndarray | None, library: Library,
         # are rejected below, so the warnings would only alarm the user.
         with np.errstate(all="ignore"):
             r = (value[idx] - y) * sqrt_w                                 # (n, N)
-        trial = c[idx] + system.step(jac[idx], r, None if free.all() else free[idx],
+        trial = c[idx] + system.step(jac[idx], r, None if free is None else free[idx],
                                      damping[idx])
         # The trial's Jacobian in the same walk: most steps are accepted, and one walk with
         # derivatives costs less than a walk for values and another for the accepted ones.
