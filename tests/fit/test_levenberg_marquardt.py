@@ -217,3 +217,28 @@ def test_the_compiled_steps_give_the_numpy_loops_fits(frozen, monkeypatch):
             np.isinf(compiled[1]) & np.isinf(numpy[1]))
     assert same.mean() > 0.97
     np.testing.assert_array_equal(compiled[0][mask], numpy[0][mask])
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_the_compiled_block_steps_give_the_numpy_loops_fits(seed, monkeypatch):
+    """Class SR fits stepped in the compiled loop, its normal equations summed and solved
+    in blocks there, against the NumPy loop's `Blocks`; the new dataset's fit of
+    `fit_dataset` (all but one dataset's slots frozen) among them."""
+    library, tokens, X, y = _random_grouped_formulas(seed)
+    mask = np.zeros((len(tokens), library.n_free), dtype=bool)
+    mask[::2] = np.arange(library.n_free) % 5 != 0      # only dataset 0's slots and c0 free
+    args = (tokens, library, X, y, np.ones(len(y)), np.ones((1, library.n_free)),
+            np.ones(library.n_free), FitConfig())
+    compiled = fit_constants(*args, np.random.default_rng(0), mask)
+    monkeypatch.setattr(levenberg_marquardt, "_compiled_steps", levenberg_marquardt._numpy_steps)
+    numpy = fit_constants(*args, np.random.default_rng(0), mask)
+    assert len(tokens) > 200
+
+    def agree(rtol):  # rounding amplified, as between the block and dense fits above
+        with np.errstate(invalid="ignore"):
+            return ((np.abs(compiled[1] - numpy[1]) <= rtol * numpy[1] + 1e-12)
+                    | (np.isinf(compiled[1]) & np.isinf(numpy[1]))).mean()
+
+    assert agree(1e-6) > 0.9
+    assert agree(1e-2) > 0.97
+    np.testing.assert_array_equal(compiled[0][mask], numpy[0][mask])

@@ -116,7 +116,7 @@ def _walk(tokens, codes, slots, numbers, local, local_slot, local_grouped, Xt, c
                  jacobian, val, jac, holds, slopes)
         values[row] = val[0]
         if jacobian:
-            _write_jacobian(jac_out[row], jac[0], holds[0], local_slot, local_grouped,
+            write_jacobian(jac_out[row], jac[0], holds[0], local_slot, local_grouped,
                             dataset, by_token)
     return values, jac_out
 
@@ -295,7 +295,7 @@ def _binary_slopes(op, x, y, ga, gb):
 
 
 @kernel
-def _write_jacobian(out, jac, holds, local_slot, local_grouped, dataset, by_token):
+def write_jacobian(out, jac, holds, local_slot, local_grouped, dataset, by_token):
     """One formula's derivatives (J, N) by constant token into `out`: as they are with
     `by_token`, else onto the slots, a per-dataset constant's at each point onto its
     dataset's slot."""

@@ -115,9 +115,8 @@ def levenberg_marquardt(tokens: np.ndarray, library: Library, X: np.ndarray, y: 
     active &= ~solved
     free = np.ones_like(c, dtype=bool) if frozen is None else ~frozen
     fit = (c, loss, value, jac, np.full(len(c), 1e-3), active, free)
-    # The compiled loop where the kernel walks every formula and all constants are shared.
-    compiled = not library.dataset_names and not np.isin(walked, np.flatnonzero(
-        library.is_user)).any()
+    # The compiled loop where the kernel walks every formula.
+    compiled = not np.isin(walked, np.flatnonzero(library.is_user)).any()
     run = _compiled_steps if compiled else _numpy_steps
     exact = _rounding(y, weights)
     for first, last in _rounds(config):
@@ -139,10 +138,12 @@ def _rounds(config: FitConfig) -> list[tuple[int, int]]:
 
 
 def _compiled_steps(walked: np.ndarray, cache: np.ndarray | None, library: Library,
-                    X: np.ndarray, y: np.ndarray, system: Dense, fit: tuple[np.ndarray, ...],
-                    steps: tuple[int, int], config: FitConfig, exact: float) -> None:
+                    X: np.ndarray, y: np.ndarray, system: Dense | Blocks,
+                    fit: tuple[np.ndarray, ...], steps: tuple[int, int], config: FitConfig,
+                    exact: float) -> None:
     """Steps `steps` (first, last) of the fits, each to its end in the compiled loop."""
-    fit_rows(walked, kernel_codes(library), X, cache, y, system.sqrt_w, fit, steps,
+    layout = (system.s, system.G) if system.by_token else (0, 0)
+    fit_rows(walked, kernel_codes(library), X, cache, y, system.sqrt_w, layout, fit, steps,
              config.max_iter, config.tol, exact)
 
 
@@ -152,7 +153,7 @@ def _numpy_steps(walked: np.ndarray, cache: np.ndarray | None, library: Library,
                  exact: float) -> None:
     """Steps `steps` (first, last) of the fits in NumPy, all fits still running at once, the
     normal equations by `system`: the loop `compiled_steps.fit_rows` compiles, for the
-    formulas with user operators and the block-structured fits."""
+    formulas with user operators."""
     c, loss, value, jac, damping, active, free = fit
     free = None if free.all() else free
     sqrt_w = system.sqrt_w[None]
