@@ -4,6 +4,7 @@ layer over the API."""
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Sequence
 
@@ -336,11 +337,25 @@ def _demo(args: argparse.Namespace) -> int:
             values = {names[k]: v for k, v in values.items()}
         constants = "\n".join(_valued(k, f"{v:.6g}", law.free_constants[k])
                                for k, v in values.items())
+        if verdict is Verdict.SOLVED:
+            constants += _in_law_form(law, found, values)
         results.add_row(law.title, f"{law.target} = {law.sympy(numeric=False)}",
                         f"{law.target} = {found}", constants, verdict.value,
                         f"{model.history_[-1].elapsed:.1f} s" if model.history_ else "-")
     console.print(results)
     return 0
+
+
+def _in_law_form(law, found, values):
+    """The constants of the law as written where the form found has others (the phase of a
+    cosine found as a sine's), as lines to add under the constants found."""
+    form = law.in_law_form(found, values)
+    other = {k: v for k, v in form.items()
+             if k not in values or not math.isclose(v, values[k], rel_tol=1e-6)}
+    if not other:
+        return ""
+    return "\nas the law writes it:\n" + "\n".join(
+        _valued(k, f"{v:.6g}", law.free_constants[k]) for k, v in other.items())
 
 
 def _bench(args: argparse.Namespace) -> int:

@@ -37,3 +37,15 @@ def test_constants_of_one_unit_are_named_as_the_law_names_them():
     names = get("oscillator").true_names({"alpha": 0.784, "omega": 0.1011, "phi": 0.57})
     assert names == {"alpha": "omega", "omega": "alpha", "phi": "phi"}
     assert get("newton").true_names({"G": 3.0}) == {"G": "G"}
+
+
+def test_a_reparametrised_law_is_read_in_the_laws_form():
+    """The phase of the sine found is pi/2 - 0.997: as the law writes it, 0.997 again."""
+    form = get("oscillator").in_law_form(REPARAMETRISED, EXACT)
+    assert form.keys() == {"alpha", "omega", "phi"}
+    assert abs(form["alpha"] - 1 / 9.89) < 1e-9 and abs(form["phi"] - 0.997) < 1e-9
+
+
+def test_a_formula_that_is_not_the_law_has_no_law_form():
+    off = {**EXACT, "omega": 0.79}
+    assert get("oscillator").in_law_form(REPARAMETRISED, off) == {}

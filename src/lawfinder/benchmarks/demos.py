@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import sympy
+from scipy.optimize import least_squares
 
 from lawfinder.benchmarks.judge import Verdict, is_identical, parse
 from lawfinder.language.library import DEFAULT_OPERATORS
@@ -73,15 +74,39 @@ class DemoLaw:
         data ranges stretched by half on each side: a fit that only approximates the law
         (a rational envelope, a Taylor-like series) misses by far more, and more so beyond
         the data."""
-        rng = np.random.default_rng(0)
-        points = [rng.uniform(*_stretched(low, high), 256) for _, _, low, high in self.variables]
-        symbols = [sympy.Symbol(n) for n in self.names]
-        found = expr.subs({sympy.Symbol(k): v for k, v in constants.items()})
-        with np.errstate(all="ignore"):
-            a, b = (np.broadcast_to(np.asarray(sympy.lambdify(symbols, e, "numpy")(*points),
-                                               dtype=complex), (256,))
-                    for e in (found, self.sympy()))
+        a, b = (self._values(e) for e in (_valued(expr, constants), self.sympy()))
         return bool(np.isfinite(a).all()) and same_function(a, b, rtol)
+
+    def in_law_form(self, expr: sympy.Expr, constants: dict[str, float]) -> dict[str, float]:
+        """The law's constants for which the law, as written, is the function `expr` with
+        `constants` found: the law's form read off a fit of another form (the phase of
+        cos(omega*t + phi) where -sin(omega*t - phi') was found). Fitted by least squares
+        at `same_function`'s points from the true values; empty where no such constants
+        make the two the same function."""
+        found = self._values(_valued(expr, constants)).real
+        law = parse(self.truth)
+        names = list(self.constants)
+        f = sympy.lambdify([sympy.Symbol(n) for n in [*self.names, *names]], law, "numpy")
+        points = self._points()
+
+        def residuals(c: np.ndarray) -> np.ndarray:
+            with np.errstate(all="ignore"):
+                return np.broadcast_to(f(*points, *c), found.shape) - found
+
+        start = [value for value, _ in self.constants.values()]
+        fitted = dict(zip(names, least_squares(residuals, start, xtol=1e-15, ftol=1e-15).x))
+        return fitted if self.same_function(law, fitted) else {}
+
+    def _points(self) -> list[np.ndarray]:
+        """256 points over the data ranges stretched by half on each side."""
+        rng = np.random.default_rng(0)
+        return [rng.uniform(*_stretched(low, high), 256) for _, _, low, high in self.variables]
+
+    def _values(self, expr: sympy.Expr) -> np.ndarray:
+        """`expr` (constants substituted) at `_points`, complex where it leaves the reals."""
+        f = sympy.lambdify([sympy.Symbol(n) for n in self.names], expr, "numpy")
+        with np.errstate(all="ignore"):
+            return np.broadcast_to(np.asarray(f(*self._points()), dtype=complex), (256,))
 
     def true_names(self, constants: dict[str, float]) -> dict[str, str]:
         """Found constant -> the law's constant it stands for: among constants of the same
@@ -109,6 +134,10 @@ def _stretched(low: float, high: float) -> tuple[float, float]:
     positive (down to half its low end)."""
     width = high - low
     return (low / 2 if low > 0 else low - width / 2), high + width / 2
+
+
+def _valued(expr: sympy.Expr, values: dict[str, float]) -> sympy.Expr:
+    return expr.subs({sympy.Symbol(k): v for k, v in values.items()})
 
 
 def _rounded(expr: sympy.Expr, values: dict[str, float]) -> sympy.Expr:
