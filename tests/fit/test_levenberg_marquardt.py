@@ -222,11 +222,11 @@ def test_the_compiled_steps_give_the_numpy_loops_fits(frozen, monkeypatch):
 @pytest.mark.parametrize("seed", [0, 1])
 def test_the_compiled_block_steps_give_the_numpy_loops_fits(seed, monkeypatch):
     """Class SR fits stepped in the compiled loop, its normal equations summed and solved
-    in blocks there, against the NumPy loop's `Blocks`; the new dataset's fit of
-    `fit_dataset` (all but one dataset's slots frozen) among them."""
+    in blocks there, against the NumPy loop's `Blocks`; among them fits with all but one
+    dataset's slots frozen, as `fit_dataset` freezes them."""
     library, tokens, X, y = _random_grouped_formulas(seed)
     mask = np.zeros((len(tokens), library.n_free), dtype=bool)
-    mask[::2] = np.arange(library.n_free) % 5 != 0      # only dataset 0's slots and c0 free
+    mask[::2] = np.arange(library.n_free) % 5 != 0      # free: c0 and dataset 4's k0, k1
     args = (tokens, library, X, y, np.ones(len(y)), np.ones((1, library.n_free)),
             np.ones(library.n_free), FitConfig())
     compiled = fit_constants(*args, np.random.default_rng(0), mask)

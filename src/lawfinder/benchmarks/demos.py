@@ -84,7 +84,7 @@ class DemoLaw:
         at `same_function`'s points from the true values; empty where no such constants
         make the two the same function."""
         found = self._values(_valued(expr, constants)).real
-        law = parse(self.truth)
+        law = self.sympy(numeric=False)
         names = list(self.constants)
         f = sympy.lambdify([sympy.Symbol(n) for n in [*self.names, *names]], law, "numpy")
         points = self._points()
