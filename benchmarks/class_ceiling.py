@@ -25,15 +25,15 @@ from scipy.optimize import least_squares
 
 from lawfinder.benchmarks import class_sr
 from lawfinder.benchmarks.campaign import parse_seeds
+from lawfinder.benchmarks.tasks import class_task_data
 
 
 def oracle(problem: class_sr.ClassProblem, seed: int, n_datasets: int, noise: float
            ) -> tuple[sympy.Expr, pd.DataFrame, np.ndarray]:
     """The law fitted to the task's training data: the formula with its fitted numbers,
     each dataset's fitted constants (one row per dataset) and the true constants."""
-    constants, train, _ = np.random.SeedSequence(seed).spawn(3)
-    truth = problem.draw_constants(n_datasets, np.random.default_rng(constants))
-    data = problem.sample(truth, class_sr.POINTS_PER_DATASET, noise, np.random.default_rng(train))
+    truth, data, _ = class_task_data(problem, seed, n_datasets, class_sr.POINTS_PER_DATASET,
+                                     noise)
     law = problem.sympy()
     numbers = sorted(law.atoms(sympy.Float), key=float)
     shared = sympy.symbols(f"s0:{len(numbers)}")

@@ -129,10 +129,8 @@ def _run_class(task: Task) -> Result:
     """
     law = get_law("class", task.problem, with_units=task.class_units)
     problem = law.source
-    constants, train, test = np.random.SeedSequence(task.seed).spawn(3)
-    truth = problem.draw_constants(task.n_datasets, np.random.default_rng(constants))
-    data = problem.sample(truth, task.n_points, task.noise, np.random.default_rng(train))
-    fresh = problem.sample(truth, CLASS_TEST_POINTS, 0.0, np.random.default_rng(test))
+    truth, data, fresh = class_task_data(problem, task.seed, task.n_datasets, task.n_points,
+                                         task.noise)
     fit = METHODS[task.method](law, data.X, data.y, time_limit=task.time_limit,
                                max_evals=task.max_evals, seed=task.seed, n_jobs=task.n_jobs,
                                groups=data.groups)
@@ -145,6 +143,18 @@ def _run_class(task: Task) -> Result:
              else fit.dataset_constants.to_json(orient="index", double_precision=15))
     return Result(task, verdict.value, r2, is_accuracy_solution(r2), fit.wall, fit.evals,
                   str(fit.formula), dataset_constants=table)
+
+
+def class_task_data(problem: class_sr.ClassProblem, seed: int, n_datasets: int,
+                    n_points: int, noise: float
+                    ) -> tuple[np.ndarray, class_sr.ClassData, class_sr.ClassData]:
+    """A Class SR task's true constants (n_datasets, n_spe), noisy training data and
+    noise-free test data, from three streams of its seed."""
+    constants, train, test = np.random.SeedSequence(seed).spawn(3)
+    truth = problem.draw_constants(n_datasets, np.random.default_rng(constants))
+    data = problem.sample(truth, n_points, noise, np.random.default_rng(train))
+    return truth, data, problem.sample(truth, CLASS_TEST_POINTS, 0.0,
+                                       np.random.default_rng(test))
 
 
 def predict(law: Law, formula: sympy.Expr, X: np.ndarray) -> np.ndarray | float:
