@@ -21,7 +21,6 @@ import argparse
 import numpy as np
 import pandas as pd
 import sympy
-from scipy.optimize import least_squares
 
 from lawfinder.benchmarks import class_sr
 from lawfinder.benchmarks.campaign import parse_seeds
@@ -34,26 +33,8 @@ def oracle(problem: class_sr.ClassProblem, seed: int, n_datasets: int, noise: fl
     each dataset's fitted constants (one row per dataset) and the true constants."""
     truth, data, _ = class_task_data(problem, seed, n_datasets, class_sr.POINTS_PER_DATASET,
                                      noise)
-    law = problem.sympy()
-    numbers = sorted(law.atoms(sympy.Float), key=float)
-    shared = sympy.symbols(f"s0:{len(numbers)}")
-    own = [sympy.Symbol(c.name) for c in problem.dataset_constants]
-    inputs = [sympy.Symbol(v.name) for v in problem.variables]
-    f = sympy.lambdify([*inputs, *shared, *own], law.xreplace(dict(zip(numbers, shared))))
-    scale = np.array([np.sqrt(np.mean(data.y[data.groups == g] ** 2))
-                      for g in range(n_datasets)])[data.groups]
-    S = len(numbers)
-
-    def residuals(p: np.ndarray) -> np.ndarray:
-        per = p[S:].reshape(n_datasets, len(own))[data.groups]
-        with np.errstate(all="ignore"):
-            value = np.broadcast_to(f(*data.X.T, *p[:S], *per.T), data.y.shape)
-        return np.nan_to_num((value - data.y) / scale, nan=1e3, posinf=1e3, neginf=1e3)
-
-    start = np.concatenate([np.array(numbers, dtype=float), truth.ravel()])
-    p = least_squares(residuals, start, xtol=1e-15, ftol=1e-15, gtol=1e-15).x
-    formula = law.xreplace({n: sympy.Float(v) for n, v in zip(numbers, p[:S])})
-    fitted = pd.DataFrame(p[S:].reshape(n_datasets, len(own)), columns=[str(k) for k in own])
+    own = [c.name for c in problem.dataset_constants]
+    formula, fitted, _ = class_sr.refit(problem.sympy(), own, problem, data, truth)
     return formula, fitted, truth
 
 

@@ -29,10 +29,11 @@ def _run_constants(row):
     """The run's law, its datasets' true constants (rebuilt from its seed, as the task drew
     them) and their fitted per-dataset constants in dataset order (None without any)."""
     from lawfinder.benchmarks import class_sr
+    from lawfinder.benchmarks.tasks import class_task_data
 
     problem = class_sr.get(row.problem)
-    stream = np.random.SeedSequence(int(row.seed)).spawn(3)[0]
-    truth = problem.draw_constants(int(row.n_datasets), np.random.default_rng(stream))
+    truth, _, _ = class_task_data(problem, int(row.seed), int(row.n_datasets),
+                                  int(row.n_points), float(row.noise))
     fitted = (None if row.dataset_constants is None
               else pd.read_json(io.StringIO(row.dataset_constants), orient="index").sort_index())
     return problem, truth, fitted
@@ -51,35 +52,15 @@ def solved_with(row, digits: int) -> bool:
 def form_recovered(row, n: int = 200) -> bool:
     """Whether the run's formula, its numbers and per-dataset constants freed, fits every
     dataset's noise-free law exactly (1e-8 of each dataset's RMS)."""
-    import sympy
-    from scipy.optimize import least_squares
-
+    from lawfinder.benchmarks import class_sr
     from lawfinder.benchmarks.judge import parse
 
     problem, truth, fitted = _run_constants(row)
     fitted = pd.DataFrame(index=range(len(truth))) if fitted is None else fitted
     data = problem.sample(truth, n, 0.0, np.random.default_rng(0))
-    formula = parse(row.formula)
-    numbers = sorted(formula.atoms(sympy.Float), key=str)
-    shared = sympy.symbols(f"s0:{len(numbers)}")
-    formula = formula.xreplace(dict(zip(numbers, shared)))
-    own = [sympy.Symbol(str(k)) for k in fitted.columns]
-    inputs = [sympy.Symbol(v.name) for v in problem.variables]
-    law = sympy.lambdify([*inputs, *shared, *own], formula, "numpy")
-    G, S = len(truth), len(numbers)
-    scale = np.array([np.sqrt(np.mean(data.y[data.groups == g] ** 2)) for g in range(G)])
-
-    def residuals(p):
-        per = p[S:].reshape(G, len(own))[data.groups]
-        with np.errstate(all="ignore"):
-            value = law(*data.X.T, *p[:S], *per.T)
-        r = (np.broadcast_to(value, data.y.shape) - data.y) / scale[data.groups]
-        return np.where(np.isfinite(r), r, 1e3)
-
-    start = np.concatenate([np.array(numbers, dtype=float), fitted.to_numpy(float).ravel()])
-    best = least_squares(residuals, start, xtol=1e-15, ftol=1e-15, gtol=1e-15, max_nfev=2000)
-    worst = max(np.sqrt(np.mean(best.fun[data.groups == g] ** 2)) for g in range(G))
-    return bool(worst < 1e-8)
+    own = [str(k) for k in fitted.columns]
+    _, _, rms = class_sr.refit(parse(row.formula), own, problem, data, fitted.to_numpy(float))
+    return bool(rms.max() < 1e-8)
 
 
 def main() -> None:

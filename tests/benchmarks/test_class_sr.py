@@ -168,6 +168,27 @@ def test_of_dataset_substitutes_that_datasets_row():
     assert of_dataset(FOUND, None, 0) == FOUND
 
 
+
+def test_refit_finds_the_numbers_and_each_datasets_constants_from_a_start_off_the_truth():
+    problem = get("Damped Harmonic Oscillator A")
+    truth = problem.draw_constants(3, np.random.default_rng(0))
+    data = problem.sample(truth, 50, 0.0, np.random.default_rng(1))
+    off = problem.sympy().xreplace({sympy.Float(1.389): sympy.Float(1.3)})
+    formula, fitted, rms = class_sr.refit(off, ["k", "Phi"], problem, data, truth * 1.05)
+    assert list(fitted.columns) == ["k", "Phi"]
+    np.testing.assert_allclose(fitted.to_numpy(), truth, rtol=1e-7)
+    assert abs(float(formula.atoms(sympy.Float).pop()) - 1.389) < 1e-8
+    assert rms.shape == (3,) and rms.max() < 1e-8
+
+
+def test_refit_leaves_a_residual_where_the_form_is_not_the_law():
+    problem = get("Radioactive Decay")
+    truth = problem.draw_constants(2, np.random.default_rng(0))
+    data = problem.sample(truth, 50, 0.0, np.random.default_rng(1))
+    stand_in = sympy.sympify("n0/(1.0 + t/T)")
+    assert class_sr.refit(stand_in, ["n0", "T"], problem, data, truth)[2].min() > 1e-3
+
+
 def test_physo_published_rates_are_those_of_its_summary():
     assert published_rate("Free Fall", 0.01, 1) == 0.2
     assert published_rate("Free Fall", 0.01, 10) == 1.0

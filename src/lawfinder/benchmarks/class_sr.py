@@ -17,6 +17,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 import sympy
+from scipy.optimize import least_squares
 
 from lawfinder.benchmarks.feynman import (UnknownProblemError, add_noise, check_noise,
                                          range_symbols)
@@ -142,6 +143,36 @@ def _judged(formula: sympy.Expr, truth: sympy.Expr, problem: ClassProblem, digit
     if verdict is Verdict.NOT_SOLVED and same_values(formula, truth, problem.ranges()):
         return Verdict.SOLVED
     return verdict
+
+
+
+def refit(formula: sympy.Expr, own: Sequence[str], problem: ClassProblem, data: ClassData,
+          start: np.ndarray) -> tuple[sympy.Expr, pd.DataFrame, np.ndarray]:
+    """`formula` with its numbers (shared by all datasets) and its per-dataset constants
+    `own` fitted to `data` by least squares, from the numbers it holds and `start`
+    (datasets x own). Each dataset is weighted by 1/RMS of its target, the scale of its
+    noise (the maximum-likelihood fit). Returns the formula with the fitted numbers, the
+    fitted constants (one row per dataset) and each dataset's RMS residual over its RMS."""
+    numbers = sorted(formula.atoms(sympy.Float), key=float)
+    shared = sympy.symbols(f"s0:{len(numbers)}")
+    inputs = [sympy.Symbol(v.name) for v in problem.variables]
+    f = sympy.lambdify([*inputs, *shared, *sympy.symbols(list(own))],
+                       formula.xreplace(dict(zip(numbers, shared))), "numpy")
+    G, S = len(start), len(numbers)
+    scale = np.array([np.sqrt(np.mean(data.y[data.groups == g] ** 2)) for g in range(G)])
+
+    def residuals(p: np.ndarray) -> np.ndarray:
+        per = p[S:].reshape(G, len(own))[data.groups]
+        with np.errstate(all="ignore"):
+            value = np.broadcast_to(f(*data.X.T, *p[:S], *per.T), data.y.shape)
+        r = (value - data.y) / scale[data.groups]
+        return np.where(np.isfinite(r), r, 1e3)  # a NaN or overflow counts as a large miss
+
+    x0 = np.concatenate([np.array(numbers, dtype=float), np.asarray(start, float).ravel()])
+    fit = least_squares(residuals, x0, xtol=1e-15, ftol=1e-15, gtol=1e-15, max_nfev=2000)
+    fitted = formula.xreplace({n: sympy.Float(v) for n, v in zip(numbers, fit.x[:S])})
+    rms = np.array([np.sqrt(np.mean(fit.fun[data.groups == g] ** 2)) for g in range(G)])
+    return fitted, pd.DataFrame(fit.x[S:].reshape(G, len(own)), columns=list(own)), rms
 
 
 def published_rate(name: str, noise: float, n_datasets: int) -> float | None:
