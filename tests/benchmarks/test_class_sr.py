@@ -168,7 +168,6 @@ def test_of_dataset_substitutes_that_datasets_row():
     assert of_dataset(FOUND, None, 0) == FOUND
 
 
-
 def test_refit_finds_the_numbers_and_each_datasets_constants_from_a_start_off_the_truth():
     problem = get("Damped Harmonic Oscillator A")
     truth = problem.draw_constants(3, np.random.default_rng(0))

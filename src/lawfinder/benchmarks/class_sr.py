@@ -145,7 +145,6 @@ def _judged(formula: sympy.Expr, truth: sympy.Expr, problem: ClassProblem, digit
     return verdict
 
 
-
 def refit(formula: sympy.Expr, own: Sequence[str], problem: ClassProblem, data: ClassData,
           start: np.ndarray) -> tuple[sympy.Expr, pd.DataFrame, np.ndarray]:
     """`formula` with its numbers (shared by all datasets) and its per-dataset constants
@@ -159,7 +158,7 @@ def refit(formula: sympy.Expr, own: Sequence[str], problem: ClassProblem, data: 
     f = sympy.lambdify([*inputs, *shared, *sympy.symbols(list(own))],
                        formula.xreplace(dict(zip(numbers, shared))), "numpy")
     G, S = len(start), len(numbers)
-    scale = np.array([np.sqrt(np.mean(data.y[data.groups == g] ** 2)) for g in range(G)])
+    scale = _rms_by_dataset(data.y, data.groups, G)
 
     def residuals(p: np.ndarray) -> np.ndarray:
         per = p[S:].reshape(G, len(own))[data.groups]
@@ -171,8 +170,13 @@ def refit(formula: sympy.Expr, own: Sequence[str], problem: ClassProblem, data: 
     x0 = np.concatenate([np.array(numbers, dtype=float), np.asarray(start, float).ravel()])
     fit = least_squares(residuals, x0, xtol=1e-15, ftol=1e-15, gtol=1e-15, max_nfev=2000)
     fitted = formula.xreplace({n: sympy.Float(v) for n, v in zip(numbers, fit.x[:S])})
-    rms = np.array([np.sqrt(np.mean(fit.fun[data.groups == g] ** 2)) for g in range(G)])
-    return fitted, pd.DataFrame(fit.x[S:].reshape(G, len(own)), columns=list(own)), rms
+    table = pd.DataFrame(fit.x[S:].reshape(G, len(own)), columns=list(own))
+    return fitted, table, _rms_by_dataset(fit.fun, data.groups, G)
+
+
+def _rms_by_dataset(values: np.ndarray, groups: np.ndarray, n: int) -> np.ndarray:
+    """The RMS of `values` over the rows of each dataset 0..n-1."""
+    return np.array([np.sqrt(np.mean(values[groups == g] ** 2)) for g in range(n)])
 
 
 def published_rate(name: str, noise: float, n_datasets: int) -> float | None:
