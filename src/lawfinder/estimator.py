@@ -57,7 +57,9 @@ class LawRegressor:
     per core, None or 1 the fit's process alone. With `cluster`, the address of a Dask
     scheduler ("tcp://host:8786"), the islands other than the fit's own run on its
     workers, one per worker process (`lawfinder.search.cluster`); -1 is then one per
-    worker and the fit's.
+    worker and the fit's. `max_length` caps the tokens of a formula in the raw view and
+    of a form f in a Π view, where each group counts as one (P and the groups written out
+    come on top: P*f can be longer).
 
     Stop rules: `max_time`, `max_evals`; once a formula is within `target_nrmse`, `patience`
     epochs without a simpler one; before that (data with noise are never exact),

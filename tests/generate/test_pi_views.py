@@ -82,6 +82,20 @@ def test_enumeration_is_the_same_for_every_call():
     assert first == second
 
 
+def test_max_length_caps_the_forms_and_not_the_groups_written_out():
+    """Planck's P = A/lam**5 alone takes 6 tokens: a cap on the written formula would drop
+    the law's own form 1/(exp(x1) - 1), as it dropped Feynman's I.41.16."""
+    library, target, _ = _library("planck")
+    views = pi_views(library, target.doubled())
+    names = [library.names[t] for t in views[0].formula(("inv", "sub", "exp", "x1", "1"),
+                                                         library)]
+    formulas = [tokens for tokens, _ in islice(enumerated_formulas(views, library, 12), 5000)]
+    assert max(map(len, formulas)) > 12
+    assert tuple(library.index[n] for n in names) in formulas
+    counts = [sum(1 for _ in enumerated_formulas(views, library, cap)) for cap in (1, 2, 3)]
+    assert 0 < counts[0] < counts[1] < counts[2] < 5000
+
+
 def test_a_view_library_writes_forms_over_its_groups():
     library, target, _ = _library("oscillator")
     view = pi_views(library, target.doubled())[0]

@@ -171,7 +171,8 @@ def enumerated_formulas(views: list[View], library: Library, max_length: int
     forms with a group and P scaled by constants (`scaled_views`) count one symbol more,
     and stop two symbols shorter: they cost fits, the narrow forms none. Forms of one
     length go through the best view before the next, so that a law of that length costs
-    one view's sweep, not all of them.
+    one view's sweep, not all of them. `max_length` caps a form's symbols, as it caps
+    what a view's policy writes: P and the groups written out come on top.
     """
     if not views:
         return
@@ -183,19 +184,17 @@ def enumerated_formulas(views: list[View], library: Library, max_length: int
     # Stream id: which views write its forms (0 narrow, 1 scaled, 2 all groups).
     written = [[v for v in narrow if len(v.groups) == j],
                [s for v in views for s in scaled_views(v, library)], views]
+    lengths = {n: min(length, max_length) for n, length in FORM_LENGTH.items()}
     streams = []
-    if 0 < j < k and j in FORM_LENGTH:
-        streams.append(_keyed(group_forms(j, library, FORM_LENGTH[j]), 0, 0))
+    if 0 < j < k and j in lengths:
+        streams.append(_keyed(group_forms(j, library, lengths[j]), 0, 0))
         if written[1]:
-            streams.append(_keyed(group_forms(j, library, FORM_LENGTH[j] - 2), 1, 1))
-    if k in FORM_LENGTH:
-        streams.append(_keyed(group_forms(k, library, FORM_LENGTH[k]), 1, 2))
+            streams.append(_keyed(group_forms(j, library, lengths[j] - 2), 1, 1))
+    if k in lengths:
+        streams.append(_keyed(group_forms(k, library, lengths[k]), 1, 2))
     for stream, forms in take_turns(streams, [_turn(w, library) for w in written]):
         for view in written[stream]:
-            for form in forms:
-                tokens = view.formula(form, library)
-                if len(tokens) <= max_length:
-                    yield tokens, view.name
+            yield from ((view.formula(form, library), view.name) for form in forms)
 
 
 def _keyed(forms: Iterator[tuple[str, ...]], extra: int, stream: int
