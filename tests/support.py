@@ -8,7 +8,8 @@ import sympy
 
 from lawfinder import LawRegressor, UserOperator
 from lawfinder.language.library import DEFAULT_OPERATORS, build_library
-from lawfinder.search.loop import Search, SearchConfig
+from lawfinder.search.config import SearchConfig
+from lawfinder.search.loop import Search
 from lawfinder.units.dimension import Dimension, parse_units
 
 ALL_OPERATORS = ["add", "sub", "mul", "div", "neg", "inv", "n2", "n3", "sqrt", "exp", "log",

@@ -29,7 +29,8 @@ from lawfinder.results.html_report import check_report_path, write_report
 from lawfinder.results.notebook import model_html
 from lawfinder.units.scaling import Frame
 from lawfinder.language.priors import PriorConfig
-from lawfinder.search.loop import EpochStats, Search, SearchConfig
+from lawfinder.search.config import EpochStats, SearchConfig
+from lawfinder.search.loop import Search
 from lawfinder.search.settings import n_islands, search_config
 from lawfinder.search.setup import make_search
 from lawfinder.search.progress import LiveProgress
@@ -57,9 +58,8 @@ class LawRegressor:
     per core, None or 1 the fit's process alone. With `cluster`, the address of a Dask
     scheduler ("tcp://host:8786"), the islands other than the fit's own run on its
     workers, one per worker process (`lawfinder.search.cluster`); -1 is then one per
-    worker and the fit's. `max_length` caps the tokens of a formula in the raw view and
-    of a form f in a Π view, where each group counts as one (P and the groups written out
-    come on top: P*f can be longer).
+    worker and the fit's. `max_length` caps the tokens of a raw formula, and of a form f
+    of a Π view with each group one token (P*f written out can be longer).
 
     Stop rules: `max_time`, `max_evals`; once a formula is within `target_nrmse`, `patience`
     epochs without a simpler one; before that (data with noise are never exact),

@@ -1,5 +1,6 @@
 """The search loop's bookkeeping: what reaches the hall of fame, whatever interrupts it."""
 
+import itertools
 from dataclasses import replace
 
 import numpy as np
@@ -10,7 +11,8 @@ import lawfinder.search.loop as search_module
 from lawfinder.generate.pi_views import enumerated_formulas, pi_views
 from lawfinder.language.library import DEFAULT_OPERATORS, build_library
 from lawfinder.search.cache import key
-from lawfinder.search.loop import Search, SearchConfig
+from lawfinder.search.config import SearchConfig
+from lawfinder.search.loop import Search
 
 
 def test_ctrl_c_while_simplifying_loses_no_scored_formula(monkeypatch):
@@ -114,6 +116,20 @@ def test_a_stalled_front_stops_a_search_without_an_exact_formula():
     assert search.history[-1].stalled == 3
     assert search.epoch - search.improved_at == 3
     assert all(s.stalled < 3 for s in search.history[:-1])
+
+
+def test_a_stall_waits_until_the_enumeration_runs_dry():
+    """On noisy data the law enumerated late need not beat a stand-in by stall_rtol; the
+    forms are scored all the same."""
+    search = _newton_with_views(seed=0)
+    search.y = search.y + np.random.default_rng(0).normal(0, search.y.std() / 10, len(search.y))
+    forms = list(itertools.islice(search.forms, 6 * search.config.batch_size))
+    search.forms = iter(forms)
+    search.config = replace(search.config, stall_patience=1, target_nrmse=0.0, max_time=60)
+    search.run()
+    assert search.enumerated == len(forms) and not search.forms_left
+    assert any(s.stalled >= 1 for s in search.history[:-1])   # the stall waited
+    assert search.history[-1].stalled >= 1
 
 
 def test_an_exact_formula_hands_the_stop_over_to_patience():

@@ -8,7 +8,7 @@ import types
 import pytest
 from rich.console import Console
 
-from lawfinder.search.loop import EpochStats
+from lawfinder.search.config import EpochStats
 from lawfinder.search.progress import LiveProgress
 
 

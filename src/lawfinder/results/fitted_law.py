@@ -23,7 +23,8 @@ from lawfinder.language.library import Library
 from lawfinder.results.formula import Formula
 from lawfinder.results.selection import bic, choose
 from lawfinder.search.front import predictions, strict_front
-from lawfinder.search.loop import EpochStats, Search
+from lawfinder.search.config import EpochStats
+from lawfinder.search.loop import Search
 from lawfinder.units.scaling import Frame
 
 

@@ -26,7 +26,7 @@ from lawfinder.language.known_constants import NUMBERS
 from lawfinder.results.fitted_law import FittedLaw
 from lawfinder.results.formula import Formula, latex
 from lawfinder.fit.reward import nrmse
-from lawfinder.search.loop import SearchConfig
+from lawfinder.search.config import SearchConfig
 from lawfinder.results.selection import RULE_TEXT
 from lawfinder.results.html_tables import dataset_table, facts_table, front_table, with_units
 from lawfinder.results.notation import ERRORS_FROM

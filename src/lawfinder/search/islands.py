@@ -35,7 +35,8 @@ import numpy as np
 from lawfinder.generate.pi_views import View, enumerated_formulas
 from lawfinder.language.library import Library
 from lawfinder.search.front import Entry
-from lawfinder.search.loop import EpochStats, Search, SearchConfig
+from lawfinder.search.config import EpochStats, SearchConfig
+from lawfinder.search.loop import Search
 
 ROUND_EPOCHS = 5   # epochs between exchanges
 

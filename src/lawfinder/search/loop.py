@@ -7,7 +7,7 @@ import itertools
 import math
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from typing import Any
 
 import numpy as np
@@ -15,7 +15,6 @@ import torch
 
 from lawfinder.evaluate.prefix import padded, to_sympy
 from lawfinder.evaluate.simplify import simpler_tokens
-from lawfinder.fit.levenberg_marquardt import FitConfig
 from lawfinder.fit.reward import squash
 from lawfinder.generate.mutation import mutants
 from lawfinder.generate.neighbourhood import catalogue
@@ -23,57 +22,15 @@ from lawfinder.generate.pi_views import FREE_PER_FITTED, View
 from lawfinder.generate.policy import Policy
 from lawfinder.generate.sampler import Episode, Sampler
 from lawfinder.language.library import Kind, Library
-from lawfinder.language.priors import PriorConfig, has_constant_subtree, repeats_a_child
+from lawfinder.language.priors import has_constant_subtree, repeats_a_child
 from lawfinder.search.cache import FormulaCache, key
+from lawfinder.search.config import EpochStats, SearchConfig
 from lawfinder.search.front import Entry, improves
 from lawfinder.search.hall_of_fame import HallOfFame
 from lawfinder.search.refinement import polish
 from lawfinder.search.scoring import Scorer
 from lawfinder.search.sweep import Sweep
 from lawfinder.search.writer import Writer
-
-
-@dataclass(frozen=True)
-class SearchConfig:
-    batch_size: int = 500          # formulas sampled per epoch
-    risk_eps: float = 0.05         # only the best 5% of each batch are reinforced
-    learning_rate: float = 2.5e-3
-    entropy_weight: float = 0.005
-    entropy_gamma: float = 0.7     # entropy bonus decays along the sequence
-    hidden: int = 128
-    fit_points: int = 128          # constants are fitted on a subsample ...
-    score_points: int = 2000       # ... and formulas scored on a larger one
-    max_time: float = 60.0         # seconds
-    max_evals: int | None = None   # formulas sampled, as PhySO counts them
-    target_nrmse: float = 1e-9     # formulas this accurate count as exact ...
-    patience: int = 20             # ... and once one is found, stop after this many epochs
-                                   # without a simpler exact one
-    stall_patience: int | None = 25  # with no exact formula: stop after this many epochs
-    stall_rtol: float = 0.01       # in which no formula beat the front by this fraction of
-                                   # its loss (None: never; see `front.improves`)
-    parsimony: float = 1e-4        # reward cost per unit of complexity: among equally exact
-                                   # formulas the policy learns the simplest (it changes no
-                                   # ranking between formulas whose errors differ by more)
-    elite: int = 10                # best formulas of each batch mutated by local search ...
-    mutations_per_formula: int = 10  # ... this many times each (0: no local search)
-    neighbours: int = 500          # formulas one short subtree away from the front's best,
-                                   # scored per epoch (0: none; see generate.neighbourhood)
-    priors: PriorConfig = field(default_factory=PriorConfig)
-    fit: FitConfig = field(default_factory=FitConfig)
-
-
-@dataclass(frozen=True)
-class EpochStats:
-    epoch: int
-    sampled: int        # formulas sampled so far
-    fitted: int         # distinct formulas scored so far
-    elapsed: float
-    best_nrmse: float
-    best: str           # best formula so far, constants as symbols
-    valid_fraction: float  # share of the batch that completed (no dead end)
-    top_reward: float   # mean reward of the batch's best risk_eps, the formulas reinforced
-    islands: int = 1    # islands whose work the counts include
-    stalled: int = 0    # epochs since a formula last beat the front (`stall_rtol`)
 
 
 class Search:
@@ -90,6 +47,7 @@ class Search:
         # epoch scores the next batch of them beside the policy's.
         self.forms = iter(forms)
         self.enumerated = 0
+        self.forms_left = True  # until the enumeration runs dry, a stall does not stop
         self.pi_views = tuple(views)
         self.X, self.y, self.weights = X, y, weights
         self.starts, self.user_scale = starts, user_scale
@@ -181,7 +139,10 @@ class Search:
         cfg = self.config
         patient = (self.simplest_exact is not None
                    and self.epoch - self.simplest_exact[1] >= cfg.patience)
+        # A stall waits for the enumeration: its short forms are the laws found by
+        # construction, which on noisy data need not beat a stand-in by stall_rtol.
         stalled = (cfg.stall_patience is not None and self.simplest_exact is None
+                   and not self.forms_left
                    and self.epoch - self.improved_at >= cfg.stall_patience)
         return (patient or stalled or elapsed >= cfg.max_time
                 or (cfg.max_evals is not None and self.sampled >= cfg.max_evals))
@@ -283,6 +244,8 @@ class Search:
             if (fitted >= self.config.batch_size
                     or len(chunk) >= FREE_PER_FITTED * self.config.batch_size):
                 break
+        else:
+            self.forms_left = False
         if not chunk:
             return
         self.enumerated += len(chunk)
@@ -368,14 +331,18 @@ class Search:
                    warm: np.ndarray | None = None) -> list[Entry]:
         """Fit and score formulas not seen before, each written by the view named in
         `views` (and fitted also from `warm`); cache and return them as entries."""
-        constants, errors = self.scorer.fit(padded(formulas), views, warm)
+        tokens = padded(formulas)
+        constants, errors = self.scorer.fit(tokens, views, warm)
         errors[[repeats_a_child(np.array(f), self.library)
                 or has_constant_subtree(np.array(f), self.library) for f in formulas]] = np.inf
+        complexity = np.array([self.library.complexity[list(f)].sum() for f in formulas],
+                              dtype=float)
+        self.scorer.refine_contenders(tokens, constants, errors, complexity,
+                                      list(self.hall.best.values()))
         entries = []
-        for f, c, e, view in zip(formulas, constants, errors, views):
+        for f, c, e, k, view in zip(formulas, constants, errors, complexity, views):
             self.cache.put(f, c, float(e))
-            complexity = float(self.library.complexity[list(f)].sum())
-            entries.append(Entry(f, c, float(e), complexity, self._elapsed(), view))
+            entries.append(Entry(f, c, float(e), float(k), self._elapsed(), view))
         return entries
 
     def _offer_simpler(self, entry: Entry) -> None:

@@ -10,7 +10,7 @@ from rich.live import Live
 from rich.table import Table
 
 from lawfinder.search.hall_of_fame import HallOfFame
-from lawfinder.search.loop import EpochStats
+from lawfinder.search.config import EpochStats
 
 
 class LiveProgress:

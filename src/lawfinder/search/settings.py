@@ -14,7 +14,7 @@ import numpy as np
 from lawfinder.errors import LawfinderError
 from lawfinder.language.user_operators import UserOperator
 from lawfinder.search import islands
-from lawfinder.search.loop import SearchConfig
+from lawfinder.search.config import SearchConfig
 
 
 def _is_int(value: Any) -> bool:

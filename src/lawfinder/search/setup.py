@@ -12,7 +12,8 @@ from lawfinder.errors import UnitsError
 from lawfinder.generate.pi_views import View
 from lawfinder.language.library import Library
 from lawfinder.search.hall_of_fame import HallOfFame
-from lawfinder.search.loop import EpochStats, Search, SearchConfig
+from lawfinder.search.config import EpochStats, SearchConfig
+from lawfinder.search.loop import Search
 from lawfinder.units.scaling import Frame
 
 
