@@ -74,7 +74,8 @@ def _fit_parser(commands: argparse._SubParsersAction) -> None:
                           "%(default)s; see lawfinder.results.selection)")
     fit.add_argument("--stall-patience", type=int, metavar="EPOCHS",
                      help="with no exact formula, stop after this many epochs in which the "
-                          "front did not improve by 1%% (0: never; default: LawRegressor's)")
+                          "front did not improve by 1%%, once the enumeration is done (0: never; "
+                          "default: LawRegressor's)")
     fit.add_argument("--save", metavar="JSON", help="write the fitted model to this file "
                                                     "(for lawfinder predict)")
     fit.add_argument("--front", metavar="CSV", help="write the Pareto front to this CSV file")

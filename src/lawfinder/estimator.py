@@ -63,8 +63,8 @@ class LawRegressor:
 
     Stop rules: `max_time`, `max_evals`; once a formula is within `target_nrmse`, `patience`
     epochs without a simpler one; before that (data with noise are never exact),
-    `stall_patience` epochs in which no formula beat the front by 1% of its loss (None:
-    never; the default 25 took a third off noisy runs and lost no law, docs/performance.md).
+    `stall_patience` epochs in which no formula beat the front by 1% of its loss, once the
+    enumeration has run dry (None: never; default 25, docs/performance.md).
     `model_selection` says which formula of the front is `best_` (`lawfinder.results.selection`).
     `verbose=True` shows the search live in the terminal (as `lawfinder fit` does) when
     `fit` is given no callback of its own.

@@ -6,7 +6,7 @@ import pytest
 from support import newton_data, newton_search
 
 from lawfinder import LawRegressor
-from lawfinder.search.front import contenders, improves, predictions, same_function, strict_front
+from lawfinder.search.front import improves, predictions, same_function, strict_front
 from lawfinder.search.front import Entry
 from lawfinder.search.hall_of_fame import HallOfFame
 
@@ -108,11 +108,3 @@ def test_a_fitted_front_is_strict_and_has_no_twins(noisy_newton_model):
         for j in range(i):
             assert not same_function(predicted[i], predicted[j]), (front["sympy"][i],
                                                                    front["sympy"][j])
-
-
-def test_contenders_are_near_the_lowest_error_at_their_complexity_or_below():
-    held = [_entry(3, 0.10), _entry(7, 0.05)]
-    complexity = np.array([3, 5, 7, 9, 9, 2])
-    errors = np.array([0.105, 0.12, 0.054, 0.06, np.inf, 0.5])
-    assert contenders(complexity, errors, held, 1.1).tolist() == [
-        True, False, True, False, False, True]

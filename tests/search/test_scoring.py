@@ -52,25 +52,3 @@ def test_scores_on_all_rows_agree_with_scores_on_the_rows_given():
 def test_every_dataset_has_its_share_of_the_fit_rows():
     s = scorer(n=400, groups=4)
     assert np.bincount(s.groups[s.fit_rows]).tolist() == [32, 32, 32, 32]
-
-
-def test_a_refit_on_the_score_rows_brings_a_noisy_fit_to_the_noise_floor():
-    """On noisy data the subsample's constant is off by about noise / sqrt(128): refined on
-    the 2000 scoring rows, the error is the least squares one there."""
-    s = scorer(noise=1.0)
-    t = tokens(s, "mul", "a", "x")
-    constants, errors = s.fit(t, ["raw"])
-    refined, refined_errors = s.refine(t, constants)
-    x, y = s.X[s.score_rows, 0], s.y[s.score_rows]
-    np.testing.assert_allclose(refined, [[x @ y / (x @ x)]], rtol=1e-6)
-    assert refined_errors[0] < errors[0]
-
-
-def test_only_contenders_for_the_front_are_refined():
-    s = scorer(noise=1.0)
-    t = np.vstack([tokens(s, "mul", "a", "x"), tokens(s, "add", "a", "x")])
-    constants, errors = s.fit(t, ["raw", "raw"])
-    before = constants.copy(), errors.copy()
-    s.refine_contenders(t, constants, errors, np.array([3.0, 3.0]), [])
-    assert errors[0] < before[1][0] and constants[0] != before[0][0]
-    assert (constants[1], errors[1]) == (before[0][1], before[1][1])   # far behind: kept

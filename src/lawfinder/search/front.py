@@ -25,10 +25,6 @@ LOSS_ATOL = 1e-12
 # Two formulas whose predictions differ nowhere by more than this fraction of the largest
 # |prediction| are the same function.
 SAME_FUNCTION_RTOL = 1e-12
-# New formulas within this factor of the lowest error at their complexity are fitted again
-# on the scoring rows (`Scorer.refine`): the subsample's fit adds about sqrt(1 + K /
-# fit_points) to a noisy formula's error, 1-4% for a few constants.
-CONTEND = 1.1
 
 
 @dataclass(frozen=True)
@@ -77,16 +73,6 @@ def improves(front: Sequence[Entry], record: Sequence[tuple[float, float]], rtol
         if entry.nrmse < (1 - rtol) * min(simpler, default=np.inf):
             return True
     return False
-
-
-def contenders(complexity: np.ndarray, errors: np.ndarray, held: Sequence[Entry],
-               factor: float = CONTEND) -> np.ndarray:
-    """Mask of the new formulas (complexity and error (B,)) within `factor` of the lowest
-    error at their complexity or below, among themselves and the `held` entries."""
-    all_k = np.concatenate([complexity, [e.complexity for e in held]])
-    all_e = np.concatenate([errors, [e.nrmse for e in held]])
-    lowest = np.where(all_k[None, :] <= complexity[:, None], all_e[None, :], np.inf).min(1)
-    return np.isfinite(errors) & (errors <= factor * lowest)
 
 
 def same_function(a: np.ndarray, b: np.ndarray, rtol: float = SAME_FUNCTION_RTOL) -> bool:

@@ -331,18 +331,14 @@ class Search:
                    warm: np.ndarray | None = None) -> list[Entry]:
         """Fit and score formulas not seen before, each written by the view named in
         `views` (and fitted also from `warm`); cache and return them as entries."""
-        tokens = padded(formulas)
-        constants, errors = self.scorer.fit(tokens, views, warm)
+        constants, errors = self.scorer.fit(padded(formulas), views, warm)
         errors[[repeats_a_child(np.array(f), self.library)
                 or has_constant_subtree(np.array(f), self.library) for f in formulas]] = np.inf
-        complexity = np.array([self.library.complexity[list(f)].sum() for f in formulas],
-                              dtype=float)
-        self.scorer.refine_contenders(tokens, constants, errors, complexity,
-                                      list(self.hall.best.values()))
         entries = []
-        for f, c, e, k, view in zip(formulas, constants, errors, complexity, views):
+        for f, c, e, view in zip(formulas, constants, errors, views):
             self.cache.put(f, c, float(e))
-            entries.append(Entry(f, c, float(e), float(k), self._elapsed(), view))
+            complexity = float(self.library.complexity[list(f)].sum())
+            entries.append(Entry(f, c, float(e), complexity, self._elapsed(), view))
         return entries
 
     def _offer_simpler(self, entry: Entry) -> None:

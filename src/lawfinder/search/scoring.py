@@ -17,7 +17,6 @@ from lawfinder.fit.levenberg_marquardt import FitConfig, fit_constants
 from lawfinder.fit.reward import dataset_weights, nrmse
 from lawfinder.generate.pi_views import View, natural_constants
 from lawfinder.language.library import Library
-from lawfinder.search.front import Entry, contenders
 
 # Rows of the fitting subsample per constant a dataset has of its own (plus one): enough
 # to determine them beside the shared ones.
@@ -92,38 +91,9 @@ class Scorer:
                      frozen: np.ndarray | None = None) -> np.ndarray:
         """Constants (B, K) of formulas (B, L) fitted on all rows from `starts` (B, S, K)
         alone, those marked in `frozen` (B, K) held at their first start's value."""
-        return self._refit(tokens, starts, frozen, slice(None))
-
-    def refine(self, tokens: np.ndarray, constants: np.ndarray
-               ) -> tuple[np.ndarray, np.ndarray]:
-        """Constants (B, K) and NRMSE (B,) of formulas (B, L) fitted again on the scoring
-        rows, from their `constants` (B, K): on noisy data the subsample's fit leaves an
-        error above the noise floor by about the noise times sqrt(K / fit_points), as large
-        as what tells the law from a stand-in."""
-        c = self._refit(tokens, constants[:, None], None, self.score_rows)
-        values, _ = evaluate(tokens, self.library, self.X[self.score_rows], c)
-        return c, self.nrmse(values, self.score_rows)
-
-    def refine_contenders(self, tokens: np.ndarray, constants: np.ndarray,
-                          errors: np.ndarray, complexity: np.ndarray,
-                          held: Sequence[Entry]) -> None:
-        """Refine, in place, the constants (B, K) and errors (B,) of the formulas (B, L)
-        with constants that may take a place in the front beside the `held` entries
-        (`contenders`), where a refit on the scoring rows lowers their error."""
-        rows = np.flatnonzero(np.isin(tokens, self.library.free).any(axis=1)
-                              & contenders(complexity, errors, held))
-        if not len(rows):
-            return
-        c, e = self.refine(tokens[rows], constants[rows])
-        better = e < errors[rows]
-        constants[rows[better]], errors[rows[better]] = c[better], e[better]
-
-    def _refit(self, tokens: np.ndarray, starts: np.ndarray, frozen: np.ndarray | None,
-               rows: np.ndarray | slice) -> np.ndarray:
         config = replace(self.fit_config, n_random_starts=0, prune_every=0)
-        c, _ = fit_constants(tokens, self.library, self.X[rows], self.y[rows],
-                             self.weights[rows], starts, self.user_scale, config, self.rng,
-                             frozen)
+        c, _ = fit_constants(tokens, self.library, self.X, self.y, self.weights, starts,
+                             self.user_scale, config, self.rng, frozen)
         return c
 
 
