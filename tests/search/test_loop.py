@@ -125,7 +125,9 @@ def test_a_stall_waits_until_the_enumeration_runs_dry():
     search.y = search.y + np.random.default_rng(0).normal(0, search.y.std() / 10, len(search.y))
     forms = list(itertools.islice(search.forms, 6 * search.config.batch_size))
     search.forms = iter(forms)
-    search.config = replace(search.config, stall_patience=1, target_nrmse=0.0, max_time=60)
+    # stall_rtol=1: no formula beats the first front, every epoch after it stalls.
+    search.config = replace(search.config, stall_patience=1, stall_rtol=1.0, target_nrmse=0.0,
+                            max_time=60)
     search.run()
     assert search.enumerated == len(forms) and not search.forms_left
     assert any(s.stalled >= 1 for s in search.history[:-1])   # the stall waited
