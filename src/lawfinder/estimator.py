@@ -8,6 +8,7 @@ import os
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -258,8 +259,7 @@ class LawRegressor:
         """Coefficient of determination R^2 of `predict(X, groups=groups)` against y."""
         predicted = self.predict(X, groups=groups)
         y = check_target(y, self.problem_, len(predicted))
-        residual = np.sum((y - predicted) ** 2)
-        return float(1 - residual / np.sum((y - y.mean()) ** 2))
+        return float(1 - np.sum((y - predicted) ** 2) / np.sum((y - y.mean()) ** 2))
 
     def fit_dataset(self, X: Any, y: Any, label: Any) -> pd.Series:
         """Fit a new dataset's own constants, the form and the shared constants held fixed,
@@ -379,11 +379,11 @@ class LawRegressor:
         return pi_views(library, problem.target_dim.doubled())
 
     def _forms(self, views: list[View], library: Library, max_length: int
-               ) -> Iterator[tuple[tuple[int, ...], str]]:
-        """The enumerated formulas the search scores beside the policy's, if enumeration is on."""
+               ) -> Callable[[np.ndarray, np.ndarray], Iterator[tuple[tuple[int, ...], str]]]:
+        """The enumerated formulas of the search's scaled data X, y (none if it is off)."""
         if not self.enumeration:
-            return iter(())
-        return enumerated_formulas(views, library, max_length)
+            return lambda X, y: iter(())
+        return partial(enumerated_formulas, views, library, max_length)
 
 
 

@@ -10,9 +10,9 @@ from support import dim
 from symbolic_units import dimension_of
 
 from lawfinder.evaluate.prefix import evaluate, padded, to_sympy
-from lawfinder.generate.pi_views import (enumerated_formulas, monomial_tokens,
+from lawfinder.generate.pi_views import (_later, enumerated_formulas, monomial_tokens,
                                          natural_constants, pi_views, scaled_views,
-                                         take_turns, view_library)
+                                         separable_forms, take_turns, view_library)
 from lawfinder.language.library import DEFAULT_OPERATORS, build_library
 
 LAWS = {
@@ -189,9 +189,55 @@ def test_streams_of_one_length_take_turns_and_shorter_forms_come_first():
                      (0, [("e",)]), (1, [("q",)]), (1, [("r",)])]
 
 
+def test_forms_made_later_are_made_when_the_turns_reach_their_key():
+    """As the products of two forms are (`_later`): not while shorter forms go out."""
+    made = []
+
+    def make():
+        made.append(1)
+        return [("b",)]
+
+    turns = take_turns([iter([(1, 0, ("a",))]), _later(2, 1, make)], [1, 1])
+    assert next(turns) == (0, [("a",)]) and made == []
+    assert list(turns) == [(1, [("b",)])] and made == [1]
+
+
 @pytest.mark.parametrize("law", sorted(LAWS))
 def test_a_group_with_a_constant_of_its_own_is_not_scaled_again(law):
     """alpha*t, v/c and C/(lam*T) hold their fitted scale: a second would only repeat it."""
     library, target, _ = _library(law)
     for view in pi_views(library, target.doubled()):
         assert scaled_views(view, library) == []
+
+
+def _lorentz_x():
+    """Lorentz's x' = (x - u*t)/sqrt(1 - u**2/c**2) with c a column and a dimensionless
+    constant, as Feynman's I.15.3x has them."""
+    library = build_library(DEFAULT_OPERATORS, [("x", dim("m")), ("u", dim("m/s")),
+                                                ("c", dim("m/s")), ("t", dim("s"))],
+                            {"c0": dim("1")}, ["1"])
+    X = np.random.default_rng(0).uniform([5, 1, 3, 1], [10, 2, 20, 2], (300, 4))
+    y = (X[:, 0] - X[:, 1] * X[:, 3]) / np.sqrt(1 - (X[:, 1] / X[:, 2]) ** 2)
+    return library, X, y
+
+
+def test_a_product_of_two_short_forms_comes_among_the_enumerated_formulas():
+    """The law's form over its groups, c0*(1 - x2)/sqrt(1 - x1**2) (11 symbols), is past
+    the enumeration's lengths; with the data it comes among the products of two forms."""
+    library, X, y = _lorentz_x()
+    views = pi_views(library, dim("m").doubled())
+    formulas = [t for t, _ in enumerated_formulas(views, library, 20, X, y)]
+    products = [t for view in views for t in
+                (view.formula(f, library) for f in separable_forms(view, library, X, y, 20))]
+    assert products and set(products) <= set(formulas)
+    values, _ = evaluate(padded(products), library, X, np.ones((len(products), 1)))
+    scale = y[:1] / values[:, :1]
+    assert np.isclose(values * scale, y, rtol=1e-10).all(axis=1).any()
+
+
+def test_no_products_where_a_group_holds_a_constant_to_fit():
+    """v/c with c fitted cannot be evaluated before the fit."""
+    library, target, _ = _library("einstein")
+    X = np.random.default_rng(0).uniform(1, 2, (50, 2))
+    for view in pi_views(library, target.doubled()):
+        assert separable_forms(view, library, X, X[:, 0], 20) == []

@@ -168,13 +168,28 @@ def enumerate_forms(unary: Mapping[str, Callable[[np.ndarray], np.ndarray]],
     (log(exp(y)) is y), otherwise functions are lost.  Order within a length: unary
     operators, then binary ones, each in mapping order, then by child sizes and indices.
     """
+    for forms, _ in enumerate_batches(unary, binary, leaves, max_length, commutative,
+                                      useless_pairs, numbers):
+        yield from forms
+
+
+def enumerate_batches(unary: Mapping[str, Callable[[np.ndarray], np.ndarray]],
+                      binary: Mapping[str, Callable[[np.ndarray, np.ndarray], np.ndarray]],
+                      leaves: Mapping[str, np.ndarray],
+                      max_length: int,
+                      commutative: frozenset[str] = frozenset({"add", "mul"}),
+                      useless_pairs: frozenset[tuple[str, str]] = frozenset(),
+                      numbers: frozenset[str] = frozenset({"1"}),
+                      ) -> Iterator[tuple[list[Form], np.ndarray]]:
+    """`enumerate_forms`' forms in batches, each with their values (n_forms, n_points)."""
     if max_length < 1:
         return
     rules = _Rules(commutative, {p: [c for q, c in useless_pairs if q == p]
                                  for p, _ in useless_pairs})
     seen: set[bytes] = set()
     levels = {1: _leaf_level(leaves, numbers, seen)}
-    yield from (form for form, var in zip(levels[1].forms, levels[1].has_var) if var)
+    yield ([form for form, var in zip(levels[1].forms, levels[1].has_var) if var],
+           levels[1].values[levels[1].has_var])
     n_points = levels[1].values.shape[1]
     for size in range(2, max_length + 1):
         forms: list[Form] = []
@@ -182,7 +197,7 @@ def enumerate_forms(unary: Mapping[str, Callable[[np.ndarray], np.ndarray]],
         for op, children, batch in _candidates(size, levels, unary, binary, rules):
             keep = _select(batch, seen)
             new = _forms(op, children, keep)
-            yield from new
+            yield new, batch[keep]
             if size < max_length:  # the longest forms are never children: store nothing
                 forms += new
                 values.append(batch[keep])

@@ -8,15 +8,16 @@ and are fitted and scored like any other.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from functools import partial
 
 import numpy as np
 
-from lawfinder.generate.enumeration import enumerate_forms
-from lawfinder.evaluate.numpy_walk import elementwise
-from lawfinder.language.library import INVERSE_PAIRS, Kind, Library, Token
+from lawfinder.generate.forms import group_forms
+from lawfinder.generate.separable import best_products
+from lawfinder.language.library import Kind, Library, Token
 from lawfinder.units.buckingham import PiBasis, pi_bases
 
 # Longest form f enumerated, by number of groups: about 10^5 distinct forms or fewer.
@@ -27,6 +28,10 @@ FORM_LENGTH = {1: 7, 2: 6, 3: 5, 4: 4}
 # as long (and an epoch scores as many more of them).
 TURN = 500
 FREE_PER_FITTED = 8
+# The products of two forms come with the forms of this many symbols, scored on
+# this many rows of the data.
+PRODUCT_KEY = 6
+PRODUCT_ROWS = 200
 
 
 @dataclass(frozen=True)
@@ -161,7 +166,8 @@ def scaled_views(view: View, library: Library) -> list[View]:
     return views
 
 
-def enumerated_formulas(views: list[View], library: Library, max_length: int
+def enumerated_formulas(views: list[View], library: Library, max_length: int,
+                        X: np.ndarray | None = None, y: np.ndarray | None = None
                         ) -> Iterator[tuple[tuple[int, ...], str]]:
     """Every distinct form over the views' groups, written in each view, shortest first.
 
@@ -172,7 +178,9 @@ def enumerated_formulas(views: list[View], library: Library, max_length: int
     and stop two symbols shorter: they cost fits, the narrow forms none. Forms of one
     length go through the best view before the next, so that a law of that length costs
     one view's sweep, not all of them. `max_length` caps a form's symbols, as it caps
-    what a view's policy writes: P and the groups written out come on top.
+    what a view's policy writes: P and the groups written out come on top. With the
+    data X, y, each view's best products of two short forms (`separable_forms`) come
+    among the forms of `PRODUCT_KEY` symbols.
     """
     if not views:
         return
@@ -192,15 +200,64 @@ def enumerated_formulas(views: list[View], library: Library, max_length: int
             streams.append(_keyed(group_forms(j, library, lengths[j] - 2), 1, 1))
     if k in lengths:
         streams.append(_keyed(group_forms(k, library, lengths[k]), 1, 2))
+    for view in views if X is not None and y is not None else []:
+        streams.append(_later(PRODUCT_KEY, len(written),
+                              partial(separable_forms, view, library, X, y, max_length)))
+        written.append([view])
     for stream, forms in take_turns(streams, [_turn(w, library) for w in written]):
         for view in written[stream]:
             yield from ((view.formula(form, library), view.name) for form in forms)
+
+
+def separable_forms(view: View, library: Library, X: np.ndarray, y: np.ndarray,
+                    max_length: int) -> list[tuple[str, ...]]:
+    """Forms c*g, c*g*h and c*g/h over the view's groups that fit y/P best at sample
+    rows (`best_products`; c is a group of lone constants, or absent if the view has none),
+    or none where P or a group with a variable holds a fitted constant."""
+    held = variable_groups(view, library)
+    monomials = [view.basis.prefactor, *(view.basis.groups[i] for i in held)]
+    values = [_monomial_values(m, library, X) for m in monomials]
+    if not held or any(v is None for v in values):
+        return []
+    with np.errstate(all="ignore"):
+        ratio = y / values[0]
+    rows = np.flatnonzero(np.isfinite(ratio) & (ratio != 0)
+                          & np.isfinite(np.array(values[1:])).all(axis=0))
+    rows = np.random.default_rng(0).choice(rows, min(len(rows), PRODUCT_ROWS), replace=False)
+    scales = [f"x{i + 1}" for i in range(len(view.groups)) if i not in held][:1]
+    leaves = {f"x{i + 1}": v[rows] for i, v in zip(held, values[1:])}
+    forms = best_products(leaves, ratio[rows], library, bool(scales),
+                          max_length - 2 * len(scales))
+    return [("mul", *scales, *form) if scales else form for form in forms]
+
+
+def _monomial_values(monomial: Mapping[str, Fraction], library: Library, X: np.ndarray
+                     ) -> np.ndarray | None:
+    """A product of powers of variables and known constants at the rows of X, or None
+    if it holds a constant to fit."""
+    out = np.ones(len(X))
+    for name, exponent in monomial.items():
+        token = library.tokens[library.terminal[name]]
+        if token.kind is not Kind.VARIABLE and not token.known:
+            return None
+        with np.errstate(all="ignore"):
+            base = X[:, token.index] if token.kind is Kind.VARIABLE else token.value
+            out = out * np.power(base, float(exponent))
+    return out
 
 
 def _keyed(forms: Iterator[tuple[str, ...]], extra: int, stream: int
            ) -> Iterator[tuple[int, int, tuple[str, ...]]]:
     """(key, stream, form): the key is the form's length plus the symbols its view adds."""
     return ((len(form) + extra, stream, form) for form in forms)
+
+
+def _later(key: int, stream: int, make: Callable[[], list[tuple[str, ...]]]
+           ) -> Iterator[tuple[int, int, tuple[str, ...] | None]]:
+    """A stream of one key whose forms are made when the turns reach it, not before: a
+    first (key, stream, None) stands in for them."""
+    yield key, stream, None
+    yield from ((key, stream, form) for form in make())
 
 
 def _turn(views: list[View], library: Library) -> int:
@@ -210,11 +267,12 @@ def _turn(views: list[View], library: Library) -> int:
     return TURN if free else TURN * FREE_PER_FITTED
 
 
-def take_turns(streams: list[Iterator[tuple[int, int, tuple[str, ...]]]], turns: list[int]
-               ) -> Iterator[tuple[int, list[tuple[str, ...]]]]:
+def take_turns(streams: list[Iterator[tuple[int, int, tuple[str, ...] | None]]],
+               turns: list[int]) -> Iterator[tuple[int, list[tuple[str, ...]]]]:
     """(stream, forms) from streams of (key, stream, form) sorted by key: the lowest key
     first, the streams that reach it taking turns of `turns[stream]` forms, so that the
-    many cheap forms of one length do not hold back the few of another stream's."""
+    many cheap forms of one length do not hold back the few of another stream's. A form
+    None only holds its stream's place."""
     heads = [next(s, None) for s in streams]
     while any(heads):
         key = min(h[0] for h in heads if h)
@@ -223,28 +281,11 @@ def take_turns(streams: list[Iterator[tuple[int, int, tuple[str, ...]]]], turns:
                 continue
             sid, forms = heads[i][1], []
             while heads[i] and heads[i][0] == key and len(forms) < turns[sid]:
-                forms.append(heads[i][2])
+                if heads[i][2] is not None:  # not a stand-in (`_later`)
+                    forms.append(heads[i][2])
                 heads[i] = next(stream, None)
-            yield sid, forms
-
-
-def group_forms(k: int, library: Library, max_length: int) -> Iterator[tuple[str, ...]]:
-    """Every distinct form of up to `max_length` symbols over k groups x1..xk, the library's
-    operators and its fixed numbers, shortest first.
-
-    The forms are told apart by their values at fixed points in (0.1, 0.9), the same for
-    every seed: groups are ratios of a variable to its scale, mostly of order one.
-    """
-    points = np.random.default_rng(0).uniform(0.1, 0.9, (k, 64))
-    leaves = {f"x{i + 1}": points[i] for i in range(k)}
-    numbers = {t.name: np.full(64, t.value)
-               for t, number in zip(library.tokens, library.is_number) if number}
-    ops = [t for t in library.tokens if t.arity]
-    return enumerate_forms({t.name: elementwise(t) for t in ops if t.arity == 1},
-                           {t.name: elementwise(t) for t in ops if t.arity == 2},
-                           leaves | numbers, max_length,
-                           # exact inverses only: sqrt(x**2) = |x| is a function of its own
-                           useless_pairs=INVERSE_PAIRS, numbers=frozenset(numbers))
+            if forms:
+                yield sid, forms
 
 
 def view_library(view: View, library: Library) -> Library:

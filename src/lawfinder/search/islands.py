@@ -79,7 +79,7 @@ class IslandSpec:
         if not self.enumeration:
             return iter(())
         forms = enumerated_formulas(list(self.views), self.library,
-                                    self.config.priors.max_length)
+                                    self.config.priors.max_length, self.X, self.y)
         size = self.config.batch_size
         chunks = iter(lambda: list(itertools.islice(forms, size)), [])
         return (form for k, chunk in enumerate(chunks) if k % n == island for form in chunk)

@@ -19,14 +19,17 @@ from lawfinder.units.scaling import Frame
 
 def make_search(problem: Problem, library: Library, frame: Frame, config: SearchConfig,
                 seed: int | None, callback: Callable[[EpochStats, HallOfFame], None] | None,
-                views: Sequence[View], forms: Iterable[tuple[tuple[int, ...], str]]) -> Search:
+                views: Sequence[View],
+                forms: Callable[[np.ndarray, np.ndarray], Iterable[tuple[tuple[int, ...], str]]]
+                ) -> Search:
     """The search of `problem` in the scaled units of `frame`, over the (scaled) `library`,
-    also scoring the enumerated `forms`; a UnitsError if no formula can be written."""
-    search = Search(library, np.array(problem.target_dim.doubled()),
-                    _search_inputs(frame, problem), frame.target_from_si(problem.y),
+    also scoring the enumerated `forms(X, y)` of its scaled data; a UnitsError if no
+    formula can be written."""
+    X, y = _search_inputs(frame, problem), frame.target_from_si(problem.y)
+    search = Search(library, np.array(problem.target_dim.doubled()), X, y,
                     problem.weights, _starts(frame),
                     frame.scale_of(frame.constant_dims) / frame.constant_factors,
-                    config, seed, callback, forms, views)
+                    config, seed, callback, forms(X, y), views)
     if not search.sampler.feasible():
         raise UnitsError(_infeasible_message(problem, library.names, config.priors.max_length))
     return search

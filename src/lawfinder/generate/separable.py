@@ -1,0 +1,113 @@
+"""Products of two short forms, chosen by least squares on the logarithms of the data.
+
+Over its Π groups, x*(1 - u*t/x)/sqrt(1 - u**2/c**2) (Feynman I.15.3x) is the ratio of
+two short forms, 1 - x2 and sqrt(1 - x1**2): 9 symbols, past what can be enumerated over
+two groups (some 10^7 forms), but a difference in log space,
+log|y/P| = log|g| - log|h| (+ log|C| with a constant to fit). So every product and ratio
+of two forms of up to `FACTOR_LENGTH` symbols is scored at once, by matrix products of
+their logarithms at sample rows, and the best few go to the search, to be fitted and
+scored like any other formula.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from lawfinder.generate.enumeration import Form
+from lawfinder.generate.forms import library_forms
+from lawfinder.language.library import Library
+
+FACTOR_LENGTH = {1: 6, 2: 5, 3: 4}  # longest factor, by number of groups
+PAIR_LENGTH = 9   # symbols of the two factors together
+KEEP = 48         # forms sent to the search
+
+
+def best_products(leaves: Mapping[str, np.ndarray], ratio: np.ndarray, library: Library,
+                  scaled: bool, max_length: int) -> list[Form]:
+    """The forms g, g*h and g/h over `leaves` (values at sample rows) closest to `ratio` in
+    log space, best first: up to a constant factor if `scaled`, else exactly. Each has at
+    most `max_length` symbols; the signs of form and ratio agree at every row (up to the
+    factor's sign if `scaled`)."""
+    forms, logs, signs = _factors(leaves, library, FACTOR_LENGTH.get(len(leaves), 0), scaled)
+    if not forms:
+        return []
+    target = np.log(np.abs(ratio))
+    if scaled:
+        target = target - target.mean()
+    lengths = np.array([len(form) for form in forms])
+    candidates = _singles(target, logs, lengths <= max_length)
+    for lg in np.unique(lengths):
+        for lh in np.unique(lengths[lengths <= min(PAIR_LENGTH, max_length - 1) - lg]):
+            candidates += _pairs(target, logs, np.flatnonzero(lengths == lg),
+                                 np.flatnonzero(lengths == lh))
+    # Equal errors are one function written twice (g/inv(h) for g*h): the shortest stays.
+    candidates.sort(key=lambda c: (float(f"{c[0]:.10e}"), len(forms[c[2]]) + len(forms[c[3]])))
+    sign = np.sign(ratio)
+    out: list[Form] = []
+    errors: set[float] = set()
+    for error, op, i, j in candidates:
+        if float(f"{error:.10e}") in errors:
+            continue
+        if op == "mul":  # g*h is h*g
+            i, j = min(i, j), max(i, j)
+        s = sign * signs[i] * (signs[j] if op else 1)
+        form = (op, *forms[i], *forms[j]) if op else forms[i]
+        if (s == s[0]).all() and (scaled or s[0] > 0) and form not in out:
+            out.append(form)
+            errors.add(float(f"{error:.10e}"))
+        if len(out) == KEEP:
+            break
+    return out
+
+
+def _factors(leaves: Mapping[str, np.ndarray], library: Library, max_length: int,
+             scaled: bool) -> tuple[list[Form], np.ndarray, np.ndarray]:
+    """The distinct forms over `leaves` that are finite and nonzero at every row, with the
+    logs of their magnitudes and their signs (n_forms, n_rows). If `scaled`, the logs
+    less their means, and one form of those equal up to a factor (1 - x, x - 1, 2 - 2x)."""
+    if max_length < 1:
+        return [], np.empty((0, 0)), np.empty((0, 0))
+    batches = list(library_forms(leaves, library, max_length))
+    forms = [form for batch, _ in batches for form in batch]
+    values = np.concatenate([v for _, v in batches])
+    keep = np.flatnonzero((values != 0).all(axis=1))
+    logs = np.log(np.abs(values[keep]))
+    if scaled:  # the fitted constant takes up the mean
+        logs -= logs.mean(axis=1, keepdims=True)
+        _, first = np.unique(np.round(logs, 9), axis=0, return_index=True)
+        keep, logs = keep[np.sort(first)], logs[np.sort(first)]
+    return [forms[k] for k in keep], logs, np.sign(values[keep])
+
+
+def _singles(target: np.ndarray, logs: np.ndarray, allowed: np.ndarray
+             ) -> list[tuple[float, str, int, int]]:
+    """(squared error, "", form, form) of the best single forms among `allowed`."""
+    errors = np.where(allowed, ((target - logs) ** 2).sum(axis=1), np.inf)
+    best = _smallest(errors, 4 * KEEP)
+    return [(float(errors[i]), "", int(i), int(i)) for i in best if np.isfinite(errors[i])]
+
+
+def _pairs(target: np.ndarray, logs: np.ndarray, g: np.ndarray, h: np.ndarray
+           ) -> list[tuple[float, str, int, int]]:
+    """(squared error, op, form, form) of the best products and ratios of a form of `g`
+    with one of `h`: |t - G -+ H|^2 = |t - G|^2 + |H|^2 -+ 2 (t - G).H, one matrix product."""
+    rest = target - logs[g]
+    cross = rest @ logs[h].T
+    base = (rest ** 2).sum(axis=1)[:, None] + (logs[h] ** 2).sum(axis=1)[None, :]
+    out = []
+    for op, errors in (("mul", base - 2 * cross), ("div", base + 2 * cross)):
+        rows = _smallest(errors.min(axis=1), 4 * KEEP)  # the best pairs lie in these rows
+        flat = errors[rows].ravel()
+        for k in _smallest(flat, 4 * KEEP):
+            i, j = divmod(int(k), len(h))
+            out.append((float(flat[k]), op, int(g[rows[i]]), int(h[j])))
+    return out
+
+
+def _smallest(values: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k smallest values (all of them if fewer), in no order."""
+    if len(values) <= k:
+        return np.arange(len(values))
+    return np.argpartition(values, k)[:k]
