@@ -30,7 +30,7 @@ TURN = 500
 FREE_PER_FITTED = 8
 # The products of two forms come with the forms of this many symbols, scored on
 # this many rows of the data.
-PRODUCT_KEY = 6
+PRODUCT_KEY = 4
 PRODUCT_ROWS = 200
 
 

@@ -76,8 +76,10 @@ def _factors(leaves: Mapping[str, np.ndarray], library: Library, max_length: int
     logs = np.log(np.abs(values[keep]))
     if scaled:  # the fitted constant takes up the mean
         logs -= logs.mean(axis=1, keepdims=True)
-        _, first = np.unique(np.round(logs, 9), axis=0, return_index=True)
-        keep, logs = keep[np.sort(first)], logs[np.sort(first)]
+        # Rows told apart by one random projection of their rounded values (a hash).
+        key = np.round(logs, 9) @ np.random.default_rng(0).uniform(1, 2, logs.shape[1])
+        first = np.sort(np.unique(key, return_index=True)[1])
+        keep, logs = keep[first], logs[first]
     return [forms[k] for k in keep], logs, np.sign(values[keep])
 
 
