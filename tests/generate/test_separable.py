@@ -18,13 +18,16 @@ def _values(forms):
     return values
 
 
+def _proportional(values, ratio):
+    return np.allclose(ratio / values, ratio[0] / values[0], rtol=1e-10)
+
+
 def test_a_ratio_of_two_short_forms_comes_first_up_to_its_constant():
     """Lorentz's x' over its groups, (1 - x2)/sqrt(1 - x1**2) (9 symbols), times 3.7."""
     ratio = 3.7 * (1 - X[:, 1]) / np.sqrt(1 - X[:, 0] ** 2)
     forms = best_products(LEAVES, ratio, LIBRARY, scaled=True, max_length=20)
     assert 0 < len(forms) <= KEEP and len(set(forms)) == len(forms)
-    first = _values(forms[:1])[0]
-    assert np.allclose(ratio / first, ratio[0] / first[0], rtol=1e-12)
+    assert _proportional(_values(forms[:1])[0], ratio)
 
 
 def test_without_a_constant_the_product_must_be_exact_and_of_the_same_sign():
@@ -39,10 +42,19 @@ def test_every_form_keeps_one_sign_against_a_ratio_that_changes_sign():
     forms = best_products(LEAVES, ratio, LIBRARY, scaled=True, max_length=20)
     signs = np.sign(_values(forms) * ratio)
     assert (signs == signs[:, :1]).all()
-    assert np.allclose(_values(forms[:1])[0] / ratio, _values(forms[:1])[0][0] / ratio[0])
+    assert _proportional(_values(forms[:1])[0], ratio)
 
 
 def test_max_length_caps_the_product():
     ratio = 3.7 * (1 - X[:, 1]) / np.sqrt(1 - X[:, 0] ** 2)
     forms = best_products(LEAVES, ratio, LIBRARY, scaled=True, max_length=6)
     assert forms and max(map(len, forms)) <= 6
+
+
+def test_the_longer_tier_reaches_a_gaussian_over_its_width():
+    """exp(-(x2/x1)**2/2)/x1 (Feynman I.6.2): the first factor, sqrt(exp(-(x2/x1)**2)),
+    takes 6 symbols over two groups, past the first tier's 5."""
+    ratio = 0.4 * np.exp(-(X[:, 1] / X[:, 0]) ** 2 / 2) / X[:, 0]
+    firsts = [_values(best_products(LEAVES, ratio, LIBRARY, True, 20, tier)[:1])[0]
+              for tier in (0, 1)]
+    assert not _proportional(firsts[0], ratio) and _proportional(firsts[1], ratio)

@@ -28,9 +28,9 @@ FORM_LENGTH = {1: 7, 2: 6, 3: 5, 4: 4}
 # as long (and an epoch scores as many more of them).
 TURN = 500
 FREE_PER_FITTED = 8
-# The products of two forms come with the forms of this many symbols, scored on
-# this many rows of the data.
-PRODUCT_KEY = 4
+# The products of two forms of each tier (`separable.TIERS`) come with the forms of this
+# many symbols, scored on this many rows of the data.
+PRODUCT_KEYS = (4, 6)
 PRODUCT_ROWS = 200
 
 
@@ -180,7 +180,8 @@ def enumerated_formulas(views: list[View], library: Library, max_length: int,
     one view's sweep, not all of them. `max_length` caps a form's symbols, as it caps
     what a view's policy writes: P and the groups written out come on top. With the
     data X, y, each view's best products of two short forms (`separable_forms`) come
-    among the forms of `PRODUCT_KEY` symbols.
+    among the forms of 4 symbols, and those of longer factors among the forms of 6
+    (`PRODUCT_KEYS`).
     """
     if not views:
         return
@@ -200,20 +201,21 @@ def enumerated_formulas(views: list[View], library: Library, max_length: int,
             streams.append(_keyed(group_forms(j, library, lengths[j] - 2), 1, 1))
     if k in lengths:
         streams.append(_keyed(group_forms(k, library, lengths[k]), 1, 2))
-    for view in views if X is not None and y is not None else []:
-        streams.append(_later(PRODUCT_KEY, len(written),
-                              partial(separable_forms, view, library, X, y, max_length)))
-        written.append([view])
+    for tier, key in enumerate(PRODUCT_KEYS if X is not None and y is not None else ()):
+        for view in views:
+            streams.append(_later(key, len(written), partial(
+                separable_forms, view, library, X, y, max_length, tier)))
+            written.append([view])
     for stream, forms in take_turns(streams, [_turn(w, library) for w in written]):
         for view in written[stream]:
             yield from ((view.formula(form, library), view.name) for form in forms)
 
 
 def separable_forms(view: View, library: Library, X: np.ndarray, y: np.ndarray,
-                    max_length: int) -> list[tuple[str, ...]]:
+                    max_length: int, tier: int = 0) -> list[tuple[str, ...]]:
     """Forms c*g, c*g*h and c*g/h over the view's groups that fit y/P best at sample
-    rows (`best_products`; c is a group of lone constants, or absent if the view has none),
-    or none where P or a group with a variable holds a fitted constant."""
+    rows (`best_products` of that tier; c is a group of lone constants, or absent if the
+    view has none), or none where P or a group with a variable holds a fitted constant."""
     held = variable_groups(view, library)
     monomials = [view.basis.prefactor, *(view.basis.groups[i] for i in held)]
     values = [_monomial_values(m, library, X) for m in monomials]
@@ -227,7 +229,7 @@ def separable_forms(view: View, library: Library, X: np.ndarray, y: np.ndarray,
     scales = [f"x{i + 1}" for i in range(len(view.groups)) if i not in held][:1]
     leaves = {f"x{i + 1}": v[rows] for i, v in zip(held, values[1:])}
     forms = best_products(leaves, ratio[rows], library, bool(scales),
-                          max_length - 2 * len(scales))
+                          max_length - 2 * len(scales), tier)
     return [("mul", *scales, *form) if scales else form for form in forms]
 
 
