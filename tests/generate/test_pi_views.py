@@ -241,3 +241,10 @@ def test_no_products_where_a_group_holds_a_constant_to_fit():
     X = np.random.default_rng(0).uniform(1, 2, (50, 2))
     for view in pi_views(library, target.doubled()):
         assert separable_forms(view, library, X, X[:, 0], 20) == []
+
+
+def test_no_products_of_a_target_that_is_zero_at_all_but_one_row():
+    library, X, y = _lorentz_x()
+    y = np.where(np.arange(len(y)) == 0, y, 0.0)
+    for view in pi_views(library, dim("m").doubled()):
+        assert separable_forms(view, library, X, y, 20) == []

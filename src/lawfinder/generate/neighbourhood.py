@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lawfinder.generate.mutation import subtree_units
 from lawfinder.generate.forms import group_forms
+from lawfinder.generate.mutation import subtree_units
 from lawfinder.generate.pi_views import View
 from lawfinder.language.library import Kind, Library
 from lawfinder.language.prefix_tree import subtree_ends

@@ -225,6 +225,8 @@ def separable_forms(view: View, library: Library, X: np.ndarray, y: np.ndarray,
         ratio = y / values[0]
     rows = np.flatnonzero(np.isfinite(ratio) & (ratio != 0)
                           & np.isfinite(np.array(values[1:])).all(axis=0))
+    if len(rows) < 2:  # every form is constant on one row
+        return []
     rows = np.random.default_rng(0).choice(rows, min(len(rows), PRODUCT_ROWS), replace=False)
     scales = [f"x{i + 1}" for i in range(len(view.groups)) if i not in held][:1]
     leaves = {f"x{i + 1}": v[rows] for i, v in zip(held, values[1:])}
