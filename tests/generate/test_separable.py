@@ -58,3 +58,13 @@ def test_the_longer_tier_reaches_a_gaussian_over_its_width():
     firsts = [_values(best_products(LEAVES, ratio, LIBRARY, True, 20, tier)[:1])[0]
               for tier in (0, 1)]
     assert not _proportional(firsts[0], ratio) and _proportional(firsts[1], ratio)
+
+
+def test_products_use_only_the_librarys_operators():
+    """Without div, no ratios; without mul, nothing (it writes the product and the constant)."""
+    ratio = 3.7 * X[:, 0] * np.exp(X[:, 1])
+    for ops, expected in ((["add", "mul", "exp"], {"", "mul"}), (["add", "div", "exp"], set())):
+        library = build_library(ops, [("x1", dim("1")), ("x2", dim("1"))], {}, ["1"])
+        forms = best_products(LEAVES, ratio, library, scaled=True, max_length=20)
+        assert {f[0] if f[0] in ("mul", "div") else "" for f in forms} <= expected
+        assert bool(forms) == bool(expected)

@@ -13,12 +13,12 @@ from lawfinder.generate.enumeration import Form, enumerate_batches
 from lawfinder.language.library import INVERSE_PAIRS, Library
 
 
-def library_forms(leaves: Mapping[str, np.ndarray], library: Library, max_length: int
-                  ) -> Iterator[tuple[list[Form], np.ndarray]]:
+def library_forms(leaves: Mapping[str, np.ndarray], n_points: int, library: Library,
+                  max_length: int) -> Iterator[tuple[list[Form], np.ndarray]]:
     """Every distinct form of up to `max_length` symbols over `leaves` (name -> values at
-    common points), the library's operators and its fixed numbers, shortest first, in
-    batches with their values at the points (see `enumerate_batches`)."""
-    n_points = len(next(iter(leaves.values())))
+    n_points common points; none for forms of numbers alone), the library's operators and
+    its fixed numbers, shortest first, in batches with their values at the points (see
+    `enumerate_batches`)."""
     numbers = {t.name: np.full(n_points, t.value)
                for t, number in zip(library.tokens, library.is_number) if number}
     ops = [t for t in library.tokens if t.arity]
@@ -36,6 +36,6 @@ def group_forms(k: int, library: Library, max_length: int) -> Iterator[Form]:
     every seed: groups are ratios of a variable to its scale, mostly of order one.
     """
     points = np.random.default_rng(0).uniform(0.1, 0.9, (k, 64))
-    for forms, _ in library_forms({f"x{i + 1}": points[i] for i in range(k)}, library,
+    for forms, _ in library_forms({f"x{i + 1}": points[i] for i in range(k)}, 64, library,
                                   max_length):
         yield from forms

@@ -33,6 +33,9 @@ def best_products(leaves: Mapping[str, np.ndarray], ratio: np.ndarray, library: 
     log space, best first, with the factors of `TIERS[tier]`: up to a constant factor if
     `scaled`, else exactly. Each has at most `max_length` symbols; the signs of form and
     ratio agree at every row (up to the factor's sign if `scaled`)."""
+    ops = [op for op in ("mul", "div") if op in library.index]
+    if "mul" not in ops:  # it writes the products and the constant
+        return []
     factor_length, pair_length = TIERS[tier]
     forms, logs, signs = _factors(leaves, library, factor_length.get(len(leaves), 0), scaled)
     if not forms:
@@ -43,7 +46,7 @@ def best_products(leaves: Mapping[str, np.ndarray], ratio: np.ndarray, library: 
     lengths = np.array([len(form) for form in forms])
     candidates = _singles(target, logs, lengths <= max_length)
     for g, h in _blocks(lengths, min(pair_length, max_length - 1)):
-        candidates += _pairs(target, logs, g, h)
+        candidates += _pairs(target, logs, g, h, ops)
     return _chosen(candidates, forms, signs, np.sign(ratio), scaled)
 
 
@@ -87,7 +90,8 @@ def _factors(leaves: Mapping[str, np.ndarray], library: Library, max_length: int
     less their means, and one form of those equal up to a factor (1 - x, x - 1, 2 - 2x)."""
     if max_length < 1:
         return [], np.empty((0, 0)), np.empty((0, 0))
-    batches = list(library_forms(leaves, library, max_length))
+    batches = list(library_forms(leaves, len(next(iter(leaves.values()))), library,
+                                 max_length))
     forms = [form for batch, _ in batches for form in batch]
     values = np.concatenate([v for _, v in batches])
     keep = np.flatnonzero((values != 0).all(axis=1))
@@ -109,15 +113,17 @@ def _singles(target: np.ndarray, logs: np.ndarray, allowed: np.ndarray
     return [(float(errors[i]), "", int(i), int(i)) for i in best if np.isfinite(errors[i])]
 
 
-def _pairs(target: np.ndarray, logs: np.ndarray, g: np.ndarray, h: np.ndarray
-           ) -> list[tuple[float, str, int, int]]:
-    """(squared error, op, form, form) of the best products and ratios of a form of `g`
-    with one of `h`: |t - G -+ H|^2 = |t - G|^2 + |H|^2 -+ 2 (t - G).H, one matrix product."""
+def _pairs(target: np.ndarray, logs: np.ndarray, g: np.ndarray, h: np.ndarray,
+           ops: list[str]) -> list[tuple[float, str, int, int]]:
+    """(squared error, op, form, form) of the best products and ratios (of `ops`) of a
+    form of `g` with one of `h`: |t - G -+ H|^2 = |t - G|^2 + |H|^2 -+ 2 (t - G).H, one
+    matrix product."""
     rest = target - logs[g]
     cross = rest @ logs[h].T
     base = (rest ** 2).sum(axis=1)[:, None] + (logs[h] ** 2).sum(axis=1)[None, :]
     out = []
-    for op, errors in (("mul", base - 2 * cross), ("div", base + 2 * cross)):
+    for op in ops:
+        errors = base - 2 * cross if op == "mul" else base + 2 * cross
         rows = _smallest(errors.min(axis=1), 4 * KEEP)  # the best pairs lie in these rows
         flat = errors[rows].ravel()
         for k in _smallest(flat, 4 * KEEP):
